@@ -1,0 +1,78 @@
+"""Every public exception, in one place.
+
+``ClaudeSDKError`` is the base of them all. The protocol-level errors are
+defined in :mod:`ccsdk.protocol.errors` (the sans-IO core raises them) and
+re-exported here beside the errors that only a runtime can produce.
+"""
+
+from __future__ import annotations
+
+from ccsdk.protocol.errors import (
+    ClaudeSDKError,
+    CLIJSONDecodeError,
+    ConnectionClosedError,
+    ControlRequestError,
+    LineTooLongError,
+    LocalProtocolError,
+    MessageParseError,
+    ProtocolError,
+    RemoteProtocolError,
+)
+
+__all__ = [
+    "CLIConnectionError",
+    "CLIJSONDecodeError",
+    "CLINotFoundError",
+    "CLIVersionError",
+    "ClaudeSDKError",
+    "ConnectionClosedError",
+    "ControlRequestError",
+    "LineTooLongError",
+    "LocalProtocolError",
+    "MessageParseError",
+    "ProcessError",
+    "ProtocolError",
+    "RemoteProtocolError",
+]
+
+
+class CLIConnectionError(ClaudeSDKError):
+    """The CLI could not be started, or we are not connected to it."""
+
+
+class CLINotFoundError(CLIConnectionError):
+    """No Claude Code CLI was found; the message says how to install one."""
+
+    def __init__(self, message: str = "Claude Code not found", cli_path: str | None = None):
+        if cli_path is not None:
+            message = f"{message}: {cli_path}"
+        super().__init__(message)
+        self.cli_path = cli_path
+
+
+class CLIVersionError(CLIConnectionError):
+    """The CLI is older than the oldest version ccsdk supports."""
+
+    def __init__(self, found: str, minimum: str) -> None:
+        super().__init__(
+            f"Claude Code {found} is older than {minimum}, the oldest version ccsdk supports; "
+            f"upgrade with: npm install -g @anthropic-ai/claude-code@latest"
+        )
+        self.found = found
+        self.minimum = minimum
+
+
+class ProcessError(ClaudeSDKError):
+    """The CLI process failed: its exit code and the tail of its stderr."""
+
+    def __init__(
+        self, message: str, exit_code: int | None = None, stderr: str | None = None
+    ) -> None:
+        text = message
+        if exit_code is not None:
+            text += f" (exit code: {exit_code})"
+        if stderr:
+            text += f"\nError output:\n{stderr}"
+        super().__init__(text)
+        self.exit_code = exit_code
+        self.stderr = stderr

@@ -1,0 +1,117 @@
+"""ccsdk's sans-IO core: the Claude Code stream-json protocol with no I/O at all.
+
+Bytes from the CLI's stdout go into :meth:`Connection.receive_data`; events
+come out of :meth:`Connection.next_event`; the ``send_*`` methods return the
+bytes to write to its stdin. Nothing here reads, writes, sleeps, spawns or
+draws random numbers, so any runtime can drive it: ccsdk's own (trio or
+asyncio through anyio), a blocking loop on :mod:`subprocess`, or another.
+"""
+
+from ccsdk.protocol.codec import converter, decode_message, encode_message
+from ccsdk.protocol.connection import Connection, Event
+from ccsdk.protocol.errors import (
+    ClaudeSDKError,
+    CLIJSONDecodeError,
+    ConnectionClosedError,
+    ControlRequestError,
+    LineTooLongError,
+    LocalProtocolError,
+    MessageParseError,
+    ProtocolError,
+    RemoteProtocolError,
+)
+from ccsdk.protocol.events import (
+    NEED_DATA,
+    CanUseToolRequest,
+    ControlCancelled,
+    ControlFailed,
+    ControlSucceeded,
+    EndOfOutput,
+    HookCallbackRequest,
+    IncomingRequest,
+    McpMessageRequest,
+    StrayControlResponse,
+    UnknownControlRequest,
+)
+from ccsdk.protocol.framing import DEFAULT_MAX_LINE_BYTES, LineBuffer
+from ccsdk.protocol.messages import (
+    ApiRetryMessage,
+    AssistantMessage,
+    ContentBlock,
+    ImageBlock,
+    InitMessage,
+    Message,
+    PermissionDeniedMessage,
+    RateLimitEvent,
+    RedactedThinkingBlock,
+    ResultMessage,
+    ServerToolResultBlock,
+    ServerToolUseBlock,
+    SessionStateChangedMessage,
+    StatusMessage,
+    StreamEvent,
+    SystemMessage,
+    TextBlock,
+    ThinkingBlock,
+    ToolResultBlock,
+    ToolUseBlock,
+    UnknownBlock,
+    UnknownMessage,
+    UserMessage,
+)
+from ccsdk.protocol.states import OurState, TheirState
+
+__all__ = [
+    "NEED_DATA",
+    "DEFAULT_MAX_LINE_BYTES",
+    "CanUseToolRequest",
+    "ClaudeSDKError",
+    "CLIJSONDecodeError",
+    "Connection",
+    "ConnectionClosedError",
+    "ControlCancelled",
+    "ControlFailed",
+    "ControlRequestError",
+    "ControlSucceeded",
+    "EndOfOutput",
+    "Event",
+    "HookCallbackRequest",
+    "IncomingRequest",
+    "LineBuffer",
+    "LineTooLongError",
+    "LocalProtocolError",
+    "McpMessageRequest",
+    "MessageParseError",
+    "OurState",
+    "ProtocolError",
+    "RemoteProtocolError",
+    "StrayControlResponse",
+    "TheirState",
+    "UnknownControlRequest",
+    "converter",
+    "decode_message",
+    "encode_message",
+    "ApiRetryMessage",
+    "AssistantMessage",
+    "ContentBlock",
+    "ImageBlock",
+    "InitMessage",
+    "Message",
+    "PermissionDeniedMessage",
+    "RateLimitEvent",
+    "RedactedThinkingBlock",
+    "ResultMessage",
+    "ServerToolResultBlock",
+    "ServerToolUseBlock",
+    "SessionStateChangedMessage",
+    "StatusMessage",
+    "StreamEvent",
+    "SystemMessage",
+    "TextBlock",
+    "ThinkingBlock",
+    "ToolResultBlock",
+    "ToolUseBlock",
+    "UnknownBlock",
+    "UnknownMessage",
+    "UserMessage",
+]

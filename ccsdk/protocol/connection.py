@@ -1,0 +1,458 @@
+"""The stream-json conversation with the Claude Code CLI, as a state machine.
+
+:class:`Connection` does no I/O: the caller reads the CLI's stdout and hands
+the bytes to :meth:`~Connection.receive_data` (``b""`` means end of output),
+pulls events with :meth:`~Connection.next_event`, and writes to the CLI's
+stdin the bytes that the ``send_*`` methods return. Request ids are handed
+in by the caller, so this module needs no clock and no randomness. Any
+runtime can drive it: trio, asyncio or a blocking thread (see
+``docs/sans-io.md`` for a complete driver on ``subprocess``).
+
+Errors follow h11's split. ``LocalProtocolError`` is our misuse (writing
+after stdin was closed, answering a request twice). ``RemoteProtocolError``
+is the CLI's fault. A line that is not JSON, or a frame of a known type
+that lacks a field, raises once (:class:`CLIJSONDecodeError`,
+:class:`MessageParseError`, carrying the line or the data) and the next
+call goes on with the next line: one bad line never swallows the messages
+after it. Output that can no longer be framed (a line over the bound, a
+cut-off line at end of output) moves their side to ``ERROR`` for good.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from ccsdk.protocol.codec import decode_message
+from ccsdk.protocol.errors import (
+    CLIJSONDecodeError,
+    ConnectionClosedError,
+    ControlRequestError,
+    LocalProtocolError,
+    MessageParseError,
+    RemoteProtocolError,
+)
+from ccsdk.protocol.events import (
+    NEED_DATA,
+    CanUseToolRequest,
+    ControlCancelled,
+    ControlFailed,
+    ControlSucceeded,
+    EndOfOutput,
+    HookCallbackRequest,
+    IncomingRequest,
+    McpMessageRequest,
+    StrayControlResponse,
+    UnknownControlRequest,
+    _NeedData,
+)
+from ccsdk.protocol.framing import DEFAULT_MAX_LINE_BYTES, LineBuffer
+from ccsdk.protocol.messages import Message
+from ccsdk.protocol.states import (
+    OUR_TRANSITIONS,
+    SETTLE,
+    THEIR_TRANSITIONS,
+    Input,
+    OurState,
+    TheirState,
+    run_is_over,
+)
+
+__all__ = ["Connection", "Event"]
+
+Event = (
+    Message
+    | IncomingRequest
+    | ControlCancelled
+    | ControlSucceeded
+    | ControlFailed
+    | StrayControlResponse
+    | EndOfOutput
+)
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
+class Connection:
+    """One conversation with one CLI process.
+
+    Args:
+        max_line_bytes: the bound on one stdout line (see
+            :data:`~ccsdk.protocol.framing.DEFAULT_MAX_LINE_BYTES`).
+        loads: the JSON decoder for stdout lines; it takes bytes.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+        loads: Callable[[bytes], Any] = json.loads,
+    ) -> None:
+        self._lines = LineBuffer(max_line_bytes)
+        self._loads = loads
+        self._ready: deque[bytes] = deque()
+        self._synthetic: deque[Event] = deque()  # made at end of output, after the lines
+        self._eof = False
+        self._eof_reported = False
+        self._error: RemoteProtocolError | None = None
+        self._deferred: RemoteProtocolError | None = None
+        self.their_state = TheirState.IDLE
+        self.our_state = OurState.OPEN
+        # Our requests awaiting an answer: request_id -> subtype.
+        self._ours: dict[str, str] = {}
+        # Their requests awaiting our answer.
+        self._theirs: set[str] = set()
+        self._reports_state = False
+        self._idle_since_send = False
+        self._unanswered_users = 0
+
+    # -- state ---------------------------------------------------------------
+
+    @property
+    def pending_requests(self) -> frozenset[str]:
+        """Ids of our control requests the CLI has not answered yet."""
+        return frozenset(self._ours)
+
+    @property
+    def pending_incoming(self) -> frozenset[str]:
+        """Ids of the CLI's requests we have not answered (nor seen cancelled)."""
+        return frozenset(self._theirs)
+
+    @property
+    def run_is_over(self) -> bool:
+        """No run in flight: every user message sent has been fully handled."""
+        return self.their_state is not TheirState.BUSY
+
+    @property
+    def may_close_input(self) -> bool:
+        """Whether closing stdin now loses nothing.
+
+        The CLI stops serving hooks, permission prompts and MCP calls once
+        its stdin closes (it fails a pending permission request outright), so
+        stdin stays open until the run is over and no request either way is
+        pending.
+        """
+        return self.run_is_over and not self._theirs and not self._ours
+
+    def _their(self, event: Input) -> None:
+        target = THEIR_TRANSITIONS[self.their_state].get(event)
+        if target is None:
+            return
+        if target is SETTLE:
+            over = run_is_over(
+                reports_state=self._reports_state,
+                idle_since_send=self._idle_since_send,
+                unanswered_users=self._unanswered_users,
+            )
+            self.their_state = TheirState.IDLE if over else TheirState.BUSY
+        else:
+            assert isinstance(target, TheirState)
+            self.their_state = target
+
+    def _our(self, event: Input) -> None:
+        target = OUR_TRANSITIONS[self.our_state].get(event)
+        if target is None:
+            raise LocalProtocolError(f"cannot {event.value}: stdin is {self.our_state.value}")
+        self.our_state = target
+
+    # -- receiving -------------------------------------------------------------
+
+    def receive_data(self, data: bytes) -> None:
+        """Add bytes read from the CLI's stdout; ``b""`` marks its end."""
+        if self._eof:
+            if data:
+                raise LocalProtocolError("received data after end of output")
+            return
+        if not data:
+            self._eof = True
+            tail = self._lines.take_tail()
+            if tail.strip():
+                self._ready.append(tail)
+            return
+        if self._error is not None:
+            return
+        try:
+            lines = self._lines.feed(data)
+        except RemoteProtocolError as exc:
+            self._fail(exc)
+            return
+        if lines:
+            self._ready.extend(lines)
+
+    def next_event(self) -> Event | _NeedData:
+        """Return the next event, or :data:`NEED_DATA`.
+
+        Raises:
+            CLIJSONDecodeError: a complete line was not a JSON object (the
+                line is consumed; call again to go on).
+            MessageParseError: a known frame lacked a field (likewise).
+            RemoteProtocolError: the output can no longer be framed; every
+                later call raises it again.
+        """
+        ready = self._ready
+        while ready:
+            line = ready.popleft()
+            event = self._decode_line(line)
+            if event is not None:
+                return event
+        if self._error is not None:
+            raise self._error
+        if self._eof:
+            return self._end_of_output()
+        return NEED_DATA
+
+    def next_events(self) -> list[Event]:
+        """Every event available now, in order: the batch one read produced.
+
+        A bad line raises as in :meth:`next_event`, but not at the cost of
+        the events decoded before it: those are returned first, and the
+        error is raised by the next call.
+        """
+        if self._deferred is not None:
+            exc, self._deferred = self._deferred, None
+            raise exc
+        out: list[Event] = []
+        while True:
+            try:
+                event = self.next_event()
+            except RemoteProtocolError as exc:
+                if not out:
+                    raise
+                self._deferred = exc
+                return out
+            if isinstance(event, _NeedData):
+                return out
+            out.append(event)
+            if isinstance(event, EndOfOutput):
+                return out
+
+    def _fail(self, exc: RemoteProtocolError) -> None:
+        self._error = exc
+        self._their(Input.RECV_GARBAGE)
+
+    def _end_of_output(self) -> Event | _NeedData:
+        if self._synthetic:
+            return self._synthetic.popleft()
+        if self._eof_reported:
+            return NEED_DATA
+        self._eof_reported = True
+        self._their(Input.RECV_EOF)
+        for request_id, subtype in self._ours.items():
+            self._synthetic.append(
+                ControlFailed(request_id, subtype, ConnectionClosedError(subtype))
+            )
+        self._ours.clear()
+        for request_id in self._theirs:
+            self._synthetic.append(ControlCancelled(request_id))
+        self._theirs.clear()
+        self._synthetic.append(EndOfOutput())
+        return self._synthetic.popleft()
+
+    def _decode_line(self, line: bytes) -> Event | None:
+        if not line.strip():
+            return None  # blank lines carry nothing; the CLI ignores them too
+        try:
+            obj = self._loads(line)
+        except (ValueError, RecursionError) as exc:  # JSON, UTF-8, absurd nesting
+            raise CLIJSONDecodeError(line.decode("utf-8", "replace"), exc) from None
+        if type(obj) is not dict:
+            raise CLIJSONDecodeError(
+                line.decode("utf-8", "replace"), ValueError("a frame must be a JSON object")
+            )
+        kind = obj.get("type")
+        if kind == "control_response":
+            return self._on_control_response(obj)
+        if kind == "control_request":
+            return self._on_control_request(obj)
+        if kind == "control_cancel_request":
+            request_id = obj.get("request_id")
+            if not isinstance(request_id, str):
+                raise MessageParseError("control_cancel_request without a request_id", obj)
+            if request_id not in self._theirs:
+                return None  # already answered: nothing left to cancel
+            self._theirs.discard(request_id)
+            return ControlCancelled(request_id)
+        message = decode_message(obj)
+        if kind == "result":
+            self._unanswered_users -= 1
+            self._their(Input.RECV_RESULT)
+        elif kind == "system" and obj.get("subtype") == "session_state_changed":
+            self._reports_state = True
+            state = obj.get("state")
+            if state == "idle":
+                self._idle_since_send = True
+                self._their(Input.RECV_STATE_IDLE)
+            elif state == "running":
+                self._idle_since_send = False
+                self._their(Input.RECV_STATE_RUNNING)
+        return message
+
+    def _on_control_response(self, obj: dict[str, Any]) -> Event:
+        body = obj.get("response")
+        if not isinstance(body, dict):
+            raise MessageParseError("control_response without a response object", obj)
+        request_id = body.get("request_id")
+        subtype = self._ours.pop(request_id, None) if isinstance(request_id, str) else None
+        if subtype is None:
+            return StrayControlResponse(obj)
+        assert isinstance(request_id, str)
+        if body.get("subtype") == "error":
+            error = body.get("error")
+            code = body.get("error_code")
+            return ControlFailed(
+                request_id,
+                subtype,
+                ControlRequestError(
+                    subtype,
+                    error if isinstance(error, str) else repr(error),
+                    code if isinstance(code, str) else None,
+                ),
+            )
+        payload = body.get("response")
+        return ControlSucceeded(request_id, subtype, payload if isinstance(payload, dict) else {})
+
+    def _on_control_request(self, obj: dict[str, Any]) -> Event:
+        request_id = obj.get("request_id")
+        request = obj.get("request")
+        if not isinstance(request_id, str) or not isinstance(request, dict):
+            raise MessageParseError("control_request without a request_id or request", obj)
+        subtype = request.get("subtype")
+        event: IncomingRequest
+        try:
+            if subtype == "can_use_tool":
+                event = CanUseToolRequest(
+                    request_id,
+                    _str(request, "tool_name"),
+                    _dict(request, "input"),
+                    list(request.get("permission_suggestions") or ()),
+                    request.get("blocked_path"),
+                    request.get("tool_use_id"),
+                    request,
+                )
+            elif subtype == "hook_callback":
+                event = HookCallbackRequest(
+                    request_id,
+                    _str(request, "callback_id"),
+                    _dict(request, "input"),
+                    request.get("tool_use_id"),
+                    request,
+                )
+            elif subtype == "mcp_message":
+                event = McpMessageRequest(
+                    request_id, _str(request, "server_name"), _dict(request, "message"), request
+                )
+            else:
+                event = UnknownControlRequest(request_id, str(subtype), request)
+        except (KeyError, TypeError) as exc:
+            raise MessageParseError(f"control_request {subtype!r}: {exc}", obj) from None
+        self._theirs.add(request_id)
+        return event
+
+    # -- sending ---------------------------------------------------------------
+
+    def send_user(
+        self,
+        content: str | list[dict[str, Any]],
+        *,
+        session_id: str = "default",
+        parent_tool_use_id: str | None = None,
+    ) -> bytes:
+        """A user message: starts (or joins) a run."""
+        return self.send_message(
+            {
+                "type": "user",
+                "message": {"role": "user", "content": content},
+                "parent_tool_use_id": parent_tool_use_id,
+                "session_id": session_id,
+            }
+        )
+
+    def send_message(self, message: dict[str, Any]) -> bytes:
+        """Any stream-json input frame, such as a user message from a prompt stream.
+
+        Raises:
+            LocalProtocolError: stdin is closed, or ``message`` is not a JSON
+                object (the CLI exits on a line it cannot parse, so nothing
+                that is not one is ever written).
+        """
+        if not isinstance(message, dict):
+            raise LocalProtocolError(
+                f"a stream-json input frame must be a dict, not {type(message).__name__}"
+            )
+        is_user = message.get("type") == "user"
+        self._our(Input.SEND_USER if is_user else Input.SEND_CONTROL)
+        data = self._encode(message)
+        if is_user:
+            self._unanswered_users += 1
+            self._idle_since_send = False
+            self._their(Input.SEND_USER)
+        return data
+
+    def send_request(self, request_id: str, request: dict[str, Any]) -> bytes:
+        """One of our control requests; its answer arrives as an event."""
+        subtype = request.get("subtype")
+        if not isinstance(subtype, str):
+            raise LocalProtocolError("a control request needs a string 'subtype'")
+        if request_id in self._ours:
+            raise LocalProtocolError(f"request id {request_id!r} is already pending")
+        if self.their_state in (TheirState.CLOSED, TheirState.ERROR):
+            raise LocalProtocolError(f"cannot send {subtype!r}: the CLI's output has ended")
+        self._our(Input.SEND_CONTROL)
+        data = self._encode({"type": "control_request", "request_id": request_id, "request": request})
+        self._ours[request_id] = subtype
+        return data
+
+    def send_response(self, request_id: str, response: dict[str, Any] | None = None) -> bytes:
+        """Answer one of the CLI's requests with success.
+
+        Returns ``b""`` when the CLI cancelled the request (or its output
+        ended) first: there is nobody left to answer.
+        """
+        return self._answer(
+            request_id,
+            {"subtype": "success", "request_id": request_id, "response": response or {}},
+        )
+
+    def send_error(self, request_id: str, message: str) -> bytes:
+        """Answer one of the CLI's requests with an error (``b""`` if cancelled)."""
+        return self._answer(
+            request_id, {"subtype": "error", "request_id": request_id, "error": message}
+        )
+
+    def _answer(self, request_id: str, body: dict[str, Any]) -> bytes:
+        if request_id not in self._theirs:
+            return b""
+        if self.our_state is OurState.CLOSED:
+            raise LocalProtocolError("cannot answer the CLI: stdin is closed")
+        data = self._encode({"type": "control_response", "response": body})
+        self._theirs.discard(request_id)
+        return data
+
+    def close_input(self) -> None:
+        """Record that stdin is (about to be) closed; later sends raise."""
+        self._our(Input.CLOSE_INPUT)
+
+    @staticmethod
+    def _encode(frame: dict[str, Any]) -> bytes:
+        try:
+            return (_dumps(frame) + "\n").encode("utf-8")
+        except (TypeError, ValueError) as exc:  # not JSON-able, NaN, lone surrogates
+            raise LocalProtocolError(f"cannot encode a frame as JSON: {exc}") from None
+
+
+def _str(request: dict[str, Any], key: str) -> str:
+    value = request[key]
+    if not isinstance(value, str):
+        raise TypeError(f"{key!r} must be a string")
+    return value
+
+
+def _dict(request: dict[str, Any], key: str) -> dict[str, Any]:
+    value = request.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise TypeError(f"{key!r} must be an object")
+    return value

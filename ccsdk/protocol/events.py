@@ -1,0 +1,132 @@
+"""The control-protocol events :meth:`Connection.next_event` returns.
+
+Besides these, ``next_event`` returns the typed messages of
+:mod:`ccsdk.protocol.messages` (what a user iterates over), the
+:data:`NEED_DATA` sentinel, and :class:`EndOfOutput` once.
+
+The CLI's requests to us (``CanUseToolRequest``, ``HookCallbackRequest``,
+``McpMessageRequest``, ``UnknownControlRequest``) each carry the
+``request_id`` that the answer must name; ``raw`` keeps the whole request
+body, so a field this version does not model is never lost.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import attrs
+
+from ccsdk.protocol.errors import ControlRequestError
+
+__all__ = [
+    "NEED_DATA",
+    "CanUseToolRequest",
+    "ControlCancelled",
+    "ControlFailed",
+    "ControlSucceeded",
+    "EndOfOutput",
+    "HookCallbackRequest",
+    "IncomingRequest",
+    "McpMessageRequest",
+    "StrayControlResponse",
+    "UnknownControlRequest",
+]
+
+
+class _NeedData:
+    def __repr__(self) -> str:
+        return "NEED_DATA"
+
+
+#: ``next_event`` found no complete line: feed more bytes.
+NEED_DATA: Final = _NeedData()
+
+
+@attrs.frozen
+class CanUseToolRequest:
+    """The CLI asks whether a tool may run (``--permission-prompt-tool stdio``)."""
+
+    request_id: str
+    tool_name: str
+    input: dict[str, Any]
+    permission_suggestions: list[dict[str, Any]]
+    blocked_path: str | None
+    tool_use_id: str | None
+    raw: dict[str, Any] = attrs.field(repr=False)
+
+
+@attrs.frozen
+class HookCallbackRequest:
+    """The CLI runs one of the hook callbacks we registered in ``initialize``."""
+
+    request_id: str
+    callback_id: str
+    input: dict[str, Any]
+    tool_use_id: str | None
+    raw: dict[str, Any] = attrs.field(repr=False)
+
+
+@attrs.frozen
+class McpMessageRequest:
+    """A JSON-RPC message for one of our in-process MCP servers."""
+
+    request_id: str
+    server_name: str
+    message: dict[str, Any]
+    raw: dict[str, Any] = attrs.field(repr=False)
+
+
+@attrs.frozen
+class UnknownControlRequest:
+    """A control request of a subtype this version does not know.
+
+    Answer it with an error (the CLI then carries on), as the official SDKs do.
+    """
+
+    request_id: str
+    subtype: str
+    raw: dict[str, Any] = attrs.field(repr=False)
+
+
+IncomingRequest = CanUseToolRequest | HookCallbackRequest | McpMessageRequest | UnknownControlRequest
+
+
+@attrs.frozen
+class ControlCancelled:
+    """The CLI gave up on one of its requests (a hook timed out, or its output ended).
+
+    Cancel the handler and send no answer: :meth:`Connection.send_response`
+    for a cancelled request returns ``b""``.
+    """
+
+    request_id: str
+
+
+@attrs.frozen
+class ControlSucceeded:
+    """The CLI answered one of our requests."""
+
+    request_id: str
+    subtype: str
+    response: dict[str, Any]
+
+
+@attrs.frozen
+class ControlFailed:
+    """The CLI refused one of our requests, or ended before answering it."""
+
+    request_id: str
+    subtype: str
+    error: ControlRequestError
+
+
+@attrs.frozen
+class StrayControlResponse:
+    """A control response naming no request of ours (kept, not dropped)."""
+
+    raw: dict[str, Any]
+
+
+@attrs.frozen
+class EndOfOutput:
+    """The CLI's stdout ended; returned once, after every failed request."""

@@ -1,0 +1,420 @@
+"""The driver: one :class:`Connection` over one transport, with no task of its own.
+
+An :class:`Engine` reads the transport, feeds the sans-IO connection, and
+routes what comes out: messages into :attr:`Engine.inbox`, answers to our
+requests to their waiters, the CLI's requests to handler tasks. It owns no
+task and no nursery; whoever drives it lends one for the duration of a call
+to :meth:`Engine.run_until`. ``query()`` drives it from the consumer's own
+task between two messages; a ``Session`` drives it from a reader task in its
+nursery. Either way, no task outlives the nursery that started it.
+
+Control traffic never waits behind messages: a read's whole batch is routed
+at once, answers wake their waiters there and then, and the CLI's requests
+start at once, whether or not anyone is reading messages.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import anyio
+import anyio.abc
+import attrs
+
+from ccsdk.errors import CLIConnectionError, ClaudeSDKError, ControlRequestError
+from ccsdk.protocol.connection import Connection, Event
+from ccsdk.protocol.events import (
+    CanUseToolRequest,
+    ControlCancelled,
+    ControlFailed,
+    ControlSucceeded,
+    EndOfOutput,
+    HookCallbackRequest,
+    IncomingRequest,
+    McpMessageRequest,
+    StrayControlResponse,
+    UnknownControlRequest,
+)
+from ccsdk.protocol.messages import Message, SystemMessage
+from ccsdk.runtime.discovery import check_version
+from ccsdk.runtime.process import SubprocessCLITransport
+from ccsdk.runtime.transport import ByteTransport, Transport
+
+if TYPE_CHECKING:
+    from ccsdk.options import ClaudeCodeOptions
+
+__all__ = ["Engine", "collapse_groups"]
+
+log = logging.getLogger("ccsdk")
+
+
+@attrs.define
+class _Waiter:
+    subtype: str
+    done: anyio.Event = attrs.field(factory=anyio.Event)
+    response: dict[str, Any] | None = None
+    error: ControlRequestError | None = None
+
+
+class _DictTransportAdapter(ByteTransport):
+    """Lets a seed-style transport (dicts in, text out) drive the byte engine."""
+
+    def __init__(self, inner: Transport) -> None:
+        self.inner = inner
+        self._messages: Any = None
+
+    async def connect(self) -> None:
+        await self.inner.connect()
+
+    def is_ready(self) -> bool:
+        return self.inner.is_ready()
+
+    async def send_bytes(self, data: bytes) -> None:
+        await self.inner.write(data.decode("utf-8"))
+
+    async def receive_bytes(self) -> bytes:
+        if self._messages is None:
+            self._messages = aiter(self.inner.read_messages())
+        try:
+            obj = await anext(self._messages)
+        except StopAsyncIteration:
+            return b""
+        return (json.dumps(obj) + "\n").encode("utf-8")
+
+    async def end_input(self) -> None:
+        await self.inner.end_input()
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+    async def wait_exit(self) -> None:
+        await self.inner.wait_exit()
+
+
+class Engine:
+    """Drives one CLI conversation; see the module docstring."""
+
+    def __init__(self, options: ClaudeCodeOptions, transport: Transport | None = None) -> None:
+        self.options = options
+        if transport is None:
+            transport = SubprocessCLITransport(options)
+        self.transport: ByteTransport = (
+            transport if isinstance(transport, ByteTransport) else _DictTransportAdapter(transport)
+        )
+        self.conn = Connection(max_line_bytes=options.max_line_bytes)
+        #: Messages for the user, in order.
+        self.inbox: deque[Message] = deque()
+        #: The CLI's output has ended (every pending request has failed).
+        self.eof = False
+        #: The ``initialize`` answer, once received.
+        self.server_info: dict[str, Any] | None = None
+        self._write_lock = anyio.Lock()
+        self._counter = 0
+        self._waiters: dict[str, _Waiter] = {}
+        self._handlers: dict[str, anyio.CancelScope] = {}
+        self._hook_callbacks: dict[str, Any] = {}
+        self._changed = anyio.Event()
+        self._connected = False
+
+    # -- plumbing ----------------------------------------------------------------
+
+    @property
+    def handlers_running(self) -> int:
+        return len(self._handlers)
+
+    def notify(self) -> None:
+        """Wake :meth:`run_until` to re-check its condition."""
+        self._changed.set()
+        self._changed = anyio.Event()
+
+    async def write(self, data: bytes) -> None:
+        """Write one or more whole frames; frames from several tasks never interleave."""
+        if not data:
+            return
+        async with self._write_lock:
+            await self.transport.send_bytes(data)
+
+    def next_request_id(self) -> str:
+        self._counter += 1
+        return f"req_{self._counter}_{secrets.token_hex(4)}"
+
+    async def read_once(self, tg: anyio.abc.TaskGroup) -> None:
+        """One read of the CLI's output, routed. Raises what the protocol raises."""
+        data = await self.transport.receive_bytes()
+        self.conn.receive_data(data)
+        try:
+            events = self.conn.next_events()
+        finally:
+            self.notify()
+        self.route(events, tg)
+
+    def route(self, events: list[Event], tg: anyio.abc.TaskGroup) -> None:
+        inbox = self.inbox
+        for event in events:
+            # Messages first: by far the most common event.
+            if isinstance(event, Message):
+                if isinstance(event, SystemMessage) and event.data.get("sdk_host_only"):
+                    continue  # run-state bookkeeping for SDKs, already used by the Connection
+                inbox.append(event)
+            elif isinstance(event, ControlSucceeded | ControlFailed):
+                waiter = self._waiters.pop(event.request_id, None)
+                if waiter is not None:
+                    if isinstance(event, ControlSucceeded):
+                        waiter.response = event.response
+                    else:
+                        waiter.error = event.error
+                    waiter.done.set()
+            elif isinstance(event, ControlCancelled):
+                scope = self._handlers.get(event.request_id)
+                if scope is not None:
+                    scope.cancel()
+            elif isinstance(event, EndOfOutput):
+                self.eof = True
+            elif isinstance(event, StrayControlResponse):
+                log.warning("the CLI answered a request we did not send: %r", event.raw)
+            else:
+                scope = anyio.CancelScope()
+                self._handlers[event.request_id] = scope
+                tg.start_soon(self._serve, event, scope)
+        self.notify()
+
+    async def run_until(
+        self, done: Callable[[], bool], *, extra: Callable[[anyio.abc.TaskGroup], None] | None = None
+    ) -> None:
+        """Read and route until ``done()`` holds and no handler is running.
+
+        The reads, the handlers and the stderr pump run in a task group that
+        lives only for this call; when it returns, no task is left.
+        """
+        if self._settled(done):
+            return
+        with collapse_groups():
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(self._read_loop, tg)
+                if isinstance(self.transport, SubprocessCLITransport):
+                    tg.start_soon(self.transport.pump_stderr)
+                if extra is not None:
+                    extra(tg)
+                while not self._settled(done):
+                    await self._changed.wait()
+                tg.cancel_scope.cancel()
+
+    def _settled(self, done: Callable[[], bool]) -> bool:
+        # After end of output nothing more can arrive: waiting longer is a hang.
+        return not self._handlers and (self.eof or done())
+
+    async def _read_loop(self, tg: anyio.abc.TaskGroup) -> None:
+        while not self.eof:
+            await self.read_once(tg)
+        self.notify()
+
+    # -- our requests --------------------------------------------------------------
+
+    async def send_request(self, request: dict[str, Any]) -> _Waiter:
+        request_id = self.next_request_id()
+        data = self.conn.send_request(request_id, request)
+        waiter = _Waiter(request["subtype"])
+        self._waiters[request_id] = waiter
+        await self.write(data)
+        return waiter
+
+    @staticmethod
+    def result_of(waiter: _Waiter) -> dict[str, Any]:
+        if waiter.error is not None:
+            raise waiter.error
+        assert waiter.response is not None
+        return waiter.response
+
+    # -- the CLI's requests ----------------------------------------------------------
+
+    async def _serve(self, event: IncomingRequest, scope: anyio.CancelScope) -> None:
+        try:
+            with scope:
+                try:
+                    response = await self._answer(event)
+                except _Refused as exc:
+                    data = self.conn.send_error(event.request_id, str(exc))
+                except Exception as exc:  # the user's callback failed: tell the CLI, log here
+                    log.exception("handling the CLI's %s request failed", _subtype(event))
+                    data = self.conn.send_error(event.request_id, f"{type(exc).__name__}: {exc}")
+                else:
+                    data = self.conn.send_response(event.request_id, response)
+                try:
+                    await self.write(data)
+                except CLIConnectionError:
+                    # The CLI is gone; reading its output reports why, better than this.
+                    log.debug("could not answer request %s: the CLI's input is closed", event.request_id)
+            if scope.cancelled_caught:
+                log.debug("the CLI cancelled its request %s", event.request_id)
+        finally:
+            self._handlers.pop(event.request_id, None)
+            self.notify()
+
+    async def _answer(self, event: IncomingRequest) -> dict[str, Any]:
+        if isinstance(event, CanUseToolRequest):
+            return await self._can_use_tool(event)
+        if isinstance(event, HookCallbackRequest):
+            return await self._hook_callback(event)
+        if isinstance(event, McpMessageRequest):
+            return await self._mcp_message(event)
+        assert isinstance(event, UnknownControlRequest)
+        raise _Refused(f"Unsupported control request subtype: {event.subtype}")
+
+    async def _can_use_tool(self, event: CanUseToolRequest) -> dict[str, Any]:
+        from ccsdk.types import (
+            PermissionResultAllow,
+            PermissionResultDeny,
+            PermissionUpdate,
+            ToolPermissionContext,
+        )
+
+        callback = self.options.can_use_tool
+        if callback is None:
+            raise _Refused("canUseTool callback is not provided")
+        raw = event.raw
+        context = ToolPermissionContext(
+            suggestions=[PermissionUpdate.from_wire(s) for s in event.permission_suggestions],
+            tool_use_id=event.tool_use_id,
+            blocked_path=event.blocked_path,
+            decision_reason=raw.get("decision_reason"),
+            title=raw.get("title"),
+            display_name=raw.get("display_name"),
+            description=raw.get("description"),
+            agent_id=raw.get("agent_id"),
+        )
+        result = await callback(event.tool_name, event.input, context)
+        if isinstance(result, PermissionResultAllow):
+            answer: dict[str, Any] = {
+                "behavior": "allow",
+                "updatedInput": result.updated_input
+                if result.updated_input is not None
+                else event.input,
+            }
+            if result.updated_permissions:
+                answer["updatedPermissions"] = [p.to_wire() for p in result.updated_permissions]
+            return answer
+        if isinstance(result, PermissionResultDeny):
+            answer = {"behavior": "deny", "message": result.message}
+            if result.interrupt:
+                answer["interrupt"] = True
+            return answer
+        raise TypeError(
+            f"can_use_tool must return PermissionResultAllow or PermissionResultDeny, "
+            f"not {type(result).__name__}"
+        )
+
+    def hooks_for_initialize(self) -> dict[str, Any] | None:
+        """The ``hooks`` of ``initialize``; registers each callback under an id."""
+        hooks = self.options.hooks
+        if not hooks:
+            return None
+        wire: dict[str, Any] = {}
+        for event_name, matchers in hooks.items():
+            entries = []
+            for matcher in matchers:
+                ids = []
+                for callback in matcher.hooks:
+                    callback_id = f"hook_{len(self._hook_callbacks)}"
+                    self._hook_callbacks[callback_id] = callback
+                    ids.append(callback_id)
+                entry: dict[str, Any] = {"matcher": matcher.matcher, "hookCallbackIds": ids}
+                if matcher.timeout is not None:
+                    entry["timeout"] = matcher.timeout
+                entries.append(entry)
+            if entries:
+                wire[event_name] = entries
+        return wire or None
+
+    async def _hook_callback(self, event: HookCallbackRequest) -> dict[str, Any]:
+        from ccsdk.types import HookContext
+
+        callback = self._hook_callbacks.get(event.callback_id)
+        if callback is None:
+            raise _Refused(f"No hook callback found for ID: {event.callback_id}")
+        output = await callback(event.input, event.tool_use_id, HookContext())
+        if not isinstance(output, dict):
+            raise TypeError(f"a hook callback must return a dict, not {type(output).__name__}")
+        return {_HOOK_RENAMES.get(k, k): v for k, v in output.items()}
+
+    async def _mcp_message(self, event: McpMessageRequest) -> dict[str, Any]:
+        message_id = event.message.get("id")
+        error = {"code": -32601, "message": f"Server '{event.server_name}' not found"}
+        return {"mcp_response": {"jsonrpc": "2.0", "id": message_id, "error": error}}
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        """Start the transport and complete ``initialize``, serving the CLI meanwhile."""
+        await self.transport.connect()
+        self._connected = True
+        waiter = await self.send_request(
+            {"subtype": "initialize", "hooks": self.hooks_for_initialize()}
+        )
+        timeout = self.options.initialize_timeout
+        with anyio.move_on_after(timeout) as scope:
+            await self.run_until(waiter.done.is_set)
+        if scope.cancelled_caught:
+            raise CLIConnectionError(f"the CLI did not answer initialize within {timeout:g} s")
+        if not waiter.done.is_set():  # the output ended first
+            await self.transport.wait_exit()
+            raise CLIConnectionError("the CLI's output ended before it answered initialize")
+        info = self.result_of(waiter)
+        version = info.get("claude_code_version")
+        if isinstance(version, str):
+            check_version(version)
+        else:
+            log.warning("the CLI did not report its version; it may be too old for ccsdk")
+        self.server_info = info
+
+    async def aclose(self) -> None:
+        """Tear the transport down (shielded, bounded, idempotent)."""
+        with anyio.CancelScope(shield=True):
+            for scope in self._handlers.values():
+                scope.cancel()
+            await self.transport.close()
+
+
+class _Refused(Exception):
+    """A request we answer with an error that is not a failure on our side."""
+
+
+_HOOK_RENAMES = {"async_": "async", "continue_": "continue"}
+
+
+def _subtype(event: IncomingRequest) -> str:
+    return type(event).__name__
+
+
+@contextmanager
+def collapse_groups() -> Iterator[None]:
+    """Turn an exception group from our own task group into the one error in it.
+
+    One failure reaches the user as one exception of its own type: the
+    first ccsdk error in the group if there is one, else the first error.
+    """
+    try:
+        yield
+    except BaseExceptionGroup as group:
+        leaves = [e for e in _leaves(group) if isinstance(e, Exception)]
+        if not leaves:  # only cancellations and the like: not ours to rewrite
+            raise
+        chosen = next((e for e in leaves if isinstance(e, ClaudeSDKError)), leaves[0])
+        _reraise(chosen, group)
+
+
+def _reraise(exc: BaseException, group: BaseExceptionGroup[Any]) -> NoReturn:
+    raise exc from None
+
+
+def _leaves(group: BaseExceptionGroup[Any]) -> Iterator[BaseException]:
+    for exc in group.exceptions:
+        if isinstance(exc, BaseExceptionGroup):
+            yield from _leaves(exc)
+        else:
+            yield exc

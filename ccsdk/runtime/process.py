@@ -1,0 +1,292 @@
+"""Running the CLI as a child process: spawn, stderr, teardown.
+
+What a child process must never do to its parent: outlive it, block it, or
+take its errors away. So:
+
+* the CLI gets its own process group (``start_new_session``), and teardown
+  signals the whole group, so a Bash the CLI started goes with it;
+* stderr is always piped and drained into a bounded ring; each line also
+  goes to ``options.stderr`` if set, and the ring's tail goes into
+  :class:`~ccsdk.errors.ProcessError`;
+* teardown runs in order (close stdin, grace period, SIGTERM, grace,
+  SIGKILL), every wait bounded, and always reaps the child. It runs under a
+  shield, so a cancelled caller cannot skip it.
+
+This transport owns no task. Reading stderr is work the runtime does beside
+reading stdout (:meth:`SubprocessCLITransport.pump_stderr`), inside whatever
+task group the runtime has open at that moment.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+from collections import deque
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import anyio
+import anyio.abc
+
+from ccsdk.errors import CLIConnectionError, CLINotFoundError, LineTooLongError, ProcessError
+from ccsdk.protocol.framing import LineBuffer
+from ccsdk.runtime.command import build_argv, build_env, redact_argv
+from ccsdk.runtime.discovery import find_cli
+from ccsdk.runtime.transport import ByteTransport
+
+if TYPE_CHECKING:
+    from ccsdk.options import ClaudeCodeOptions
+
+__all__ = ["STDERR_RING_BYTES", "SubprocessCLITransport"]
+
+log = logging.getLogger("ccsdk")
+
+#: How much of the CLI's latest stderr is kept for error messages.
+STDERR_RING_BYTES = 16 * 1024
+#: stderr lines longer than this are cut (in the ring and for the callback).
+_STDERR_LINE_BYTES = 8 * 1024
+_STDERR_BUFFER_BYTES = 1024 * 1024
+_READ_SIZE = 256 * 1024
+
+
+class SubprocessCLITransport(ByteTransport):
+    """The default transport: the ``claude`` CLI as a child process."""
+
+    def __init__(self, options: ClaudeCodeOptions, *, cli_path: str | Path | None = None) -> None:
+        self.options = options
+        self.max_line_bytes = options.max_line_bytes
+        self._cli_path = cli_path if cli_path is not None else options.cli_path
+        self._process: anyio.abc.Process | None = None
+        self._input_open = False
+        self._closed = False
+        self._stderr_lines = LineBuffer(_STDERR_BUFFER_BYTES)
+        self._stderr_ring: deque[str] = deque()
+        self._stderr_ring_bytes = 0
+        self._stderr_done = anyio.Event()
+        self._secrets: list[str] = []
+        self._we_signalled = False
+
+    # -- facts ---------------------------------------------------------------
+
+    @property
+    def pid(self) -> int | None:
+        """The CLI's process id (also its process group id), once started."""
+        return self._process.pid if self._process is not None else None
+
+    @property
+    def returncode(self) -> int | None:
+        return self._process.returncode if self._process is not None else None
+
+    def stderr_tail(self) -> str:
+        """The latest stderr lines kept, secrets redacted."""
+        return self._redact("\n".join(self._stderr_ring))
+
+    def _redact(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "<redacted>")
+        return text
+
+    # -- lifecycle -----------------------------------------------------------
+
+    async def connect(self) -> None:
+        if self._process is not None:
+            raise CLIConnectionError("this transport is already connected")
+        cli = find_cli(self._cli_path)
+        cwd = self.options.cwd
+        if cwd is not None and not Path(cwd).is_dir():
+            raise CLIConnectionError(f"Working directory does not exist: {cwd}")
+        argv = build_argv(self.options, cli)
+        env = build_env(self.options, os.environ)
+        self._secrets = [
+            v for k, v in env.items() if len(v) >= 8 and _looks_secret(k)
+        ]
+        log.debug("starting the CLI: %s", redact_argv(argv))
+        try:
+            self._process = await anyio.open_process(
+                argv,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                cwd=cwd,
+                env=env,
+                start_new_session=True,
+                user=self.options.user,
+            )
+        except FileNotFoundError as exc:
+            raise CLINotFoundError("Claude Code not found at", cli) from exc
+        except PermissionError as exc:
+            raise CLIConnectionError(f"Cannot execute the CLI at {cli}: {exc}") from exc
+        except OSError as exc:
+            raise CLIConnectionError(f"Failed to start Claude Code: {exc}") from exc
+        self._input_open = True
+
+    def is_ready(self) -> bool:
+        return self._input_open and not self._closed
+
+    async def send_bytes(self, data: bytes) -> None:
+        process = self._process
+        if process is None or not self._input_open:
+            raise CLIConnectionError("the CLI's input is not open (not connected, or closed)")
+        assert process.stdin is not None
+        try:
+            await process.stdin.send(data)
+        except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError) as exc:
+            self._input_open = False
+            code = process.returncode
+            raise CLIConnectionError(
+                f"cannot write to the CLI: its input is broken"
+                + (f" (it exited with code {code})" if code is not None else "")
+            ) from exc
+
+    async def receive_bytes(self) -> bytes:
+        process = self._process
+        if process is None:
+            raise CLIConnectionError("not connected")
+        assert process.stdout is not None
+        try:
+            return await process.stdout.receive(_READ_SIZE)
+        except (anyio.EndOfStream, anyio.ClosedResourceError, anyio.BrokenResourceError):
+            return b""
+
+    async def pump_stderr(self) -> None:
+        """Read stderr into the ring (and the callback) until it ends.
+
+        Safe to cancel and call again: a line cut by cancellation is kept
+        in the line buffer and completed by the next call.
+        """
+        process = self._process
+        if process is None or self._stderr_done.is_set():
+            return
+        assert process.stderr is not None
+        while True:
+            try:
+                data = await process.stderr.receive(_READ_SIZE)
+            except (anyio.EndOfStream, anyio.ClosedResourceError, anyio.BrokenResourceError):
+                data = b""
+            try:
+                lines = self._stderr_lines.feed(data) if data else [self._stderr_lines.take_tail()]
+            except LineTooLongError:  # stderr is diagnostics: keep the start, go on
+                lines = [self._stderr_lines.take_tail()]
+            for raw in lines:
+                self._on_stderr_line(raw[:_STDERR_LINE_BYTES].decode("utf-8", "replace").rstrip())
+            if not data:
+                self._stderr_done.set()
+                return
+
+    def _on_stderr_line(self, line: str) -> None:
+        if not line:
+            return
+        self._stderr_ring.append(line)
+        self._stderr_ring_bytes += len(line) + 1
+        while self._stderr_ring_bytes > STDERR_RING_BYTES and len(self._stderr_ring) > 1:
+            self._stderr_ring_bytes -= len(self._stderr_ring.popleft()) + 1
+        callback = self.options.stderr
+        if callback is not None:
+            try:
+                callback(line)
+            except Exception:
+                log.exception("the stderr callback raised; the line was: %s", self._redact(line))
+
+    async def end_input(self) -> None:
+        process = self._process
+        if process is None or not self._input_open:
+            return
+        self._input_open = False
+        assert process.stdin is not None
+        try:
+            await process.stdin.aclose()
+        except (anyio.BrokenResourceError, OSError):
+            pass
+
+    async def wait_exit(self) -> None:
+        """Wait (bounded) for the CLI to exit after its output ended.
+
+        Raises:
+            ProcessError: it exited non-zero, or was killed by a signal we
+                did not send; the message carries the stderr tail.
+        """
+        process = self._process
+        if process is None:
+            return
+        with anyio.move_on_after(self.options.close_timeout):
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(self.pump_stderr)
+                await process.wait()
+        code = process.returncode
+        if code is None or code == 0 or self._we_signalled:
+            return
+        with anyio.move_on_after(1):  # the last words are usually the useful ones
+            await self._stderr_done.wait()
+        if code < 0:
+            message = f"Claude Code was killed by signal {-code} ({_signal_name(-code)})"
+        else:
+            message = f"Claude Code exited with an error"
+        raise ProcessError(message, exit_code=code, stderr=self.stderr_tail() or None)
+
+    async def close(self) -> None:
+        """Close stdin, wait, SIGTERM, wait, SIGKILL, reap: bounded, idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        process = self._process
+        if process is None:
+            return
+        grace = self.options.close_timeout
+        await self.end_input()
+        async with anyio.create_task_group() as tg:
+            # Keep draining both pipes: a CLI blocked on a full pipe never exits.
+            tg.start_soon(self._discard_stdout)
+            tg.start_soon(self.pump_stderr)
+            try:
+                if process.returncode is None:
+                    with anyio.move_on_after(grace):
+                        await process.wait()
+                if process.returncode is None:
+                    self._signal_group(signal.SIGTERM)
+                    with anyio.move_on_after(grace):
+                        await process.wait()
+                if process.returncode is None:
+                    self._signal_group(signal.SIGKILL)
+                    with anyio.move_on_after(grace):
+                        await process.wait()
+                # The CLI is gone; make sure nothing it started lingers in its group.
+                self._signal_group(signal.SIGKILL, leader_gone=True)
+                if process.returncode is None:
+                    log.warning("the CLI (pid %s) did not die after SIGKILL", process.pid)
+            finally:
+                tg.cancel_scope.cancel()
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                await stream.aclose()
+
+    async def _discard_stdout(self) -> None:
+        while await self.receive_bytes():
+            pass
+
+    def _signal_group(self, sig: signal.Signals, *, leader_gone: bool = False) -> None:
+        process = self._process
+        assert process is not None
+        if not leader_gone:
+            self._we_signalled = True
+        try:
+            os.killpg(process.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            if not leader_gone and process.returncode is None:
+                try:
+                    process.send_signal(sig)
+                except ProcessLookupError:
+                    pass
+
+
+def _looks_secret(name: str) -> bool:
+    upper = name.upper()
+    return any(word in upper for word in ("KEY", "TOKEN", "SECRET", "PASSWORD", "AUTH"))
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return "unknown signal"

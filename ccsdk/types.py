@@ -1,0 +1,356 @@
+"""The configuration-side types: MCP server configs, permissions and hooks.
+
+These are the names ``claude_code_sdk`` 0.0.25 exports (``PermissionMode``,
+``PermissionUpdate``, ``ToolPermissionContext``, ``PermissionResultAllow``,
+``HookMatcher``, the ``Mcp*ServerConfig`` TypedDicts, ...), with the fields
+the current CLI actually sends or accepts:
+
+* ``PermissionMode`` has the six modes CLI 2.1.331 accepts (it rejects any
+  other with ``invalid_mode``), not the four of 0.0.25.
+* ``PermissionUpdate`` can be written to and read from its camelCase wire
+  form (``to_wire`` / ``from_wire``). 0.0.25 had no serialisation at all and
+  handed the raw dicts of ``permission_suggestions`` to callbacks that were
+  typed as receiving ``PermissionUpdate`` objects.
+* ``ToolPermissionContext`` carries everything a ``can_use_tool`` request
+  holds (tool use id, blocked path, the CLI's reason and titles).
+* ``HookEvent`` lists the 33 events the 2.1.331 CLI accepts.
+
+The value types are frozen attrs classes: a callback receives data, it does
+not mutate it. ``HookMatcher`` is mutable like the official dataclass,
+because users build and adjust it as configuration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Literal, NotRequired, TypeAlias, TypedDict, cast, get_args
+
+import attrs
+
+__all__ = [
+    "CanUseTool",
+    "HookCallback",
+    "HookContext",
+    "HookEvent",
+    "HookMatcher",
+    "McpHttpServerConfig",
+    "McpSSEServerConfig",
+    "McpSdkServerConfig",
+    "McpServerConfig",
+    "McpStdioServerConfig",
+    "PERMISSION_MODES",
+    "PermissionBehavior",
+    "PermissionMode",
+    "PermissionResult",
+    "PermissionResultAllow",
+    "PermissionResultDeny",
+    "PermissionRuleValue",
+    "PermissionUpdate",
+    "PermissionUpdateDestination",
+    "PermissionUpdateType",
+    "ToolPermissionContext",
+]
+
+# --------------------------------------------------------------------------
+# Permission modes
+# --------------------------------------------------------------------------
+
+PermissionMode: TypeAlias = Literal[
+    "default", "acceptEdits", "plan", "bypassPermissions", "dontAsk", "auto"
+]
+#: The valid ``PermissionMode`` values, in the order the CLI lists them in its
+#: ``invalid_mode`` error (sorted), for validation messages.
+PERMISSION_MODES: tuple[str, ...] = tuple(sorted(get_args(PermissionMode)))
+
+# --------------------------------------------------------------------------
+# MCP server configs (the values of ``ClaudeCodeOptions.mcp_servers``)
+# --------------------------------------------------------------------------
+
+
+class McpStdioServerConfig(TypedDict):
+    """An MCP server the CLI starts as a child process."""
+
+    type: NotRequired[Literal["stdio"]]  # optional for backwards compatibility
+    command: str
+    args: NotRequired[list[str]]
+    env: NotRequired[dict[str, str]]
+
+
+class McpSSEServerConfig(TypedDict):
+    """An MCP server the CLI reaches over Server-Sent Events."""
+
+    type: Literal["sse"]
+    url: str
+    headers: NotRequired[dict[str, str]]
+
+
+class McpHttpServerConfig(TypedDict):
+    """An MCP server the CLI reaches over streamable HTTP."""
+
+    type: Literal["http"]
+    url: str
+    headers: NotRequired[dict[str, str]]
+
+
+class McpSdkServerConfig(TypedDict):
+    """An MCP server that runs inside this Python process.
+
+    Only ``{"type": "sdk", "name": ...}`` is sent to the CLI; ``instance``
+    (an ``mcp.server.Server``) stays here and is driven through the CLI's
+    ``mcp_message`` control requests.
+    """
+
+    type: Literal["sdk"]
+    name: str
+    instance: Any
+
+
+McpServerConfig: TypeAlias = (
+    McpStdioServerConfig | McpSSEServerConfig | McpHttpServerConfig | McpSdkServerConfig
+)
+
+# --------------------------------------------------------------------------
+# Permission updates and results
+# --------------------------------------------------------------------------
+
+PermissionUpdateDestination: TypeAlias = Literal[
+    "userSettings", "projectSettings", "localSettings", "session", "cliArg"
+]
+PermissionBehavior: TypeAlias = Literal["allow", "deny", "ask"]
+PermissionUpdateType: TypeAlias = Literal[
+    "addRules", "replaceRules", "removeRules", "setMode", "addDirectories", "removeDirectories"
+]
+
+_RULE_TYPES = frozenset({"addRules", "replaceRules", "removeRules"})
+_DIRECTORY_TYPES = frozenset({"addDirectories", "removeDirectories"})
+_UPDATE_TYPES = frozenset(get_args(PermissionUpdateType))
+
+
+@attrs.frozen
+class PermissionRuleValue:
+    """One permission rule: a tool name and an optional rule body.
+
+    ``PermissionRuleValue("Bash", "npm test:*")`` is the rule ``Bash(npm test:*)``.
+    """
+
+    tool_name: str
+    rule_content: str | None = None
+
+
+@attrs.frozen
+class PermissionUpdate:
+    """A change to the permission settings, as suggested by the CLI or sent back.
+
+    Which fields are required depends on ``type``: the rule types need
+    ``rules`` and ``behavior``, ``setMode`` needs ``mode``, the directory
+    types need ``directories``. ``destination`` is always optional (the CLI
+    treats a missing one as the session). The requirement is checked when the
+    update is written with :meth:`to_wire`, so that a suggestion the CLI sent
+    can always be held.
+    """
+
+    type: PermissionUpdateType = attrs.field(validator=attrs.validators.in_(_UPDATE_TYPES))
+    rules: list[PermissionRuleValue] | None = None
+    behavior: PermissionBehavior | None = None
+    mode: PermissionMode | None = None
+    directories: list[str] | None = None
+    destination: PermissionUpdateDestination | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        """Return the camelCase dict the CLI expects in ``updatedPermissions``.
+
+        Raises ``ValueError`` naming the field when one the ``type`` needs
+        is missing.
+        """
+        wire: dict[str, Any] = {"type": self.type}
+        if self.destination is not None:
+            wire["destination"] = self.destination
+        if self.type in _RULE_TYPES:
+            if self.rules is None:
+                raise ValueError(f"PermissionUpdate of type {self.type!r} needs 'rules'")
+            if self.behavior is None:
+                raise ValueError(f"PermissionUpdate of type {self.type!r} needs 'behavior'")
+            rules = []
+            for rule in self.rules:
+                item: dict[str, Any] = {"toolName": rule.tool_name}
+                if rule.rule_content is not None:
+                    item["ruleContent"] = rule.rule_content
+                rules.append(item)
+            wire["rules"] = rules
+            wire["behavior"] = self.behavior
+        elif self.type == "setMode":
+            if self.mode is None:
+                raise ValueError("PermissionUpdate of type 'setMode' needs 'mode'")
+            wire["mode"] = self.mode
+        else:  # addDirectories / removeDirectories
+            if self.directories is None:
+                raise ValueError(f"PermissionUpdate of type {self.type!r} needs 'directories'")
+            wire["directories"] = list(self.directories)
+        return wire
+
+    @classmethod
+    def from_wire(cls, data: Mapping[str, Any]) -> PermissionUpdate:
+        """Read a camelCase update, such as one of ``permission_suggestions``.
+
+        Lenient about the values (a mode or destination newer than this SDK
+        is kept as given) but strict about the shape: a non-mapping, an
+        unknown ``type`` or a malformed rule raises ``ValueError``, and the
+        caller decides whether to keep the raw dict instead.
+        """
+        # ValueError throughout, so the caller catches one type for any bad input.
+        if not isinstance(data, Mapping):
+            raise ValueError(  # noqa: TRY004
+                f"a permission update must be an object, not {type(data).__name__}"
+            )
+        kind = data.get("type")
+        if kind not in _UPDATE_TYPES:
+            raise ValueError(f"unknown permission update type: {kind!r}")
+        rules: list[PermissionRuleValue] | None = None
+        raw_rules = data.get("rules")
+        if raw_rules is not None:
+            if not isinstance(raw_rules, list):
+                raise ValueError("permission update 'rules' must be a list")
+            rules = []
+            for raw in raw_rules:
+                if not isinstance(raw, Mapping) or not isinstance(raw.get("toolName"), str):
+                    raise ValueError(f"permission rule without a 'toolName': {raw!r}")  # noqa: TRY004
+                content = raw.get("ruleContent")
+                rules.append(PermissionRuleValue(raw["toolName"], content))
+        directories = data.get("directories")
+        return cls(
+            type=cast(PermissionUpdateType, kind),
+            rules=rules,
+            behavior=data.get("behavior"),
+            mode=data.get("mode"),
+            directories=list(directories) if directories is not None else None,
+            destination=data.get("destination"),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class ToolPermissionContext:
+    """What the CLI said about a tool call it asks ``can_use_tool`` about.
+
+    ``suggestions`` are the CLI's proposed updates (e.g. "allow this for the
+    session"), ready to be returned in ``PermissionResultAllow.updated_permissions``.
+    ``signal`` is reserved (always ``None``), as in the official SDK.
+    """
+
+    suggestions: list[PermissionUpdate] = attrs.field(factory=list)
+    tool_use_id: str | None = None
+    blocked_path: str | None = None
+    decision_reason: str | None = None
+    title: str | None = None
+    display_name: str | None = None
+    description: str | None = None
+    agent_id: str | None = None
+    signal: Any | None = None
+
+
+@attrs.frozen
+class PermissionResultAllow:
+    """Let the tool run, optionally with rewritten input and new permission rules.
+
+    Sent as ``{"behavior": "allow", "updatedInput": ..., "updatedPermissions": [...]}``.
+    """
+
+    behavior: Literal["allow"] = attrs.field(
+        default="allow", validator=attrs.validators.in_(("allow",))
+    )
+    updated_input: dict[str, Any] | None = None
+    updated_permissions: list[PermissionUpdate] | None = None
+
+
+@attrs.frozen
+class PermissionResultDeny:
+    """Refuse the tool call; ``message`` goes to the model, ``interrupt`` ends the turn.
+
+    Sent as ``{"behavior": "deny", "message": ..., "interrupt": true}``.
+    """
+
+    behavior: Literal["deny"] = attrs.field(
+        default="deny", validator=attrs.validators.in_(("deny",))
+    )
+    message: str = ""
+    interrupt: bool = False
+
+
+PermissionResult: TypeAlias = PermissionResultAllow | PermissionResultDeny
+
+#: ``can_use_tool(tool_name, input, context)``.
+CanUseTool: TypeAlias = Callable[
+    [str, dict[str, Any], ToolPermissionContext], Awaitable[PermissionResult]
+]
+
+# --------------------------------------------------------------------------
+# Hooks
+# --------------------------------------------------------------------------
+
+#: The hook events CLI 2.1.331 accepts in ``initialize.hooks``.
+HookEvent: TypeAlias = Literal[
+    "PreToolUse",
+    "PostToolUse",
+    "PostToolUseFailure",
+    "PostToolBatch",
+    "Notification",
+    "UserPromptSubmit",
+    "UserPromptExpansion",
+    "SessionStart",
+    "SessionEnd",
+    "Stop",
+    "StopFailure",
+    "SubagentStart",
+    "SubagentStop",
+    "PreCompact",
+    "PostCompact",
+    "PreModelSwitch",
+    "PostModelSwitch",
+    "PermissionRequest",
+    "PermissionDenied",
+    "Setup",
+    "TeammateIdle",
+    "TaskCreated",
+    "TaskCompleted",
+    "Elicitation",
+    "ElicitationResult",
+    "ConfigChange",
+    "WorktreeCreate",
+    "WorktreeRemove",
+    "InstructionsLoaded",
+    "CwdChanged",
+    "FileChanged",
+    "DirectoryAdded",
+    "MessageDisplay",
+]
+
+
+@attrs.frozen
+class HookContext:
+    """Passed to every hook callback; ``signal`` is reserved (always ``None``).
+
+    The official SDK declared this class but passed a plain dict; ccsdk
+    passes an instance, so ``context.signal`` works.
+    """
+
+    signal: Any | None = None
+
+
+#: ``hook(input, tool_use_id, context) -> output``; the output dict is sent to
+#: the CLI as the hook's JSON answer (``{}`` means "no opinion").
+HookCallback: TypeAlias = Callable[
+    [dict[str, Any], str | None, HookContext], Awaitable[dict[str, Any]]
+]
+
+
+@attrs.define
+class HookMatcher:
+    """Callbacks to run for the tool names a CLI matcher string selects.
+
+    ``matcher`` is the CLI's pattern, e.g. ``"Bash"`` or ``"Write|Edit"``;
+    ``None`` matches everything. ``timeout`` (seconds) bounds how long the CLI
+    waits for the callbacks before it gives up (``None``: the CLI's default).
+    """
+
+    matcher: str | None = None
+    hooks: list[HookCallback] = attrs.field(factory=list)
+    timeout: float | None = None

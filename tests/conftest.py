@@ -1,0 +1,71 @@
+"""Shared fixtures: both backends, the pinned real CLI, the FakeModel."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+
+from ccsdk import ClaudeCodeOptions
+from ccsdk.testing import FakeModel
+from ccsdk.testing.cli import ensure_cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+Runner = Callable[[Callable[[], Awaitable[Any]]], Any]
+
+
+@pytest.fixture(params=["trio", "asyncio"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def run(backend: str) -> Runner:
+    """Run an async function to completion on the test's backend."""
+
+    def runner(fn: Callable[[], Awaitable[Any]]) -> Any:
+        return anyio.run(fn, backend=backend)
+
+    return runner
+
+
+@pytest.fixture(scope="session")
+def cli_path() -> Path:
+    """The pinned real CLI (installed into .cli/ with npm on first use)."""
+    return ensure_cli(ROOT / ".cli")
+
+
+@pytest.fixture
+def fake_model() -> Iterator[FakeModel]:
+    model = FakeModel([])
+    with model:
+        yield model
+
+
+@pytest.fixture
+def e2e_options(
+    cli_path: Path, fake_model: FakeModel, tmp_path: Path
+) -> Callable[..., ClaudeCodeOptions]:
+    """Options that run the real CLI against the FakeModel in a scratch HOME."""
+    home = tmp_path / "home"
+    home.mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
+
+    def make(**kwargs: Any) -> ClaudeCodeOptions:
+        env = fake_model.env(home=str(home))
+        env.update(kwargs.pop("env", {}))
+        kwargs.setdefault("cwd", str(work))
+        return ClaudeCodeOptions(cli_path=str(cli_path), env=env, **kwargs)
+
+    return make
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this pid exists (a zombie counts: not reaped)."""
+    return os.path.exists(f"/proc/{pid}")
