@@ -19,6 +19,7 @@ from ccsdk.errors import (
     ProcessError,
     ProtocolError,
     RemoteProtocolError,
+    ResultError,
 )
 from ccsdk.options import ClaudeAgentOptions, ClaudeCodeOptions
 from ccsdk.protocol.messages import (
@@ -104,6 +105,7 @@ __all__ = [
     "RateLimitEvent",
     "RedactedThinkingBlock",
     "RemoteProtocolError",
+    "ResultError",
     "ResultMessage",
     "ServerToolResultBlock",
     "ServerToolUseBlock",

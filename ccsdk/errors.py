@@ -7,6 +7,8 @@ re-exported here beside the errors that only a runtime can produce.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ccsdk.protocol.errors import (
     ClaudeSDKError,
     CLIJSONDecodeError,
@@ -18,6 +20,9 @@ from ccsdk.protocol.errors import (
     ProtocolError,
     RemoteProtocolError,
 )
+
+if TYPE_CHECKING:
+    from ccsdk.protocol.messages import ResultMessage
 
 __all__ = [
     "CLIConnectionError",
@@ -33,6 +38,7 @@ __all__ = [
     "ProcessError",
     "ProtocolError",
     "RemoteProtocolError",
+    "ResultError",
 ]
 
 
@@ -76,3 +82,18 @@ class ProcessError(ClaudeSDKError):
         super().__init__(text)
         self.exit_code = exit_code
         self.stderr = stderr
+
+
+class ResultError(ClaudeSDKError):
+    """The run ended with an error result, and the CLI then exited non-zero.
+
+    ``result`` is the :class:`~ccsdk.ResultMessage` (already yielded to the
+    caller); the CLI's own exit is in ``__cause__`` as a :class:`ProcessError`.
+    """
+
+    def __init__(self, result: ResultMessage) -> None:
+        detail = "; ".join(result.errors) if result.errors else (result.result or result.subtype)
+        if result.api_error_status is not None:
+            detail = f"API error (HTTP {result.api_error_status}): {detail}"
+        super().__init__(f"Claude Code returned an error result: {detail}")
+        self.result = result

@@ -53,6 +53,8 @@ async def query(
         CLINotFoundError: no CLI was found (the message says how to install it).
         CLIConnectionError: it could not be started or did not answer.
         ProcessError: it exited with an error (exit code, stderr tail).
+        ResultError: the run ended with an error result (already yielded)
+            and the CLI exited non-zero, as it does after an API error.
         CLIJSONDecodeError: it wrote a line that is not JSON (carries the line;
             every message before it has been yielded first).
     """
@@ -109,7 +111,7 @@ class _Run:
             if engine.eof:
                 if not self.exited:
                     self.exited = True
-                    await engine.transport.wait_exit()  # ProcessError on a failed exit
+                    await engine.wait_exit()  # ProcessError / ResultError on a failed exit
                 return []
             if self.prompt_done and conn.our_state is OurState.OPEN and conn.may_close_input:
                 conn.close_input()

@@ -114,7 +114,15 @@ class FakeCLI:
         )
 
     async def close(self) -> None:
+        """End the CLI's output (what exiting does)."""
         await self._out.aclose()
+
+    async def __aenter__(self) -> FakeCLI:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self._out.aclose()
+        await self._in.aclose()
 
 
 def state(value: str) -> dict[str, Any]:

@@ -80,7 +80,11 @@ def _explicit(value: str | Path, source: str) -> str:
             return found
     path = Path(text).expanduser()
     if not path.exists():
-        raise CLINotFoundError(f"Claude Code CLI given by {source} does not exist", text)
+        raise CLINotFoundError(
+            f"Claude Code CLI given by {source} does not exist (install it with "
+            f"`npm install -g @anthropic-ai/claude-code`, or fix the path)",
+            text,
+        )
     if not _is_executable(path):
         raise CLINotFoundError(f"Claude Code CLI given by {source} is not executable", text)
     return str(path)

@@ -27,7 +27,14 @@ import anyio
 import anyio.abc
 import attrs
 
-from ccsdk.errors import CLIConnectionError, ClaudeSDKError, ControlRequestError
+from ccsdk.errors import (
+    CLIConnectionError,
+    ClaudeSDKError,
+    ConnectionClosedError,
+    ControlRequestError,
+    ProcessError,
+    ResultError,
+)
 from ccsdk.protocol.connection import Connection, Event
 from ccsdk.protocol.events import (
     CanUseToolRequest,
@@ -41,7 +48,7 @@ from ccsdk.protocol.events import (
     StrayControlResponse,
     UnknownControlRequest,
 )
-from ccsdk.protocol.messages import Message, SystemMessage
+from ccsdk.protocol.messages import Message, ResultMessage, SystemMessage
 from ccsdk.runtime.discovery import check_version
 from ccsdk.runtime.process import SubprocessCLITransport
 from ccsdk.runtime.transport import ByteTransport, Transport
@@ -112,6 +119,8 @@ class Engine:
         self.inbox: deque[Message] = deque()
         #: The CLI's output has ended (every pending request has failed).
         self.eof = False
+        #: The latest result, to explain a failed exit after an error result.
+        self.last_result: ResultMessage | None = None
         #: The ``initialize`` answer, once received.
         self.server_info: dict[str, Any] | None = None
         self._write_lock = anyio.Lock()
@@ -162,6 +171,8 @@ class Engine:
                 if isinstance(event, SystemMessage) and event.data.get("sdk_host_only"):
                     continue  # run-state bookkeeping for SDKs, already used by the Connection
                 inbox.append(event)
+                if isinstance(event, ResultMessage):
+                    self.last_result = event
             elif isinstance(event, ControlSucceeded | ControlFailed):
                 waiter = self._waiters.pop(event.request_id, None)
                 if waiter is not None:
@@ -361,7 +372,8 @@ class Engine:
             await self.run_until(waiter.done.is_set)
         if scope.cancelled_caught:
             raise CLIConnectionError(f"the CLI did not answer initialize within {timeout:g} s")
-        if not waiter.done.is_set():  # the output ended first
+        if not waiter.done.is_set() or isinstance(waiter.error, ConnectionClosedError):
+            # The output ended first: the exit code and stderr say why.
             await self.transport.wait_exit()
             raise CLIConnectionError("the CLI's output ended before it answered initialize")
         info = self.result_of(waiter)
@@ -371,6 +383,21 @@ class Engine:
         else:
             log.warning("the CLI did not report its version; it may be too old for ccsdk")
         self.server_info = info
+
+    async def wait_exit(self) -> None:
+        """After end of output: raise if the CLI failed.
+
+        A CLI exits 1 after a run whose result was an error (an API error,
+        say); that is reported as :class:`ResultError` carrying the result,
+        not as an anonymous exit code.
+        """
+        try:
+            await self.transport.wait_exit()
+        except ProcessError as exc:
+            last = self.last_result
+            if last is not None and last.is_error:
+                raise ResultError(last) from exc
+            raise
 
     async def aclose(self) -> None:
         """Tear the transport down (shielded, bounded, idempotent)."""
