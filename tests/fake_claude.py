@@ -31,19 +31,56 @@ def main() -> None:
         sys.exit(7)
     init = read()
     assert init is not None and init["type"] == "control_request"
-    out({"type": "control_response", "response": {"subtype": "success",
-         "request_id": init["request_id"],
-         "response": {"claude_code_version": os.environ.get("FAKE_CLAUDE_VERSION", "2.1.331")}}})
+    out(
+        {
+            "type": "control_response",
+            "response": {
+                "subtype": "success",
+                "request_id": init["request_id"],
+                "response": {
+                    "claude_code_version": os.environ.get("FAKE_CLAUDE_VERSION", "2.1.331")
+                },
+            },
+        }
+    )
     user = read()
     if user is None:
         return
-    out({"type": "system", "subtype": "session_state_changed", "state": "running",
-         "sdk_host_only": True})
-    out({"type": "system", "subtype": "init", "session_id": "s-1", "model": "m", "cwd": "/",
-         "tools": [], "mcp_servers": [], "permissionMode": "default", "apiKeySource": "none"})
-    out({"type": "assistant", "message": {"id": "msg_1", "model": "m", "role": "assistant",
-         "content": [{"type": "text", "text": "partial"}]}, "parent_tool_use_id": None,
-         "session_id": "s-1", "uuid": "u"})
+    out(
+        {
+            "type": "system",
+            "subtype": "session_state_changed",
+            "state": "running",
+            "sdk_host_only": True,
+        }
+    )
+    out(
+        {
+            "type": "system",
+            "subtype": "init",
+            "session_id": "s-1",
+            "model": "m",
+            "cwd": "/",
+            "tools": [],
+            "mcp_servers": [],
+            "permissionMode": "default",
+            "apiKeySource": "none",
+        }
+    )
+    out(
+        {
+            "type": "assistant",
+            "message": {
+                "id": "msg_1",
+                "model": "m",
+                "role": "assistant",
+                "content": [{"type": "text", "text": "partial"}],
+            },
+            "parent_tool_use_id": None,
+            "session_id": "s-1",
+            "uuid": "u",
+        }
+    )
     if scenario == "exit_mid_turn":
         sys.stderr.write("working...\nfatal: the model connection broke (key sk-secret-123456)\n")
         sys.stderr.flush()
@@ -52,10 +89,26 @@ def main() -> None:
         out("[SandboxDebug] this is not JSON\n")
     if scenario == "hang":
         time.sleep(3600)
-    out({"type": "result", "subtype": "success", "is_error": False, "duration_ms": 1,
-         "duration_api_ms": 1, "num_turns": 1, "session_id": "s-1", "result": "partial"})
-    out({"type": "system", "subtype": "session_state_changed", "state": "idle",
-         "sdk_host_only": True})
+    out(
+        {
+            "type": "result",
+            "subtype": "success",
+            "is_error": False,
+            "duration_ms": 1,
+            "duration_api_ms": 1,
+            "num_turns": 1,
+            "session_id": "s-1",
+            "result": "partial",
+        }
+    )
+    out(
+        {
+            "type": "system",
+            "subtype": "session_state_changed",
+            "state": "idle",
+            "sdk_host_only": True,
+        }
+    )
     while read() is not None:
         pass
 

@@ -105,9 +105,17 @@ class FakeCLI:
         """Play one plain turn: init, an assistant text, a result, idle."""
         await self.send(
             state("running"),
-            {"type": "system", "subtype": "init", "session_id": session_id, "model": "m",
-             "cwd": "/", "tools": [], "mcp_servers": [], "permissionMode": "default",
-             "apiKeySource": "none"},
+            {
+                "type": "system",
+                "subtype": "init",
+                "session_id": session_id,
+                "model": "m",
+                "cwd": "/",
+                "tools": [],
+                "mcp_servers": [],
+                "permissionMode": "default",
+                "apiKeySource": "none",
+            },
             assistant(text, session_id),
             result(session_id),
             state("idle"),
@@ -126,16 +134,28 @@ class FakeCLI:
 
 
 def state(value: str) -> dict[str, Any]:
-    return {"type": "system", "subtype": "session_state_changed", "state": value,
-            "sdk_host_only": True, "session_id": "s-1", "uuid": "u"}
+    return {
+        "type": "system",
+        "subtype": "session_state_changed",
+        "state": value,
+        "sdk_host_only": True,
+        "session_id": "s-1",
+        "uuid": "u",
+    }
 
 
 def assistant(text: str, session_id: str = "s-1") -> dict[str, Any]:
     return {
         "type": "assistant",
-        "message": {"id": "msg_1", "type": "message", "role": "assistant", "model": "m",
-                    "content": [{"type": "text", "text": text}], "stop_reason": None,
-                    "usage": {}},
+        "message": {
+            "id": "msg_1",
+            "type": "message",
+            "role": "assistant",
+            "model": "m",
+            "content": [{"type": "text", "text": text}],
+            "stop_reason": None,
+            "usage": {},
+        },
         "parent_tool_use_id": None,
         "session_id": session_id,
         "uuid": "u-a",
@@ -144,10 +164,19 @@ def assistant(text: str, session_id: str = "s-1") -> dict[str, Any]:
 
 def result(session_id: str = "s-1", **extra: Any) -> dict[str, Any]:
     frame = {
-        "type": "result", "subtype": "success", "is_error": False, "duration_ms": 5,
-        "duration_api_ms": 3, "num_turns": 1, "result": "Hello!", "session_id": session_id,
-        "total_cost_usd": 0.0, "usage": {}, "permission_denials": [],
-        "terminal_reason": "completed", "uuid": "u-r",
+        "type": "result",
+        "subtype": "success",
+        "is_error": False,
+        "duration_ms": 5,
+        "duration_api_ms": 3,
+        "num_turns": 1,
+        "result": "Hello!",
+        "session_id": session_id,
+        "total_cost_usd": 0.0,
+        "usage": {},
+        "permission_denials": [],
+        "terminal_reason": "completed",
+        "uuid": "u-r",
     }
     frame.update(extra)
     return frame

@@ -83,7 +83,7 @@ def test_break_out_of_query_leaves_no_process(
     async def main() -> None:
         options = e2e_options()
         transport = SubprocessCLITransport(options)
-        async for message in query(prompt="hi", options=options, transport=transport):
+        async for _message in query(prompt="hi", options=options, transport=transport):
             assert transport.pid is not None
             pids.append(transport.pid)
             break  # raises nothing

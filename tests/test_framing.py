@@ -9,11 +9,13 @@ from hypothesis import strategies as st
 from ccsdk.protocol import DEFAULT_MAX_LINE_BYTES, LineBuffer, LineTooLongError
 
 
-def feed_in_pieces(data: bytes, cuts: list[int], bound: int = DEFAULT_MAX_LINE_BYTES) -> list[bytes]:
+def feed_in_pieces(
+    data: bytes, cuts: list[int], bound: int = DEFAULT_MAX_LINE_BYTES
+) -> list[bytes]:
     buffer = LineBuffer(bound)
     lines: list[bytes] = []
     start = 0
-    for cut in sorted(set(cuts)) + [len(data)]:
+    for cut in [*sorted(set(cuts)), len(data)]:
         lines.extend(buffer.feed(data[start:cut]))
         start = cut
     tail = buffer.take_tail()

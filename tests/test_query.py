@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 import pytest
 
 from ccsdk import (
@@ -35,8 +36,12 @@ HERE = Path(__file__).resolve().parent
 
 
 async def collect(fake: FakeCLI, prompt: Any = "hi", **options: Any) -> list[Message]:
-    return [m async for m in query(prompt=prompt, options=ClaudeCodeOptions(**options),
-                                   transport=fake.transport)]
+    return [
+        m
+        async for m in query(
+            prompt=prompt, options=ClaudeCodeOptions(**options), transport=fake.transport
+        )
+    ]
 
 
 def test_a_string_prompt_goes_to_stdin_after_initialize(run: Runner) -> None:
@@ -72,8 +77,13 @@ def test_stdin_stays_open_after_a_result_until_idle(run: Runner) -> None:
                 await fake.expect("user")
                 await fake.send(state("running"), assistant("a"), result())
                 # Still open: a hook may need answering after the result.
-                await fake.send({"type": "control_request", "request_id": "h1", "request": {
-                    "subtype": "hook_callback", "callback_id": "nope", "input": {}}})
+                await fake.send(
+                    {
+                        "type": "control_request",
+                        "request_id": "h1",
+                        "request": {"subtype": "hook_callback", "callback_id": "nope", "input": {}},
+                    }
+                )
                 answer = await fake.expect("control_response")
                 order.append(answer["response"]["subtype"])
                 await fake.send(state("idle"))
@@ -95,17 +105,27 @@ def test_a_prompt_stream_is_sent_in_order(run: Runner) -> None:
 
             async def prompts() -> AsyncIterator[dict[str, Any]]:
                 for text in ("one", "two"):
-                    yield {"type": "user", "message": {"role": "user", "content": text},
-                           "parent_tool_use_id": None, "session_id": "default"}
-                    await anyio.sleep(0)
+                    yield {
+                        "type": "user",
+                        "message": {"role": "user", "content": text},
+                        "parent_tool_use_id": None,
+                        "session_id": "default",
+                    }
+                    await anyio.lowlevel.checkpoint()
 
             async def cli() -> None:
                 await fake.handshake()
                 first = await fake.expect("user")
                 second = await fake.expect("user")
                 assert [first["message"]["content"], second["message"]["content"]] == ["one", "two"]
-                await fake.send(state("running"), assistant("1"), result(), assistant("2"), result(),
-                                state("idle"))
+                await fake.send(
+                    state("running"),
+                    assistant("1"),
+                    result(),
+                    assistant("2"),
+                    result(),
+                    state("idle"),
+                )
                 assert await fake.read_frame() is None
                 await fake.close()
 
@@ -126,16 +146,22 @@ def test_unknown_frames_and_blocks_reach_the_user_and_the_stream_goes_on(run: Ru
             async def cli() -> None:
                 await fake.handshake()
                 await fake.expect("user")
-                await fake.send(state("running"), {"type": "conversation_reset", "why": "?"}, odd,
-                                result(), state("idle"))
+                await fake.send(
+                    state("running"),
+                    {"type": "conversation_reset", "why": "?"},
+                    odd,
+                    result(),
+                    state("idle"),
+                )
                 await fake.read_frame()
                 await fake.close()
 
             async with anyio.create_task_group() as tg:
                 tg.start_soon(cli)
                 messages = await collect(fake)
-            assert messages[0] == UnknownMessage("conversation_reset",
-                                                 {"type": "conversation_reset", "why": "?"})
+            assert messages[0] == UnknownMessage(
+                "conversation_reset", {"type": "conversation_reset", "why": "?"}
+            )
             assert messages[1].content == [UnknownBlock("hologram", {"type": "hologram", "z": 1})]  # type: ignore[union-attr]
             assert isinstance(messages[2], ResultMessage)
 
@@ -177,8 +203,13 @@ def test_a_non_json_line_raises_after_the_messages_before_it(run: Runner) -> Non
             async def cli() -> None:
                 await fake.handshake()
                 await fake.expect("user")
-                await fake.send(state("running"), assistant("before"), b"oops not json\n",
-                                result(), state("idle"))
+                await fake.send(
+                    state("running"),
+                    assistant("before"),
+                    b"oops not json\n",
+                    result(),
+                    state("idle"),
+                )
                 await fake.read_frame()
                 await fake.close()
 
@@ -214,7 +245,8 @@ def test_initialize_that_never_comes_times_out_with_a_clear_error(run: Runner) -
         async with FakeCLI() as fake:
             from ccsdk import CLIConnectionError
 
-            with pytest.raises(CLIConnectionError, match="did not answer initialize within 0.2 s"):
+            expected = r"did not answer initialize within 0\.2 s"
+            with pytest.raises(CLIConnectionError, match=expected):
                 await collect(fake, initialize_timeout=0.2)
 
     run(main)
@@ -227,15 +259,13 @@ def fake_cli(tmp_path: Path, scenario: str) -> str:
     script = tmp_path / "claude"
     script.write_text(
         f"#!/bin/sh\nFAKE_CLAUDE_SCENARIO={scenario} exec {sys.executable} "
-        f"{HERE / 'fake_claude.py'} \"$@\"\n"
+        f'{HERE / "fake_claude.py"} "$@"\n'
     )
     script.chmod(0o755)
     return str(script)
 
 
-def test_no_cli_is_a_not_found_error_that_says_how_to_install(
-    run: Runner, tmp_path: Path
-) -> None:
+def test_no_cli_is_a_not_found_error_that_says_how_to_install(run: Runner, tmp_path: Path) -> None:
     async def main() -> None:
         options = ClaudeCodeOptions(cli_path=str(tmp_path / "missing" / "claude"))
         with pytest.raises(CLINotFoundError) as info:
@@ -246,12 +276,12 @@ def test_no_cli_is_a_not_found_error_that_says_how_to_install(
     run(main)
 
 
-def test_a_cli_that_exits_non_zero_mid_turn_is_a_process_error(
-    run: Runner, tmp_path: Path
-) -> None:
+def test_a_cli_that_exits_non_zero_mid_turn_is_a_process_error(run: Runner, tmp_path: Path) -> None:
     async def main() -> None:
-        options = ClaudeCodeOptions(cli_path=fake_cli(tmp_path, "exit_mid_turn"),
-                                    env={"ANTHROPIC_API_KEY": "sk-secret-123456"})
+        options = ClaudeCodeOptions(
+            cli_path=fake_cli(tmp_path, "exit_mid_turn"),
+            env={"ANTHROPIC_API_KEY": "sk-secret-123456"},
+        )
         seen: list[Message] = []
         with pytest.raises(ProcessError) as info:
             async for message in query(prompt="hi", options=options):
@@ -286,8 +316,9 @@ def test_a_missing_cwd_is_a_clear_error(run: Runner, tmp_path: Path) -> None:
     async def main() -> None:
         from ccsdk import CLIConnectionError
 
-        options = ClaudeCodeOptions(cli_path=fake_cli(tmp_path, "plain"),
-                                    cwd=str(tmp_path / "nowhere"))
+        options = ClaudeCodeOptions(
+            cli_path=fake_cli(tmp_path, "plain"), cwd=str(tmp_path / "nowhere")
+        )
         with pytest.raises(CLIConnectionError, match="Working directory does not exist"):
             async for _ in query(prompt="hi", options=options):
                 pass

@@ -400,7 +400,9 @@ class Connection:
         if self.their_state in (TheirState.CLOSED, TheirState.ERROR):
             raise LocalProtocolError(f"cannot send {subtype!r}: the CLI's output has ended")
         self._our(Input.SEND_CONTROL)
-        data = self._encode({"type": "control_request", "request_id": request_id, "request": request})
+        data = self._encode(
+            {"type": "control_request", "request_id": request_id, "request": request}
+        )
         self._ours[request_id] = subtype
         return data
 

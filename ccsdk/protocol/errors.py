@@ -68,9 +68,7 @@ class ControlRequestError(ClaudeSDKError):
     (``invalid_mode``, ``unsupported_request``, ...), else ``None``.
     """
 
-    def __init__(
-        self, subtype: str, message: str, error_code: str | None = None
-    ) -> None:
+    def __init__(self, subtype: str, message: str, error_code: str | None = None) -> None:
         code = f" [{error_code}]" if error_code else ""
         super().__init__(f"control request {subtype!r} failed{code}: {message}")
         self.subtype = subtype

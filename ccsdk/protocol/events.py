@@ -88,7 +88,9 @@ class UnknownControlRequest:
     raw: dict[str, Any] = attrs.field(repr=False)
 
 
-IncomingRequest = CanUseToolRequest | HookCallbackRequest | McpMessageRequest | UnknownControlRequest
+IncomingRequest = (
+    CanUseToolRequest | HookCallbackRequest | McpMessageRequest | UnknownControlRequest
+)
 
 
 @attrs.frozen

@@ -28,8 +28,8 @@ import anyio.abc
 import attrs
 
 from ccsdk.errors import (
-    CLIConnectionError,
     ClaudeSDKError,
+    CLIConnectionError,
     ConnectionClosedError,
     ControlRequestError,
     ProcessError,
@@ -196,7 +196,10 @@ class Engine:
         self.notify()
 
     async def run_until(
-        self, done: Callable[[], bool], *, extra: Callable[[anyio.abc.TaskGroup], None] | None = None
+        self,
+        done: Callable[[], bool],
+        *,
+        extra: Callable[[anyio.abc.TaskGroup], None] | None = None,
     ) -> None:
         """Read and route until ``done()`` holds and no handler is running.
 
@@ -260,7 +263,9 @@ class Engine:
                     await self.write(data)
                 except CLIConnectionError:
                     # The CLI is gone; reading its output reports why, better than this.
-                    log.debug("could not answer request %s: the CLI's input is closed", event.request_id)
+                    log.debug(
+                        "could not answer request %s: the CLI's input is closed", event.request_id
+                    )
             if scope.cancelled_caught:
                 log.debug("the CLI cancelled its request %s", event.request_id)
         finally:
@@ -351,7 +356,7 @@ class Engine:
         output = await callback(event.input, event.tool_use_id, HookContext())
         if not isinstance(output, dict):
             raise TypeError(f"a hook callback must return a dict, not {type(output).__name__}")
-        return {_HOOK_RENAMES.get(k, k): v for k, v in output.items()}
+        return {_HOOK_RENAMES.get(str(k), str(k)): v for k, v in output.items()}
 
     async def _mcp_message(self, event: McpMessageRequest) -> dict[str, Any]:
         message_id = event.message.get("id")

@@ -19,6 +19,7 @@ task group the runtime has open at that moment.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING
 
 import anyio
 import anyio.abc
+import anyio.to_thread
 
 from ccsdk.errors import CLIConnectionError, CLINotFoundError, LineTooLongError, ProcessError
 from ccsdk.protocol.framing import LineBuffer
@@ -93,15 +95,14 @@ class SubprocessCLITransport(ByteTransport):
     async def connect(self) -> None:
         if self._process is not None:
             raise CLIConnectionError("this transport is already connected")
-        cli = find_cli(self._cli_path)
         cwd = self.options.cwd
-        if cwd is not None and not Path(cwd).is_dir():
+        # Both look at the filesystem: keep that off the event loop.
+        cli = await anyio.to_thread.run_sync(find_cli, self._cli_path)
+        if cwd is not None and not await anyio.Path(cwd).is_dir():
             raise CLIConnectionError(f"Working directory does not exist: {cwd}")
         argv = build_argv(self.options, cli)
         env = build_env(self.options, os.environ)
-        self._secrets = [
-            v for k, v in env.items() if len(v) >= 8 and _looks_secret(k)
-        ]
+        self._secrets = [v for k, v in env.items() if len(v) >= 8 and _looks_secret(k)]
         log.debug("starting the CLI: %s", redact_argv(argv))
         try:
             self._process = await anyio.open_process(
@@ -136,7 +137,7 @@ class SubprocessCLITransport(ByteTransport):
             self._input_open = False
             code = process.returncode
             raise CLIConnectionError(
-                f"cannot write to the CLI: its input is broken"
+                "cannot write to the CLI: its input is broken"
                 + (f" (it exited with code {code})" if code is not None else "")
             ) from exc
 
@@ -195,10 +196,8 @@ class SubprocessCLITransport(ByteTransport):
             return
         self._input_open = False
         assert process.stdin is not None
-        try:
+        with contextlib.suppress(anyio.BrokenResourceError, OSError):
             await process.stdin.aclose()
-        except (anyio.BrokenResourceError, OSError):
-            pass
 
     async def wait_exit(self) -> None:
         """Wait (bounded) for the CLI to exit after its output ended.
@@ -222,7 +221,7 @@ class SubprocessCLITransport(ByteTransport):
         if code < 0:
             message = f"Claude Code was killed by signal {-code} ({_signal_name(-code)})"
         else:
-            message = f"Claude Code exited with an error"
+            message = "Claude Code exited with an error"
         raise ProcessError(message, exit_code=code, stderr=self.stderr_tail() or None)
 
     async def close(self) -> None:
@@ -274,10 +273,8 @@ class SubprocessCLITransport(ByteTransport):
             os.killpg(process.pid, sig)
         except (ProcessLookupError, PermissionError):
             if not leader_gone and process.returncode is None:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     process.send_signal(sig)
-                except ProcessLookupError:
-                    pass
 
 
 def _looks_secret(name: str) -> bool:

@@ -54,7 +54,7 @@ class Transport(ABC):
     def is_ready(self) -> bool:
         """Whether ``write`` may be called."""
 
-    async def wait_exit(self) -> None:
+    async def wait_exit(self) -> None:  # noqa: B027  (optional, with a default)
         """After end of output: wait for the peer to finish; raise if it failed.
 
         The default does nothing; the subprocess transport raises
