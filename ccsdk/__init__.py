@@ -1,11 +1,13 @@
 """ccsdk: a Python SDK for Claude Code, trio-first and correct under cancellation.
 
 The API is that of ``claude_code_sdk``: :func:`query` for one-shot runs,
+:class:`ClaudeSDKClient` (and the nursery-scoped :class:`Session`) for many turns,
 typed messages, typed errors, :class:`ClaudeCodeOptions` and a
 :class:`Transport` interface. ``import ccsdk`` stays cheap: the ``mcp``
 package is imported only when an in-process tool server is created.
 """
 
+from ccsdk.client import ClaudeSDKClient
 from ccsdk.errors import (
     ClaudeSDKError,
     CLIConnectionError,
@@ -15,6 +17,7 @@ from ccsdk.errors import (
     ConnectionClosedError,
     ControlRequestError,
     LineTooLongError,
+    LocalProtocolError,
     MessageParseError,
     ProcessError,
     ProtocolError,
@@ -50,6 +53,7 @@ from ccsdk.protocol.messages import (
 from ccsdk.query import query
 from ccsdk.runtime.process import SubprocessCLITransport
 from ccsdk.runtime.transport import ByteTransport, StreamTransport, Transport
+from ccsdk.session import MessageIterator, Session, connect_session, open_session
 from ccsdk.types import (
     CanUseTool,
     HookCallback,
@@ -79,6 +83,7 @@ __all__ = [
     "CanUseTool",
     "ClaudeAgentOptions",
     "ClaudeCodeOptions",
+    "ClaudeSDKClient",
     "ClaudeSDKError",
     "ConnectionClosedError",
     "ContentBlock",
@@ -90,8 +95,10 @@ __all__ = [
     "ImageBlock",
     "InitMessage",
     "LineTooLongError",
+    "LocalProtocolError",
     "McpServerConfig",
     "Message",
+    "MessageIterator",
     "MessageParseError",
     "PermissionDeniedMessage",
     "PermissionMode",
@@ -109,6 +116,7 @@ __all__ = [
     "ResultMessage",
     "ServerToolResultBlock",
     "ServerToolUseBlock",
+    "Session",
     "SessionStateChangedMessage",
     "StatusMessage",
     "StreamEvent",
@@ -125,5 +133,7 @@ __all__ = [
     "UnknownMessage",
     "UserMessage",
     "__version__",
+    "connect_session",
+    "open_session",
     "query",
 ]

@@ -129,7 +129,10 @@ class Engine:
         self._handlers: dict[str, anyio.CancelScope] = {}
         self._hook_callbacks: dict[str, Any] = {}
         self._changed = anyio.Event()
-        self._connected = False
+        self._pumping = False
+        self._pump_scope: anyio.CancelScope | None = None
+        #: Set by :meth:`aclose`: every wait ends.
+        self.closed = False
 
     # -- plumbing ----------------------------------------------------------------
 
@@ -204,24 +207,46 @@ class Engine:
         """Read and route until ``done()`` holds and no handler is running.
 
         The reads, the handlers and the stderr pump run in a task group that
-        lives only for this call; when it returns, no task is left.
+        lives only for this call; when it returns, no task is left. Only one
+        task may run this at a time (see :meth:`pump_until` for many).
         """
         if self._settled(done):
             return
-        with collapse_groups():
-            async with anyio.create_task_group() as tg:
-                tg.start_soon(self._read_loop, tg)
-                if isinstance(self.transport, SubprocessCLITransport):
-                    tg.start_soon(self.transport.pump_stderr)
-                if extra is not None:
-                    extra(tg)
-                while not self._settled(done):
-                    await self._changed.wait()
-                tg.cancel_scope.cancel()
+        self._pumping = True
+        try:
+            with collapse_groups():
+                async with anyio.create_task_group() as tg:
+                    self._pump_scope = tg.cancel_scope
+                    tg.start_soon(self._read_loop, tg)
+                    if isinstance(self.transport, SubprocessCLITransport):
+                        tg.start_soon(self.transport.pump_stderr)
+                    if extra is not None:
+                        extra(tg)
+                    while not self._settled(done):
+                        await self._changed.wait()
+                    tg.cancel_scope.cancel()
+        finally:
+            self._pump_scope = None
+            self._pumping = False
+            self.notify()
+
+    async def pump_until(self, done: Callable[[], bool]) -> None:
+        """Like :meth:`run_until`, from any number of tasks at once.
+
+        One task at a time does the reading (the leader); the others wait for
+        what it routes, and one of them takes over when it stops. So a task
+        waiting for a control answer reads past unread messages instead of
+        waiting behind them, and no reader task is needed.
+        """
+        while not self._settled(done):
+            if self._pumping:
+                await self._changed.wait()
+            else:
+                await self.run_until(done)
 
     def _settled(self, done: Callable[[], bool]) -> bool:
         # After end of output nothing more can arrive: waiting longer is a hang.
-        return not self._handlers and (self.eof or done())
+        return self.closed or (not self._handlers and (self.eof or done()))
 
     async def _read_loop(self, tg: anyio.abc.TaskGroup) -> None:
         while not self.eof:
@@ -368,7 +393,6 @@ class Engine:
     async def connect(self) -> None:
         """Start the transport and complete ``initialize``, serving the CLI meanwhile."""
         await self.transport.connect()
-        self._connected = True
         waiter = await self.send_request(
             {"subtype": "initialize", "hooks": self.hooks_for_initialize()}
         )
@@ -404,11 +428,43 @@ class Engine:
                 raise ResultError(last) from exc
             raise
 
+    async def request(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:  # noqa: ASYNC109
+        """Send one of our control requests and wait (bounded) for its answer.
+
+        Raises:
+            ControlRequestError: the CLI refused it (with its ``error_code``),
+                or its output ended first (:class:`ConnectionClosedError`).
+            TimeoutError: no answer within ``timeout`` seconds.
+        """
+        if self.closed or self.eof:
+            raise CLIConnectionError("not connected: the session is closed")
+        waiter = await self.send_request(request)
+        with anyio.fail_after(timeout):
+            await self.pump_until(waiter.done.is_set)
+        if not waiter.done.is_set():
+            raise CLIConnectionError("the session was closed while waiting for an answer")
+        return self.result_of(waiter)
+
     async def aclose(self) -> None:
-        """Tear the transport down (shielded, bounded, idempotent)."""
+        """Tear the transport down (shielded, bounded, idempotent).
+
+        Safe to call from any task, also while another task is reading: the
+        reader is stopped first, so that only teardown touches the pipes.
+        """
         with anyio.CancelScope(shield=True):
+            self.closed = True
             for scope in self._handlers.values():
                 scope.cancel()
+            if self._pump_scope is not None:
+                self._pump_scope.cancel()
+                with anyio.move_on_after(self.options.close_timeout):
+                    while self._pumping:
+                        await self._changed.wait()
+            for waiter in self._waiters.values():
+                waiter.error = ConnectionClosedError(waiter.subtype)
+                waiter.done.set()
+            self._waiters.clear()
+            self.notify()
             await self.transport.close()
 
 

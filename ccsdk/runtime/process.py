@@ -260,6 +260,16 @@ class SubprocessCLITransport(ByteTransport):
             if stream is not None:
                 await stream.aclose()
 
+    def kill_now(self, sig: signal.Signals = signal.SIGKILL) -> None:
+        """Signal the CLI's process group at once, without awaiting anything.
+
+        For a finaliser, where no event loop can be used: the child then
+        exits, and the runtime's child watcher (or the next wait) reaps it.
+        """
+        if self._process is not None and self._process.returncode is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._process.pid, sig)
+
     async def _discard_stdout(self) -> None:
         while await self.receive_bytes():
             pass
