@@ -1,0 +1,942 @@
+"""The one converter between stdout frames (parsed JSON) and :mod:`.messages`.
+
+``converter`` is a :class:`cattrs.Converter` that knows every model, both
+ways: ``converter.structure(frame, Message)`` and ``converter.unstructure(m)``
+work, and :func:`decode_message` / :func:`encode_message` (and the ``_block``
+pair) are the fast front doors that everything else in ccsdk uses.
+
+How it is configured:
+
+* **Strict primitives.** cattrs' default ``str``/``int`` hooks coerce
+  (``str(3) == "3"``) and its list hook accepts any iterable (a string
+  becomes a list of characters).  Here a wrong JSON type is an error, never
+  silently converted, and ``bool`` is not an ``int``.
+* **Tagged unions** on ``"type"`` (and ``"subtype"`` for ``system``), by
+  hand-written dispatch hooks registered for ``Message``, ``ContentBlock``
+  and ``SystemMessage``.  An unknown type, subtype or block is never an
+  error: it becomes ``UnknownMessage`` / plain ``SystemMessage`` /
+  ``UnknownBlock`` with the raw dict.
+* **Renames** of camelCase wire keys (``permissionMode``, ``apiKeySource``,
+  ``isReplay``, ``modelUsage``) live in the converter: in ``cattrs.gen``
+  overrides for the generated hooks, in the hand-written hooks for the hot
+  path.  Extra keys are ignored.
+* **The hot path** (``assistant``, ``user``, ``stream_event``, ``result``
+  and the common blocks) is hand-written: plain ``dict.get`` and
+  ``isinstance`` checks and a positional constructor call, several times
+  faster than the generated hooks with detailed validation.  The rarer
+  frames (``system`` subtypes, ``rate_limit_event``, the other blocks) use
+  cattrs-generated hooks.
+* **Errors.** A known frame with a missing or mistyped field raises
+  :class:`~ccsdk.protocol.errors.MessageParseError` naming the frame and the
+  JSON path (``invalid 'assistant' frame: message.model is missing``), with
+  the frame in ``.data``.  No other exception escapes for any input.
+
+Decoded models share the parser's lists and dicts (no copies): that is what
+makes decoding cheap.  ``encode_message`` builds new top-level dicts but
+shares payloads (``input``, ``usage``, ``data`` values) with the model.
+"""
+
+from collections.abc import Callable
+from types import NoneType, UnionType
+from typing import Any, Final, TypeVar, Union, cast, get_args, get_origin
+
+import attrs
+import cattrs
+from cattrs.errors import AttributeValidationNote, BaseValidationError, ClassValidationError
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from .errors import MessageParseError
+from .messages import (
+    ApiRetryMessage,
+    AssistantMessage,
+    ContentBlock,
+    ImageBlock,
+    InitMessage,
+    Message,
+    PermissionDeniedMessage,
+    RateLimitEvent,
+    RedactedThinkingBlock,
+    ResultMessage,
+    ServerToolResultBlock,
+    ServerToolUseBlock,
+    SessionStateChangedMessage,
+    StatusMessage,
+    StreamEvent,
+    SystemMessage,
+    TextBlock,
+    ThinkingBlock,
+    ToolResultBlock,
+    ToolUseBlock,
+    UnknownBlock,
+    UnknownMessage,
+    UserMessage,
+)
+
+__all__ = [
+    "converter",
+    "decode_block",
+    "decode_message",
+    "encode_block",
+    "encode_message",
+]
+
+T = TypeVar("T")
+JSONDict = dict[str, Any]
+
+#: The converter.  Configured once, at import; do not register more hooks on it.
+converter: Final = cattrs.Converter()
+
+
+# --------------------------------------------------------------------------
+# Errors: an internal exception carrying JSON paths, turned into
+# MessageParseError at the edge.
+# --------------------------------------------------------------------------
+
+
+class _FieldError(Exception):
+    """One or more ``(path, problem)`` pairs; paths look like ``.message.content[0]``."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+    def under(self, prefix: str) -> "_FieldError":
+        return _FieldError([(prefix + path, problem) for path, problem in self.problems])
+
+    def describe(self) -> str:
+        return "; ".join(
+            f"{path.lstrip('.')} {problem}" if path else problem for path, problem in self.problems
+        )
+
+
+_JSON_KIND: Final[dict[type, str]] = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "a boolean",
+    list: "an array",
+    dict: "an object",
+    NoneType: "null",
+}
+
+
+def _kind(value: object) -> str:
+    return _JSON_KIND.get(type(value)) or f"a {type(value).__name__}"
+
+
+def _wrong(value: object, expected: str) -> _FieldError:
+    return _FieldError([("", f"must be {expected}, got {_kind(value)}")])
+
+
+def _bad(container: JSONDict, key: str, expected: str, prefix: str = "") -> _FieldError:
+    """The error for ``container[key]``: missing, or not ``expected``."""
+    if key in container:
+        problem = f"must be {expected}, got {_kind(container[key])}"
+    else:
+        problem = "is missing"
+    return _FieldError([(f"{prefix}.{key}", problem)])
+
+
+def _parse_error(label: str, err: _FieldError, obj: Any) -> MessageParseError:
+    data = obj if isinstance(obj, dict) else None
+    return MessageParseError(f"invalid {label}: {err.describe()}", data)
+
+
+def _frame_label(obj: JSONDict) -> str:
+    kind = obj.get("type")
+    if kind == "system" and isinstance(obj.get("subtype"), str):
+        return f"'system/{obj['subtype']}' frame"
+    return f"{kind!r} frame"
+
+
+def _block_label(obj: object) -> str:
+    kind = obj.get("type") if isinstance(obj, dict) else None
+    return f"{kind!r} block" if isinstance(kind, str) else "content block"
+
+
+# --------------------------------------------------------------------------
+# Strict hooks for JSON primitives and containers (used by generated hooks)
+# --------------------------------------------------------------------------
+
+
+def _structure_str(value: Any, _: Any) -> str:
+    if isinstance(value, str):
+        return value
+    raise _wrong(value, "a string")
+
+
+def _structure_int(value: Any, _: Any) -> int:
+    if type(value) is int:
+        return value
+    raise _wrong(value, "an integer")
+
+
+def _structure_float(value: Any, _: Any) -> float:
+    if type(value) is float or type(value) is int:
+        return value
+    raise _wrong(value, "a number")
+
+
+def _structure_bool(value: Any, _: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise _wrong(value, "a boolean")
+
+
+def _structure_dict(value: Any, _: Any) -> JSONDict:
+    if isinstance(value, dict):
+        return value
+    raise _wrong(value, "an object")
+
+
+def _expected(t: Any) -> str:
+    origin = get_origin(t) or t
+    return _JSON_KIND.get(origin, f"a {getattr(origin, '__name__', origin)}")
+
+
+def _is_optional(t: Any) -> bool:
+    args = get_args(t)
+    return get_origin(t) in (Union, UnionType) and len(args) == 2 and NoneType in args
+
+
+def _optional_hook(t: Any) -> Callable[[Any, Any], Any]:
+    inner = next(a for a in get_args(t) if a is not NoneType)
+    hook = converter.get_structure_hook(inner)
+    expected = f"{_expected(inner)} or null"
+
+    def structure_optional(value: Any, _: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return hook(value, inner)
+        except _FieldError as e:
+            if e.problems[0][0]:
+                raise
+            raise _wrong(value, expected) from None
+
+    return structure_optional
+
+
+def _is_dict_type(t: Any) -> bool:
+    return t is dict or get_origin(t) is dict
+
+
+def _is_list_type(t: Any) -> bool:
+    return t is list or get_origin(t) is list
+
+
+def _list_hook(t: Any) -> Callable[[Any, Any], list[Any]]:
+    (elem,) = get_args(t) or (Any,)
+    hook = converter.get_structure_hook(elem)
+
+    def structure_list(value: Any, _: Any) -> list[Any]:
+        if not isinstance(value, list):
+            raise _wrong(value, "an array")
+        out = []
+        for i, item in enumerate(value):
+            try:
+                out.append(hook(item, elem))
+            except _FieldError as e:
+                raise e.under(f"[{i}]") from None
+        return out
+
+    return structure_list
+
+
+converter.register_structure_hook(str, _structure_str)
+converter.register_structure_hook(int, _structure_int)
+converter.register_structure_hook(float, _structure_float)
+converter.register_structure_hook(bool, _structure_bool)
+converter.register_structure_hook_func(_is_dict_type, _structure_dict)
+converter.register_structure_hook_factory(_is_list_type, _list_hook)
+converter.register_structure_hook_factory(_is_optional, _optional_hook)
+
+
+# --------------------------------------------------------------------------
+# Generated hooks for the rarer classes
+# --------------------------------------------------------------------------
+
+# The raw frame reaches a SystemMessage subclass's ``data`` through this key,
+# added to a shallow copy of the frame: the generated hook reads fields by key.
+_RAW_KEY: Final = "\x00ccsdk:raw"
+
+# Python field name -> wire key, per class; used by the generated hooks
+# (as cattrs overrides), by the system encoder and by error messages.
+_RENAMES: Final[dict[type, dict[str, str]]] = {
+    InitMessage: {"permission_mode": "permissionMode", "api_key_source": "apiKeySource"},
+    StatusMessage: {"permission_mode": "permissionMode"},
+}
+
+
+def _from_cattrs(exc: BaseException, path: str = "") -> _FieldError:
+    """Flatten a cattrs validation error into paths with wire keys."""
+    problems: list[tuple[str, str]] = []
+
+    def walk(e: BaseException, at: str) -> None:
+        if isinstance(e, _FieldError):
+            problems.extend(e.under(at).problems)
+        elif isinstance(e, ClassValidationError):
+            renames = _RENAMES.get(e.cl, {})
+            for sub in e.exceptions:
+                name = next(
+                    (
+                        n.name
+                        for n in getattr(sub, "__notes__", ())
+                        if isinstance(n, AttributeValidationNote)
+                    ),
+                    None,
+                )
+                walk(sub, f"{at}.{renames.get(name, name)}" if name else at)
+        elif isinstance(e, BaseValidationError):
+            for sub in e.exceptions:
+                walk(sub, at)
+        elif isinstance(e, KeyError):
+            problems.append((at, "is missing"))
+        else:
+            problems.append((at, f"is invalid ({type(e).__name__}: {e})"))
+
+    walk(exc, path)
+    return _FieldError(problems or [(path, "is invalid")])
+
+
+def _generated_decoder(cls: type[T]) -> Callable[[JSONDict], T]:
+    renames = _RENAMES.get(cls, {})
+    overrides = {name: override(rename=key) for name, key in renames.items()}
+    if issubclass(cls, SystemMessage):
+        overrides["data"] = override(rename=_RAW_KEY)
+    generated = make_dict_structure_fn(cls, converter, **cast(dict[str, Any], overrides))
+    with_raw = issubclass(cls, SystemMessage)
+
+    def decode(obj: JSONDict) -> T:
+        try:
+            return generated({**obj, _RAW_KEY: obj} if with_raw else obj, cls)
+        except (BaseValidationError, _FieldError, KeyError, TypeError, ValueError) as e:
+            raise _from_cattrs(e) from None
+
+    return decode
+
+
+def _generated_encoder(cls: type[T], tag: str | None) -> Callable[[T], JSONDict]:
+    generated = make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True)
+    if tag is None:
+        return generated
+
+    def encode(obj: T) -> JSONDict:
+        out: JSONDict = {"type": tag}
+        out.update(generated(obj))
+        return out
+
+    return encode
+
+
+# --------------------------------------------------------------------------
+# Content blocks
+# --------------------------------------------------------------------------
+
+
+def _text(o: JSONDict) -> TextBlock:
+    text = o.get("text")
+    if isinstance(text, str):
+        return TextBlock(text)
+    raise _bad(o, "text", "a string")
+
+
+def _thinking(o: JSONDict) -> ThinkingBlock:
+    thinking = o.get("thinking")
+    if not isinstance(thinking, str):
+        raise _bad(o, "thinking", "a string")
+    signature = o.get("signature", "")
+    if not isinstance(signature, str):
+        raise _bad(o, "signature", "a string")
+    return ThinkingBlock(thinking, signature)
+
+
+def _tool_use(o: JSONDict) -> ToolUseBlock:
+    id_, name, input_ = o.get("id"), o.get("name"), o.get("input")
+    if not isinstance(id_, str):
+        raise _bad(o, "id", "a string")
+    if not isinstance(name, str):
+        raise _bad(o, "name", "a string")
+    if not isinstance(input_, dict):
+        raise _bad(o, "input", "an object")
+    return ToolUseBlock(id_, name, input_)
+
+
+def _tool_result(o: JSONDict) -> ToolResultBlock:
+    tool_use_id = o.get("tool_use_id")
+    if not isinstance(tool_use_id, str):
+        raise _bad(o, "tool_use_id", "a string")
+    content = o.get("content")
+    if isinstance(content, list):
+        for i, item in enumerate(content):
+            if not isinstance(item, dict):
+                raise _FieldError([(f".content[{i}]", f"must be an object, got {_kind(item)}")])
+    elif content is not None and not isinstance(content, str):
+        raise _bad(o, "content", "a string, an array or null")
+    is_error = o.get("is_error")
+    if is_error is not None and not isinstance(is_error, bool):
+        raise _bad(o, "is_error", "a boolean or null")
+    return ToolResultBlock(tool_use_id, content, is_error)
+
+
+_BLOCK_DECODERS: Final[dict[str, Callable[[JSONDict], ContentBlock]]] = {
+    "text": _text,
+    "thinking": _thinking,
+    "tool_use": _tool_use,
+    "tool_result": _tool_result,
+    "redacted_thinking": _generated_decoder(RedactedThinkingBlock),
+    "image": _generated_decoder(ImageBlock),
+    "server_tool_use": _generated_decoder(ServerToolUseBlock),
+}
+_server_tool_result = _generated_decoder(ServerToolResultBlock)
+
+
+def _block(o: Any) -> ContentBlock:
+    if not isinstance(o, dict):
+        raise _wrong(o, "an object")
+    kind = o.get("type")
+    if not isinstance(kind, str):
+        raise _bad(o, "type", "a string")
+    decode = _BLOCK_DECODERS.get(kind)
+    if decode is not None:
+        return decode(o)
+    if kind.endswith("_tool_result"):
+        return _server_tool_result(o)
+    return UnknownBlock(kind, o)
+
+
+def _blocks(content: list[Any], path: str) -> list[ContentBlock]:
+    try:
+        return [_block(item) for item in content]
+    except _FieldError:
+        pass
+    for i, item in enumerate(content):  # error path only: find which one
+        try:
+            _block(item)
+        except _FieldError as e:
+            raise e.under(f"{path}[{i}]") from None
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _encode_unknown_block(b: UnknownBlock) -> JSONDict:
+    out = dict(b.raw)
+    out["type"] = b.type
+    return out
+
+
+def _encode_tool_result(b: ToolResultBlock) -> JSONDict:
+    out: JSONDict = {"type": "tool_result", "tool_use_id": b.tool_use_id}
+    if b.content is not None:
+        out["content"] = b.content
+    if b.is_error is not None:
+        out["is_error"] = b.is_error
+    return out
+
+
+_BLOCK_ENCODERS: Final[dict[type, Callable[[Any], JSONDict]]] = {
+    TextBlock: lambda b: {"type": "text", "text": b.text},
+    ThinkingBlock: lambda b: {"type": "thinking", "thinking": b.thinking, "signature": b.signature},
+    ToolUseBlock: lambda b: {"type": "tool_use", "id": b.id, "name": b.name, "input": b.input},
+    ToolResultBlock: _encode_tool_result,
+    RedactedThinkingBlock: _generated_encoder(RedactedThinkingBlock, "redacted_thinking"),
+    ImageBlock: _generated_encoder(ImageBlock, "image"),
+    ServerToolUseBlock: _generated_encoder(ServerToolUseBlock, "server_tool_use"),
+    ServerToolResultBlock: _generated_encoder(ServerToolResultBlock, None),
+    UnknownBlock: _encode_unknown_block,
+}
+
+
+def _encode_block(b: ContentBlock) -> JSONDict:
+    return _BLOCK_ENCODERS[type(b)](b)
+
+
+# --------------------------------------------------------------------------
+# Messages: the hot path, hand-written
+# --------------------------------------------------------------------------
+
+
+def _assistant(o: JSONDict) -> AssistantMessage:
+    m = o.get("message")
+    if not isinstance(m, dict):
+        raise _bad(o, "message", "an object")
+    content = m.get("content")
+    if not isinstance(content, list):
+        raise _bad(m, "content", "an array", ".message")
+    model = m.get("model")
+    if not isinstance(model, str):
+        raise _bad(m, "model", "a string", ".message")
+    message_id = m.get("id")
+    if message_id is not None and not isinstance(message_id, str):
+        raise _bad(m, "id", "a string or null", ".message")
+    usage = m.get("usage")
+    if usage is not None and not isinstance(usage, dict):
+        raise _bad(m, "usage", "an object or null", ".message")
+    stop_reason = m.get("stop_reason")
+    if stop_reason is not None and not isinstance(stop_reason, str):
+        raise _bad(m, "stop_reason", "a string or null", ".message")
+    parent = o.get("parent_tool_use_id")
+    if parent is not None and not isinstance(parent, str):
+        raise _bad(o, "parent_tool_use_id", "a string or null")
+    session_id = o.get("session_id")
+    if session_id is not None and not isinstance(session_id, str):
+        raise _bad(o, "session_id", "a string or null")
+    uuid = o.get("uuid")
+    if uuid is not None and not isinstance(uuid, str):
+        raise _bad(o, "uuid", "a string or null")
+    error = o.get("error")
+    if error is not None and not isinstance(error, str):
+        raise _bad(o, "error", "a string or null")
+    aborted = o.get("aborted", False)
+    if not isinstance(aborted, bool):
+        raise _bad(o, "aborted", "a boolean")
+    return AssistantMessage(
+        _blocks(content, ".message.content"),
+        model,
+        parent,
+        message_id,
+        session_id,
+        uuid,
+        usage,
+        stop_reason,
+        error,
+        aborted,
+    )
+
+
+def _encode_assistant(a: AssistantMessage) -> JSONDict:
+    message: JSONDict = {} if a.message_id is None else {"id": a.message_id}
+    message["type"] = "message"
+    message["role"] = "assistant"
+    message["model"] = a.model
+    message["content"] = [_encode_block(b) for b in a.content]
+    message["stop_reason"] = a.stop_reason
+    if a.usage is not None:
+        message["usage"] = a.usage
+    out: JSONDict = {
+        "type": "assistant",
+        "message": message,
+        "parent_tool_use_id": a.parent_tool_use_id,
+    }
+    if a.session_id is not None:
+        out["session_id"] = a.session_id
+    if a.uuid is not None:
+        out["uuid"] = a.uuid
+    if a.error is not None:
+        out["error"] = a.error
+    if a.aborted:
+        out["aborted"] = True
+    return out
+
+
+def _user(o: JSONDict) -> UserMessage:
+    m = o.get("message")
+    if not isinstance(m, dict):
+        raise _bad(o, "message", "an object")
+    content = m.get("content")
+    if isinstance(content, list):
+        content = _blocks(content, ".message.content")
+    elif not isinstance(content, str):
+        raise _bad(m, "content", "a string or an array", ".message")
+    parent = o.get("parent_tool_use_id")
+    if parent is not None and not isinstance(parent, str):
+        raise _bad(o, "parent_tool_use_id", "a string or null")
+    uuid = o.get("uuid")
+    if uuid is not None and not isinstance(uuid, str):
+        raise _bad(o, "uuid", "a string or null")
+    session_id = o.get("session_id")
+    if session_id is not None and not isinstance(session_id, str):
+        raise _bad(o, "session_id", "a string or null")
+    is_replay = o.get("isReplay", False)
+    if not isinstance(is_replay, bool):
+        raise _bad(o, "isReplay", "a boolean")
+    return UserMessage(content, parent, uuid, session_id, o.get("tool_use_result"), is_replay)
+
+
+def _encode_user(u: UserMessage) -> JSONDict:
+    content = u.content if isinstance(u.content, str) else [_encode_block(b) for b in u.content]
+    out: JSONDict = {
+        "type": "user",
+        "message": {"role": "user", "content": content},
+        "parent_tool_use_id": u.parent_tool_use_id,
+    }
+    if u.session_id is not None:
+        out["session_id"] = u.session_id
+    if u.uuid is not None:
+        out["uuid"] = u.uuid
+    if u.tool_use_result is not None:
+        out["tool_use_result"] = u.tool_use_result
+    if u.is_replay:
+        out["isReplay"] = True
+    return out
+
+
+def _stream_event(o: JSONDict) -> StreamEvent:
+    uuid, session_id, event = o.get("uuid"), o.get("session_id"), o.get("event")
+    if not isinstance(uuid, str):
+        raise _bad(o, "uuid", "a string")
+    if not isinstance(session_id, str):
+        raise _bad(o, "session_id", "a string")
+    if not isinstance(event, dict):
+        raise _bad(o, "event", "an object")
+    parent = o.get("parent_tool_use_id")
+    if parent is not None and not isinstance(parent, str):
+        raise _bad(o, "parent_tool_use_id", "a string or null")
+    return StreamEvent(uuid, session_id, event, parent)
+
+
+def _encode_stream_event(s: StreamEvent) -> JSONDict:
+    return {
+        "type": "stream_event",
+        "uuid": s.uuid,
+        "session_id": s.session_id,
+        "event": s.event,
+        "parent_tool_use_id": s.parent_tool_use_id,
+    }
+
+
+def _result(o: JSONDict) -> ResultMessage:
+    get = o.get
+    subtype, session_id, is_error = get("subtype"), get("session_id"), get("is_error")
+    duration_ms, duration_api_ms, num_turns = (
+        get("duration_ms"),
+        get("duration_api_ms"),
+        get("num_turns"),
+    )
+    if not isinstance(subtype, str):
+        raise _bad(o, "subtype", "a string")
+    if type(duration_ms) is not int:
+        raise _bad(o, "duration_ms", "an integer")
+    if type(duration_api_ms) is not int:
+        raise _bad(o, "duration_api_ms", "an integer")
+    if not isinstance(is_error, bool):
+        raise _bad(o, "is_error", "a boolean")
+    if type(num_turns) is not int:
+        raise _bad(o, "num_turns", "an integer")
+    if not isinstance(session_id, str):
+        raise _bad(o, "session_id", "a string")
+    cost = get("total_cost_usd")
+    if cost is not None and type(cost) is not float and type(cost) is not int:
+        raise _bad(o, "total_cost_usd", "a number or null")
+    usage, model_usage = get("usage"), get("modelUsage")
+    if usage is not None and not isinstance(usage, dict):
+        raise _bad(o, "usage", "an object or null")
+    if model_usage is not None and not isinstance(model_usage, dict):
+        raise _bad(o, "modelUsage", "an object or null")
+    result, terminal_reason, stop_reason, uuid = (
+        get("result"),
+        get("terminal_reason"),
+        get("stop_reason"),
+        get("uuid"),
+    )
+    if result is not None and not isinstance(result, str):
+        raise _bad(o, "result", "a string or null")
+    if terminal_reason is not None and not isinstance(terminal_reason, str):
+        raise _bad(o, "terminal_reason", "a string or null")
+    if stop_reason is not None and not isinstance(stop_reason, str):
+        raise _bad(o, "stop_reason", "a string or null")
+    if uuid is not None and not isinstance(uuid, str):
+        raise _bad(o, "uuid", "a string or null")
+    api_error_status = get("api_error_status")
+    if api_error_status is not None and type(api_error_status) is not int:
+        raise _bad(o, "api_error_status", "an integer or null")
+    denials = get("permission_denials")
+    if denials is None:
+        denials = []
+    elif not isinstance(denials, list):
+        raise _bad(o, "permission_denials", "an array")
+    else:
+        for i, item in enumerate(denials):
+            if not isinstance(item, dict):
+                raise _FieldError(
+                    [(f".permission_denials[{i}]", f"must be an object, got {_kind(item)}")]
+                )
+    errors = get("errors")
+    if errors is None:
+        errors = []
+    elif not isinstance(errors, list):
+        raise _bad(o, "errors", "an array")
+    else:
+        for i, item in enumerate(errors):
+            if not isinstance(item, str):
+                raise _FieldError([(f".errors[{i}]", f"must be a string, got {_kind(item)}")])
+    return ResultMessage(
+        subtype,
+        duration_ms,
+        duration_api_ms,
+        is_error,
+        num_turns,
+        session_id,
+        cost,
+        usage,
+        result,
+        terminal_reason,
+        stop_reason,
+        denials,
+        errors,
+        api_error_status,
+        get("structured_output"),
+        uuid,
+        model_usage,
+    )
+
+
+def _encode_result(r: ResultMessage) -> JSONDict:
+    out: JSONDict = {
+        "type": "result",
+        "subtype": r.subtype,
+        "duration_ms": r.duration_ms,
+        "duration_api_ms": r.duration_api_ms,
+        "is_error": r.is_error,
+        "num_turns": r.num_turns,
+        "session_id": r.session_id,
+        "permission_denials": r.permission_denials,
+    }
+    optional = (
+        ("total_cost_usd", r.total_cost_usd),
+        ("usage", r.usage),
+        ("result", r.result),
+        ("terminal_reason", r.terminal_reason),
+        ("stop_reason", r.stop_reason),
+        ("api_error_status", r.api_error_status),
+        ("structured_output", r.structured_output),
+        ("modelUsage", r.model_usage),
+        ("uuid", r.uuid),
+    )
+    for key, value in optional:
+        if value is not None:
+            out[key] = value
+    if r.errors:
+        out["errors"] = r.errors
+    return out
+
+
+# --------------------------------------------------------------------------
+# system, rate_limit_event, unknown frames
+# --------------------------------------------------------------------------
+
+_SYSTEM_CLASSES: Final[dict[str, type[SystemMessage]]] = {
+    "init": InitMessage,
+    "status": StatusMessage,
+    "api_retry": ApiRetryMessage,
+    "session_state_changed": SessionStateChangedMessage,
+    "permission_denied": PermissionDeniedMessage,
+}
+_SYSTEM_DECODERS: Final[dict[str, Callable[[JSONDict], SystemMessage]]] = {
+    subtype: _generated_decoder(cls) for subtype, cls in _SYSTEM_CLASSES.items()
+}
+
+
+def _system(o: JSONDict) -> SystemMessage:
+    subtype = o.get("subtype")
+    if not isinstance(subtype, str):
+        raise _bad(o, "subtype", "a string")
+    decode = _SYSTEM_DECODERS.get(subtype)
+    if decode is None:
+        return SystemMessage(subtype, o)
+    return decode(o)
+
+
+def _default_of(a: "attrs.Attribute[Any]") -> Any:
+    factory = getattr(a.default, "factory", None)
+    return factory() if factory is not None else a.default
+
+
+def _system_encoder(cls: type[SystemMessage]) -> Callable[[SystemMessage], JSONDict]:
+    """``data`` with the typed fields laid over it.
+
+    A field is written when ``data`` has its key or its value is not the
+    default, so a decoded message encodes back to exactly its frame, and an
+    ``attrs.evolve``-d one carries the change.
+    """
+    renames = _RENAMES.get(cls, {})
+    spec = [
+        (renames.get(a.name, a.name), a.name, _default_of(a))
+        for a in attrs.fields(cls)
+        if a.name not in ("subtype", "data")
+    ]
+
+    def encode(m: SystemMessage) -> JSONDict:
+        out = dict(m.data)
+        out["type"] = "system"
+        out["subtype"] = m.subtype
+        for key, name, default in spec:
+            value = getattr(m, name)
+            if key in out or value != default:
+                out[key] = value
+        return out
+
+    return encode
+
+
+def _encode_plain_system(m: SystemMessage) -> JSONDict:
+    out = dict(m.data)
+    out["type"] = "system"
+    out["subtype"] = m.subtype
+    return out
+
+
+def _encode_unknown(m: UnknownMessage) -> JSONDict:
+    out = dict(m.data)
+    out["type"] = m.type
+    return out
+
+
+_DECODERS: Final[dict[str, Callable[[JSONDict], Message]]] = {
+    "assistant": _assistant,
+    "user": _user,
+    "stream_event": _stream_event,
+    "result": _result,
+    "system": _system,
+    "rate_limit_event": _generated_decoder(RateLimitEvent),
+}
+
+_ENCODERS: Final[dict[type, Callable[[Any], JSONDict]]] = {
+    AssistantMessage: _encode_assistant,
+    UserMessage: _encode_user,
+    StreamEvent: _encode_stream_event,
+    ResultMessage: _encode_result,
+    SystemMessage: _encode_plain_system,
+    **{cls: _system_encoder(cls) for cls in _SYSTEM_CLASSES.values()},
+    RateLimitEvent: _generated_encoder(RateLimitEvent, "rate_limit_event"),
+    UnknownMessage: _encode_unknown,
+}
+
+
+# --------------------------------------------------------------------------
+# The public functions
+# --------------------------------------------------------------------------
+
+
+def decode_message(obj: JSONDict) -> Message:
+    """Build the message for one parsed stdout frame.
+
+    Unknown ``type``s, ``system`` subtypes and content blocks are kept as
+    ``UnknownMessage`` / ``SystemMessage`` / ``UnknownBlock``.  Raises
+    :class:`MessageParseError` (with the frame in ``.data``) when the frame
+    is not an object, has no string ``type``, or is of a known type and
+    lacks a required field or has one of the wrong JSON type.
+    """
+    if not isinstance(obj, dict):
+        raise MessageParseError(f"a frame must be a JSON object, got {_kind(obj)}", None)
+    kind = obj.get("type")
+    if not isinstance(kind, str):
+        raise _parse_error("frame", _bad(obj, "type", "a string"), obj)
+    decode = _DECODERS.get(kind)
+    if decode is None:
+        return UnknownMessage(kind, obj)
+    try:
+        return decode(obj)
+    except _FieldError as e:
+        raise _parse_error(_frame_label(obj), e, obj) from None
+    except (BaseValidationError, KeyError, TypeError, ValueError, AttributeError) as e:
+        # Not expected (every check above raises _FieldError); a safety net
+        # so that a bug here cannot end a session with a foreign exception.
+        raise MessageParseError(f"invalid {_frame_label(obj)}: {e!r}", obj) from e
+
+
+def encode_message(msg: Message) -> JSONDict:
+    """The wire frame for ``msg``; ``decode_message(encode_message(m)) == m``.
+
+    ``SystemMessage`` and ``UnknownMessage`` encode from their raw ``data``
+    (with typed fields of a ``SystemMessage`` subclass laid over it).
+    """
+    encode = _ENCODERS.get(type(msg))
+    if encode is None:
+        raise TypeError(f"not a ccsdk message: {msg!r}")
+    return encode(msg)
+
+
+def decode_block(obj: JSONDict) -> ContentBlock:
+    """Build one content block; unknown block types become :class:`UnknownBlock`.
+
+    Raises :class:`MessageParseError` like :func:`decode_message`.
+    """
+    try:
+        return _block(obj)
+    except _FieldError as e:
+        raise _parse_error(_block_label(obj), e, obj) from None
+    except (BaseValidationError, KeyError, TypeError, ValueError, AttributeError) as e:
+        raise MessageParseError(f"invalid {_block_label(obj)}: {e!r}", obj) from e
+
+
+def encode_block(block: ContentBlock) -> JSONDict:
+    """The wire dict for one content block; ``decode_block(encode_block(b)) == b``."""
+    encode = _BLOCK_ENCODERS.get(type(block))
+    if encode is None:
+        raise TypeError(f"not a ccsdk content block: {block!r}")
+    return encode(block)
+
+
+# --------------------------------------------------------------------------
+# Registration: the converter knows every model both ways
+# --------------------------------------------------------------------------
+
+
+def _hook(decode: Callable[[JSONDict], T], label: Callable[[Any], str]) -> Callable[[Any, Any], T]:
+    def structure(obj: Any, _: Any) -> T:
+        if not isinstance(obj, dict):
+            raise MessageParseError(f"invalid {label(obj)}: must be an object, got {_kind(obj)}")
+        try:
+            return decode(obj)
+        except _FieldError as e:
+            raise _parse_error(label(obj), e, obj) from None
+
+    return structure
+
+
+def _unknown_message(o: JSONDict) -> UnknownMessage:
+    kind = o.get("type")
+    if not isinstance(kind, str):
+        raise _bad(o, "type", "a string")
+    return UnknownMessage(kind, o)
+
+
+def _unknown_block(o: JSONDict) -> UnknownBlock:
+    kind = o.get("type")
+    if not isinstance(kind, str):
+        raise _bad(o, "type", "a string")
+    return UnknownBlock(kind, o)
+
+
+_MESSAGE_CLASSES: Final[dict[str, type[Any]]] = {
+    "assistant": AssistantMessage,
+    "user": UserMessage,
+    "stream_event": StreamEvent,
+    "result": ResultMessage,
+    "system": SystemMessage,
+    "rate_limit_event": RateLimitEvent,
+}
+_BLOCK_CLASSES: Final[dict[str, type[Any]]] = {
+    "text": TextBlock,
+    "thinking": ThinkingBlock,
+    "tool_use": ToolUseBlock,
+    "tool_result": ToolResultBlock,
+    "redacted_thinking": RedactedThinkingBlock,
+    "image": ImageBlock,
+    "server_tool_use": ServerToolUseBlock,
+}
+
+
+def _register() -> None:
+    structure = converter.register_structure_hook
+    for kind, cls in _MESSAGE_CLASSES.items():
+        structure(cls, _hook(_DECODERS[kind], _frame_label))
+    for subtype, cls in _SYSTEM_CLASSES.items():
+        structure(cls, _hook(_SYSTEM_DECODERS[subtype], _frame_label))
+    structure(UnknownMessage, _hook(_unknown_message, _frame_label))
+    for kind, cls in _BLOCK_CLASSES.items():
+        structure(cls, _hook(_BLOCK_DECODERS[kind], _block_label))
+    structure(ServerToolResultBlock, _hook(_server_tool_result, _block_label))
+    structure(UnknownBlock, _hook(_unknown_block, _block_label))
+    # The unions: dispatch on "type" (and "subtype").
+    converter.register_structure_hook_func(
+        lambda t: t == Message, lambda obj, _: decode_message(obj)
+    )
+    converter.register_structure_hook_func(
+        lambda t: t == ContentBlock, lambda obj, _: decode_block(obj)
+    )
+    for cls, encode in (_ENCODERS | _BLOCK_ENCODERS).items():
+        converter.register_unstructure_hook(cls, encode)
+
+
+_register()
