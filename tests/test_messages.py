@@ -363,7 +363,9 @@ def test_stream_event() -> None:
         "api_message_id": "msg_fake_0002",
     }
     m = decode_message(frame)
-    assert m == StreamEvent(uuid="u-s1", session_id=SID, event=frame["event"])
+    assert m == StreamEvent(
+        uuid="u-s1", session_id=SID, event=frame["event"], api_message_id="msg_fake_0002"
+    )
     roundtrip(m)
 
 

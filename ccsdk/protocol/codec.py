@@ -581,7 +581,13 @@ def _stream_event(o: JSONDict) -> StreamEvent:
     parent = o.get("parent_tool_use_id")
     if parent is not None and not isinstance(parent, str):
         raise _bad(o, "parent_tool_use_id", "a string or null")
-    return StreamEvent(uuid, session_id, event, parent)
+    api_message_id = o.get("api_message_id")
+    if api_message_id is not None and not isinstance(api_message_id, str):
+        raise _bad(o, "api_message_id", "a string or null")
+    abandoned = o.get("abandoned_blocks")
+    if abandoned is not None and not isinstance(abandoned, dict):
+        raise _bad(o, "abandoned_blocks", "an object or null")
+    return StreamEvent(uuid, session_id, event, parent, api_message_id, abandoned)
 
 
 def _encode_stream_event(s: StreamEvent) -> JSONDict:
@@ -591,6 +597,13 @@ def _encode_stream_event(s: StreamEvent) -> JSONDict:
         "session_id": s.session_id,
         "event": s.event,
         "parent_tool_use_id": s.parent_tool_use_id,
+    } | {
+        key: value
+        for key, value in (
+            ("api_message_id", s.api_message_id),
+            ("abandoned_blocks", s.abandoned_blocks),
+        )
+        if value is not None
     }
 
 

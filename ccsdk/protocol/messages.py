@@ -353,7 +353,7 @@ class StreamEvent:
     """A ``stream_event`` frame: one raw API streaming event (``--include-partial-messages``).
 
     ``event`` is the Messages API SSE payload (``message_start``,
-    ``content_block_delta``, ...).  A ``message_stop`` may carry
+    ``content_block_delta``, ...).  The frame of a ``message_stop`` may carry
     ``abandoned_blocks``: streamed blocks the CLI withdrew.
     """
 
@@ -361,6 +361,12 @@ class StreamEvent:
     session_id: str
     event: dict[str, Any]
     parent_tool_use_id: str | None = None
+    #: The API message this event belongs to (what ``abandoned_blocks`` names).
+    api_message_id: str | None = None
+    #: On a ``message_stop`` that closes a cut-short response (a broken stream,
+    #: an interrupt): ``{"api_message_id", "from_block_index"}``, the streamed
+    #: blocks the CLI withdrew. A frame field, beside ``event``, not inside it.
+    abandoned_blocks: dict[str, Any] | None = None
 
 
 @attrs.frozen
