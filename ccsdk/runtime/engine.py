@@ -55,6 +55,7 @@ from ccsdk.runtime.transport import ByteTransport, Transport
 
 if TYPE_CHECKING:
     from ccsdk.options import ClaudeCodeOptions
+    from ccsdk.runtime.mcp_bridge import SdkMcpBridge
 
 __all__ = ["Engine", "collapse_groups"]
 
@@ -131,6 +132,7 @@ class Engine:
         self._changed = anyio.Event()
         self._pumping = False
         self._pump_scope: anyio.CancelScope | None = None
+        self._bridge: SdkMcpBridge | None = None
         #: Set by :meth:`aclose`: every wait ends.
         self.closed = False
 
@@ -384,9 +386,30 @@ class Engine:
         return {_HOOK_RENAMES.get(str(k), str(k)): v for k, v in output.items()}
 
     async def _mcp_message(self, event: McpMessageRequest) -> dict[str, Any]:
-        message_id = event.message.get("id")
-        error = {"code": -32601, "message": f"Server '{event.server_name}' not found"}
-        return {"mcp_response": {"jsonrpc": "2.0", "id": message_id, "error": error}}
+        bridge = self._mcp_bridge()
+        if bridge is None or not bridge.serves(event.server_name):
+            message_id = event.message.get("id")
+            error = {"code": -32601, "message": f"Server '{event.server_name}' not found"}
+            return {"mcp_response": {"jsonrpc": "2.0", "id": message_id, "error": error}}
+        return {"mcp_response": await bridge.handle(event.server_name, event.message)}
+
+    def _mcp_bridge(self) -> SdkMcpBridge | None:
+        """The in-process MCP servers, if any (imports mcp only then)."""
+        if self._bridge is None:
+            servers = self.options.mcp_servers
+            if not isinstance(servers, dict):
+                return None
+            instances = {
+                name: config["instance"]
+                for name, config in servers.items()
+                if isinstance(config, dict) and config.get("type") == "sdk" and "instance" in config
+            }
+            if not instances:
+                return None
+            from ccsdk.runtime.mcp_bridge import SdkMcpBridge
+
+            self._bridge = SdkMcpBridge(instances)
+        return self._bridge
 
     # -- lifecycle ----------------------------------------------------------------------
 
