@@ -79,9 +79,13 @@ class FakeCLI:
         return frame
 
     async def send(self, *frames: dict[str, Any] | bytes) -> None:
+        """Write frames; once ccsdk has closed its end, they go nowhere (like EPIPE)."""
         for frame in frames:
             data = frame if isinstance(frame, bytes) else (json.dumps(frame) + "\n").encode()
-            await self._out.send(data)
+            try:
+                await self._out.send(data)
+            except (anyio.BrokenResourceError, anyio.ClosedResourceError):
+                return
 
     async def answer(self, request: dict[str, Any], response: dict[str, Any] | None = None) -> None:
         await self.send(

@@ -49,6 +49,7 @@ from ccsdk.protocol.events import (
     UnknownControlRequest,
 )
 from ccsdk.protocol.messages import Message, ResultMessage, SystemMessage
+from ccsdk.runtime.callbacks import Callbacks, Refused
 from ccsdk.runtime.discovery import check_version
 from ccsdk.runtime.process import SubprocessCLITransport
 from ccsdk.runtime.transport import ByteTransport, Transport
@@ -128,7 +129,7 @@ class Engine:
         self._counter = 0
         self._waiters: dict[str, _Waiter] = {}
         self._handlers: dict[str, anyio.CancelScope] = {}
-        self._hook_callbacks: dict[str, Any] = {}
+        self.callbacks = Callbacks(options)
         self._changed = anyio.Event()
         self._pumping = False
         self._pump_scope: anyio.CancelScope | None = None
@@ -279,7 +280,7 @@ class Engine:
             with scope:
                 try:
                     response = await self._answer(event)
-                except _Refused as exc:
+                except Refused as exc:
                     data = self.conn.send_error(event.request_id, str(exc))
                 except Exception as exc:  # the user's callback failed: tell the CLI, log here
                     log.exception("handling the CLI's %s request failed", _subtype(event))
@@ -301,89 +302,13 @@ class Engine:
 
     async def _answer(self, event: IncomingRequest) -> dict[str, Any]:
         if isinstance(event, CanUseToolRequest):
-            return await self._can_use_tool(event)
+            return await self.callbacks.can_use_tool(event)
         if isinstance(event, HookCallbackRequest):
-            return await self._hook_callback(event)
+            return await self.callbacks.hook(event)
         if isinstance(event, McpMessageRequest):
             return await self._mcp_message(event)
         assert isinstance(event, UnknownControlRequest)
-        raise _Refused(f"Unsupported control request subtype: {event.subtype}")
-
-    async def _can_use_tool(self, event: CanUseToolRequest) -> dict[str, Any]:
-        from ccsdk.types import (
-            PermissionResultAllow,
-            PermissionResultDeny,
-            PermissionUpdate,
-            ToolPermissionContext,
-        )
-
-        callback = self.options.can_use_tool
-        if callback is None:
-            raise _Refused("canUseTool callback is not provided")
-        raw = event.raw
-        context = ToolPermissionContext(
-            suggestions=[PermissionUpdate.from_wire(s) for s in event.permission_suggestions],
-            tool_use_id=event.tool_use_id,
-            blocked_path=event.blocked_path,
-            decision_reason=raw.get("decision_reason"),
-            title=raw.get("title"),
-            display_name=raw.get("display_name"),
-            description=raw.get("description"),
-            agent_id=raw.get("agent_id"),
-        )
-        result = await callback(event.tool_name, event.input, context)
-        if isinstance(result, PermissionResultAllow):
-            answer: dict[str, Any] = {
-                "behavior": "allow",
-                "updatedInput": result.updated_input
-                if result.updated_input is not None
-                else event.input,
-            }
-            if result.updated_permissions:
-                answer["updatedPermissions"] = [p.to_wire() for p in result.updated_permissions]
-            return answer
-        if isinstance(result, PermissionResultDeny):
-            answer = {"behavior": "deny", "message": result.message}
-            if result.interrupt:
-                answer["interrupt"] = True
-            return answer
-        raise TypeError(
-            f"can_use_tool must return PermissionResultAllow or PermissionResultDeny, "
-            f"not {type(result).__name__}"
-        )
-
-    def hooks_for_initialize(self) -> dict[str, Any] | None:
-        """The ``hooks`` of ``initialize``; registers each callback under an id."""
-        hooks = self.options.hooks
-        if not hooks:
-            return None
-        wire: dict[str, Any] = {}
-        for event_name, matchers in hooks.items():
-            entries = []
-            for matcher in matchers:
-                ids = []
-                for callback in matcher.hooks:
-                    callback_id = f"hook_{len(self._hook_callbacks)}"
-                    self._hook_callbacks[callback_id] = callback
-                    ids.append(callback_id)
-                entry: dict[str, Any] = {"matcher": matcher.matcher, "hookCallbackIds": ids}
-                if matcher.timeout is not None:
-                    entry["timeout"] = matcher.timeout
-                entries.append(entry)
-            if entries:
-                wire[event_name] = entries
-        return wire or None
-
-    async def _hook_callback(self, event: HookCallbackRequest) -> dict[str, Any]:
-        from ccsdk.types import HookContext
-
-        callback = self._hook_callbacks.get(event.callback_id)
-        if callback is None:
-            raise _Refused(f"No hook callback found for ID: {event.callback_id}")
-        output = await callback(event.input, event.tool_use_id, HookContext())
-        if not isinstance(output, dict):
-            raise TypeError(f"a hook callback must return a dict, not {type(output).__name__}")
-        return {_HOOK_RENAMES.get(str(k), str(k)): v for k, v in output.items()}
+        raise Refused(f"Unsupported control request subtype: {event.subtype}")
 
     async def _mcp_message(self, event: McpMessageRequest) -> dict[str, Any]:
         bridge = self._mcp_bridge()
@@ -400,9 +325,9 @@ class Engine:
             if not isinstance(servers, dict):
                 return None
             instances = {
-                name: config["instance"]
+                name: dict(config)["instance"]
                 for name, config in servers.items()
-                if isinstance(config, dict) and config.get("type") == "sdk" and "instance" in config
+                if config.get("type") == "sdk" and "instance" in config
             }
             if not instances:
                 return None
@@ -415,9 +340,10 @@ class Engine:
 
     async def connect(self) -> None:
         """Start the transport and complete ``initialize``, serving the CLI meanwhile."""
+        self.callbacks.warn_if_unreachable()
         await self.transport.connect()
         waiter = await self.send_request(
-            {"subtype": "initialize", "hooks": self.hooks_for_initialize()}
+            {"subtype": "initialize", "hooks": self.callbacks.hooks_for_initialize()}
         )
         timeout = self.options.initialize_timeout
         with anyio.move_on_after(timeout) as scope:
@@ -489,13 +415,6 @@ class Engine:
             self._waiters.clear()
             self.notify()
             await self.transport.close()
-
-
-class _Refused(Exception):
-    """A request we answer with an error that is not a failure on our side."""
-
-
-_HOOK_RENAMES = {"async_": "async", "continue_": "continue"}
 
 
 def _subtype(event: IncomingRequest) -> str:

@@ -1,0 +1,146 @@
+"""The user's callbacks the CLI calls: permission prompts and hooks.
+
+Each is called in its own task (see the engine) and answered on the wire
+in the shape CLI 2.1.331 accepts: ``can_use_tool`` with ``behavior`` /
+``updatedInput`` / ``updatedPermissions`` / ``message`` / ``interrupt`` (the
+official 0.0.25 SDK still sent a shape the CLI rejects), hooks with the
+callback's dict, ``continue_`` and ``async_`` renamed.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, get_args
+
+from ccsdk.protocol.events import CanUseToolRequest, HookCallbackRequest
+from ccsdk.types import (
+    HookCallback,
+    HookContext,
+    HookEvent,
+    PermissionResultAllow,
+    PermissionResultDeny,
+    PermissionUpdate,
+    ToolPermissionContext,
+)
+
+if TYPE_CHECKING:
+    from ccsdk.options import ClaudeCodeOptions
+
+__all__ = ["Callbacks", "Refused"]
+
+log = logging.getLogger("ccsdk")
+
+_HOOK_EVENTS = frozenset(get_args(HookEvent))
+_HOOK_RENAMES = {"async_": "async", "continue_": "continue"}
+
+
+class Refused(Exception):
+    """A request answered with an error that is no failure on our side."""
+
+
+class Callbacks:
+    """Registers hook callbacks under ids and answers the CLI's calls."""
+
+    def __init__(self, options: ClaudeCodeOptions) -> None:
+        self.options = options
+        self._hooks: dict[str, HookCallback] = {}
+
+    def hooks_for_initialize(self) -> dict[str, Any] | None:
+        """The ``hooks`` of ``initialize``; registers each callback under an id."""
+        hooks = self.options.hooks
+        if not hooks:
+            return None
+        wire: dict[str, Any] = {}
+        for event_name, matchers in hooks.items():
+            if event_name not in _HOOK_EVENTS:
+                log.warning(
+                    "hook event %r is not one CLI 2.1.331 knows; it is sent anyway", event_name
+                )
+            entries = []
+            for matcher in matchers:
+                ids = []
+                for callback in matcher.hooks:
+                    callback_id = f"hook_{len(self._hooks)}"
+                    self._hooks[callback_id] = callback
+                    ids.append(callback_id)
+                entry: dict[str, Any] = {"matcher": matcher.matcher, "hookCallbackIds": ids}
+                if matcher.timeout is not None:
+                    entry["timeout"] = matcher.timeout
+                entries.append(entry)
+            if entries:
+                wire[event_name] = entries
+        return wire or None
+
+    def warn_if_unreachable(self) -> None:
+        """Say when the options keep ``can_use_tool`` from ever being asked."""
+        options = self.options
+        if options.can_use_tool is None:
+            return
+        if options.permission_mode == "bypassPermissions":
+            log.warning(
+                "can_use_tool will never be called: permission_mode='bypassPermissions' "
+                "allows every tool without asking"
+            )
+        elif options.allowed_tools:
+            log.warning(
+                "can_use_tool will not be asked about %s: allowed_tools allows them outright",
+                ", ".join(options.allowed_tools),
+            )
+
+    async def can_use_tool(self, event: CanUseToolRequest) -> dict[str, Any]:
+        callback = self.options.can_use_tool
+        if callback is None:
+            raise Refused("canUseTool callback is not provided")
+        raw = event.raw
+        context = ToolPermissionContext(
+            suggestions=_suggestions(event.permission_suggestions),
+            tool_use_id=event.tool_use_id,
+            blocked_path=event.blocked_path,
+            decision_reason=raw.get("decision_reason"),
+            title=raw.get("title"),
+            display_name=raw.get("display_name"),
+            description=raw.get("description"),
+            agent_id=raw.get("agent_id"),
+        )
+        result = await callback(event.tool_name, event.input, context)
+        if isinstance(result, PermissionResultAllow):
+            answer: dict[str, Any] = {
+                "behavior": "allow",
+                "updatedInput": event.input
+                if result.updated_input is None
+                else result.updated_input,
+            }
+            if result.updated_permissions:
+                answer["updatedPermissions"] = [p.to_wire() for p in result.updated_permissions]
+            return answer
+        if isinstance(result, PermissionResultDeny):
+            answer = {"behavior": "deny", "message": result.message}
+            if result.interrupt:
+                answer["interrupt"] = True
+            return answer
+        raise TypeError(
+            "can_use_tool must return PermissionResultAllow or PermissionResultDeny, "
+            f"not {type(result).__name__}"
+        )
+
+    async def hook(self, event: HookCallbackRequest) -> dict[str, Any]:
+        callback = self._hooks.get(event.callback_id)
+        if callback is None:
+            raise Refused(f"No hook callback found for ID: {event.callback_id}")
+        output = await callback(event.input, event.tool_use_id, HookContext())
+        if output is None:
+            return {}
+        if not isinstance(output, dict):
+            raise TypeError(f"a hook callback must return a dict, not {type(output).__name__}")
+        return {_HOOK_RENAMES.get(str(k), str(k)): v for k, v in output.items()}
+
+
+def _suggestions(raw: list[dict[str, Any]]) -> list[PermissionUpdate]:
+    """The CLI's suggestions, typed; one this version cannot read is skipped, not fatal."""
+    out = []
+    for item in raw:
+        try:
+            out.append(PermissionUpdate.from_wire(item))
+        except (ValueError, TypeError, KeyError) as exc:
+            log.warning("skipping a permission suggestion ccsdk cannot read (%s): %r", exc, item)
+    return out
