@@ -341,3 +341,23 @@ def test_cancelling_a_hung_query_leaves_no_process(run: Runner, tmp_path: Path) 
         await wait_gone(transport.pid, timeout=0.1)
 
     run(main)
+
+
+def test_debug_logs_show_frames_with_secrets_redacted(
+    run: Runner, tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import logging
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-very-secret-value")
+    caplog.set_level(logging.DEBUG, logger="ccsdk")
+
+    async def main() -> None:
+        options = ClaudeCodeOptions(cli_path=fake_cli(tmp_path, "plain"))
+        async for _ in query(prompt="my key is sk-ant-very-secret-value", options=options):
+            pass
+
+    run(main)
+    text = caplog.text
+    assert "to the CLI:" in text and "from the CLI:" in text
+    assert "sk-ant-very-secret-value" not in text
+    assert "<redacted>" in text

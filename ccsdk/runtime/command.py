@@ -217,3 +217,18 @@ def _redact_json(data: Any) -> Any:
     if isinstance(data, list):
         return [_redact_json(v) for v in data]
     return data
+
+
+def redact_text(text: str, env: Mapping[str, str] | None = None) -> str:
+    """``text`` with the values of secret-looking variables replaced, for logs.
+
+    The values come from ``env`` (``os.environ`` when omitted): an API key
+    that reached a frame or a stderr line is masked wherever it appears.
+    """
+    import os
+
+    source = os.environ if env is None else env
+    for key, value in source.items():
+        if len(value) >= 8 and _SECRET_KEY.search(key) and value in text:
+            text = text.replace(value, REDACTED)
+    return text

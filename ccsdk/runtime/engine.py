@@ -50,6 +50,7 @@ from ccsdk.protocol.events import (
 )
 from ccsdk.protocol.messages import Message, ResultMessage, SystemMessage
 from ccsdk.runtime.callbacks import Callbacks, Refused
+from ccsdk.runtime.command import redact_text
 from ccsdk.runtime.discovery import check_version
 from ccsdk.runtime.process import SubprocessCLITransport
 from ccsdk.runtime.transport import ByteTransport, Transport
@@ -152,6 +153,8 @@ class Engine:
         """Write one or more whole frames; frames from several tasks never interleave."""
         if not data:
             return
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("to the CLI: %s", redact_text(data.decode("utf-8", "replace").rstrip()))
         async with self._write_lock:
             await self.transport.send_bytes(data)
 
@@ -167,6 +170,9 @@ class Engine:
             events = self.conn.next_events()
         finally:
             self.notify()
+        if log.isEnabledFor(logging.DEBUG):
+            for event in events:
+                log.debug("from the CLI: %s", redact_text(repr(event)))
         self.route(events, tg)
 
     def route(self, events: list[Event], tg: anyio.abc.TaskGroup) -> None:

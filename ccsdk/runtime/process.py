@@ -34,7 +34,7 @@ import anyio.to_thread
 
 from ccsdk.errors import CLIConnectionError, CLINotFoundError, LineTooLongError, ProcessError
 from ccsdk.protocol.framing import LineBuffer
-from ccsdk.runtime.command import build_argv, build_env, redact_argv
+from ccsdk.runtime.command import build_argv, build_env, redact_argv, redact_text
 from ccsdk.runtime.discovery import find_cli
 from ccsdk.runtime.transport import ByteTransport
 
@@ -67,7 +67,7 @@ class SubprocessCLITransport(ByteTransport):
         self._stderr_ring: deque[str] = deque()
         self._stderr_ring_bytes = 0
         self._stderr_done = anyio.Event()
-        self._secrets: list[str] = []
+        self._env: dict[str, str] = {}
         self._we_signalled = False
 
     # -- facts ---------------------------------------------------------------
@@ -86,9 +86,7 @@ class SubprocessCLITransport(ByteTransport):
         return self._redact("\n".join(self._stderr_ring))
 
     def _redact(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, "<redacted>")
-        return text
+        return redact_text(text, self._env)
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -102,7 +100,7 @@ class SubprocessCLITransport(ByteTransport):
             raise CLIConnectionError(f"Working directory does not exist: {cwd}")
         argv = build_argv(self.options, cli)
         env = build_env(self.options, os.environ)
-        self._secrets = [v for k, v in env.items() if len(v) >= 8 and _looks_secret(k)]
+        self._env = env
         log.debug("starting the CLI: %s", redact_argv(argv))
         try:
             self._process = await anyio.open_process(
@@ -285,11 +283,6 @@ class SubprocessCLITransport(ByteTransport):
             if not leader_gone and process.returncode is None:
                 with contextlib.suppress(ProcessLookupError):
                     process.send_signal(sig)
-
-
-def _looks_secret(name: str) -> bool:
-    upper = name.upper()
-    return any(word in upper for word in ("KEY", "TOKEN", "SECRET", "PASSWORD", "AUTH"))
 
 
 def _signal_name(number: int) -> str:
