@@ -54,6 +54,7 @@ from ccsdk.query import query
 from ccsdk.runtime.process import SubprocessCLITransport
 from ccsdk.runtime.transport import ByteTransport, StreamTransport, Transport
 from ccsdk.session import MessageIterator, Session, connect_session, open_session
+from ccsdk.tools import SdkMcpTool, create_sdk_mcp_server, tool
 from ccsdk.types import (
     CanUseTool,
     HookCallback,
@@ -114,6 +115,7 @@ __all__ = [
     "RemoteProtocolError",
     "ResultError",
     "ResultMessage",
+    "SdkMcpTool",
     "ServerToolResultBlock",
     "ServerToolUseBlock",
     "Session",
@@ -134,6 +136,8 @@ __all__ = [
     "UserMessage",
     "__version__",
     "connect_session",
+    "create_sdk_mcp_server",
     "open_session",
     "query",
+    "tool",
 ]

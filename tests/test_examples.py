@@ -35,6 +35,10 @@ CASES: dict[str, tuple[list[Turn], list[str]]] = {
         ["error_during_execution"],
     ),
     "seed/server_info.py": ([], ["Commands available:", "Output style: default"]),
+    "seed/custom_tools.py": (
+        [Turn([tool_use("mcp__tools__greet", {"name": "Alice"})]), Turn([text("Greeted.")])],
+        ["Hello, Alice!", "TextBlock(text='Greeted.')", "ResultMessage(subtype='success'"],
+    ),
     "seed/manual_connection.py": (
         [Turn([text("Hello human.")])],
         ["TextBlock(text='Hello human.')", "ResultMessage(subtype='success'"],

@@ -420,6 +420,8 @@ class Engine:
                 waiter.done.set()
             self._waiters.clear()
             self.notify()
+            if self._bridge is not None:
+                await self._bridge.aclose()
             await self.transport.close()
 
 

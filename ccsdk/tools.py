@@ -1,0 +1,633 @@
+"""In-process MCP tools: ``@tool``, :func:`create_sdk_mcp_server`, input schemas.
+
+A tool is an async function the model can call, served by a real MCP server
+(``mcp.server.lowlevel.Server``) that runs inside this process. The CLI is
+told only ``{"type": "sdk", "name": ...}`` and reaches the server through
+``mcp_message`` control requests (see :mod:`ccsdk.runtime.mcp_bridge`)::
+
+    @tool("greet", "Greet a user", {"name": str})
+    async def greet(args):
+        return {"content": [{"type": "text", "text": f"Hello, {args['name']}!"}]}
+
+    options = ClaudeCodeOptions(
+        mcp_servers={"tools": create_sdk_mcp_server("my-tools", tools=[greet])},
+        allowed_tools=["mcp__tools__greet"],
+    )
+
+What this does differently from the official SDKs, and why:
+
+* **Schemas are built from the types you wrote.** ``{"name": str}`` maps,
+  TypedDicts (``NotRequired`` honoured), attrs classes and dataclasses
+  become a JSON Schema with ``list[T]``, ``dict``, ``Optional[T]``,
+  ``Literal[...]``, enums, nested classes and ``Annotated[T, "description"]``
+  mapped faithfully. 0.0.25 turned every non-primitive into ``"string"`` and
+  ignored TypedDicts; v2 kept ``Optional`` fields required and read
+  ``{"type": "object"}`` as a field map. Here ``Optional`` fields are not
+  required and accept ``null``, and any dict whose ``"type"`` is a string is
+  taken as JSON Schema. A type with no faithful schema raises ``TypeError``
+  when the tool is defined, instead of silently becoming a string.
+* **Arguments are validated before the handler runs** (jsonschema), so a
+  handler can trust its ``args``.
+* **Failures reach the model as failures.** Invalid arguments, an unknown
+  tool, a handler that raises and a handler that returns ``is_error`` (or
+  ``isError``) all become an ``isError`` tool result with a clear message;
+  0.0.25 reported every failure as a success. The session goes on.
+* **Results pass through**: text, image, audio, embedded resources and
+  resource links, ``structuredContent``; tool ``annotations`` are forwarded.
+* **Nothing heavy at import time.** ``mcp`` (which pulls in starlette and
+  pydantic) and ``jsonschema`` are imported by :func:`create_sdk_mcp_server`,
+  not by ``import ccsdk``.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import copy
+import dataclasses
+import enum
+import inspect
+import logging
+import types
+import typing
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, get_args, get_origin
+
+import attrs
+
+if TYPE_CHECKING:
+    from mcp.types import CallToolResult
+
+    from ccsdk.types import McpSdkServerConfig
+
+_ReadOnly: Any
+try:  # typing_extensions' TypedDict (and ReadOnly) are not the typing ones on 3.11
+    from typing_extensions import ReadOnly as _ReadOnly
+    from typing_extensions import is_typeddict as _is_typeddict
+except ImportError:  # pragma: no cover - anyio depends on typing_extensions
+    from typing import is_typeddict as _is_typeddict
+
+    _ReadOnly = None
+
+__all__ = ["SdkMcpTool", "build_input_schema", "create_sdk_mcp_server", "tool"]
+
+log = logging.getLogger("ccsdk")
+
+T = TypeVar("T")
+
+#: What a handler returns: ``{"content": [...], "is_error"?: bool}``.
+ToolResult = dict[str, Any]
+ToolHandler = Callable[[Any], Awaitable[ToolResult]]
+
+
+@attrs.define(eq=False)
+class SdkMcpTool(Generic[T]):
+    """One tool: its name, description, input schema and async handler.
+
+    ``input_schema`` is kept as given (a ``{name: type}`` map, a TypedDict, an
+    attrs class or dataclass, or a JSON Schema dict); :attr:`schema` is the
+    JSON Schema built from it when the tool is created, so a schema that
+    cannot be built fails at definition time, not on the model's first call.
+
+    ``annotations`` (an ``mcp.types.ToolAnnotations`` or a dict such as
+    ``{"readOnlyHint": True}``; snake_case keys work too) is forwarded in
+    ``tools/list``.
+    """
+
+    name: str
+    description: str
+    input_schema: Any
+    handler: Callable[[T], Awaitable[ToolResult]]
+    annotations: Any = None
+    #: The JSON Schema of the arguments (built from ``input_schema``).
+    schema: dict[str, Any] = attrs.field(init=False)
+    _validator: Any = attrs.field(init=False, default=None, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.schema = build_input_schema(self.input_schema)
+
+    def validate(self, arguments: Any) -> str | None:
+        """Check ``arguments`` against :attr:`schema`: ``None`` if valid, else why not.
+
+        The message names the failing field, e.g. ``"'name' is a required
+        property"`` or ``"'x' is not of type 'integer' (at 'age')"``: it is
+        what the model reads to correct its call. Imports jsonschema on
+        first use.
+        """
+        return self._checker()(arguments)
+
+    def _checker(self) -> Callable[[Any], str | None]:
+        if self._validator is None:
+            self._validator = _make_validator(self.name, self.schema)
+        return cast("Callable[[Any], str | None]", self._validator)
+
+    async def call(self, arguments: dict[str, Any]) -> Any:
+        """Run the handler on already validated arguments (a sync handler works too)."""
+        result: Any = self.handler(cast(T, arguments))
+        if inspect.isawaitable(result):
+            result = await result
+        return result
+
+
+def tool(
+    name: str,
+    description: str,
+    input_schema: Any,
+    *,
+    annotations: Any = None,
+) -> Callable[[Callable[[Any], Awaitable[ToolResult]]], SdkMcpTool[Any]]:
+    """Declare an async function as an MCP tool (decorator).
+
+    The function takes one ``args`` dict (already validated against the
+    schema) and returns ``{"content": [{"type": "text", "text": ...}, ...]}``,
+    optionally with ``"is_error": True`` (``"isError"`` is accepted too) to
+    report a failure to the model. Content blocks are MCP content: ``text``,
+    ``image`` (``data`` base64, ``mimeType``), ``audio``, ``resource`` and
+    ``resource_link``.
+
+    ``input_schema`` is one of: a ``{"name": type}`` map, a TypedDict, an
+    attrs class (or dataclass), or a JSON Schema dict; see
+    :func:`build_input_schema`. ``annotations`` are MCP tool annotations
+    (``readOnlyHint``, ``destructiveHint``, ``idempotentHint``,
+    ``openWorldHint``, ``title``).
+
+    The tool is exposed to the model as ``mcp__<mcp_servers key>__<name>``;
+    that is the name ``allowed_tools`` needs.
+    """
+
+    def decorator(handler: Callable[[Any], Awaitable[ToolResult]]) -> SdkMcpTool[Any]:
+        return SdkMcpTool(
+            name=name,
+            description=description,
+            input_schema=input_schema,
+            handler=handler,
+            annotations=annotations,
+        )
+
+    return decorator
+
+
+# ---------------------------------------------------------------------------
+# The schema builder
+# ---------------------------------------------------------------------------
+
+#: Keywords that mark a dict without a ``"type"`` as JSON Schema, not a field map.
+_SCHEMA_KEYWORDS = frozenset(
+    {"properties", "$schema", "$ref", "$defs", "definitions", "anyOf", "oneOf", "allOf"}
+)
+
+_NONE_TYPE = type(None)
+_ARRAY_ORIGINS: tuple[Any, ...] = (
+    list,
+    set,
+    frozenset,
+    collections.abc.Sequence,
+    collections.abc.MutableSequence,
+    collections.abc.Set,
+    collections.abc.MutableSet,
+    collections.abc.Collection,
+    collections.abc.Iterable,
+)
+_SET_ORIGINS: tuple[Any, ...] = (set, frozenset, collections.abc.Set, collections.abc.MutableSet)
+_OBJECT_ORIGINS: tuple[Any, ...] = (dict, collections.abc.Mapping, collections.abc.MutableMapping)
+_PRIMITIVES: dict[Any, str] = {str: "string", bool: "boolean", int: "integer", float: "number"}
+
+
+def build_input_schema(spec: Any) -> dict[str, Any]:
+    """Build the JSON Schema (an object schema) of a tool's arguments.
+
+    ``spec`` may be:
+
+    * a JSON Schema dict: any dict whose ``"type"`` is a string (so
+      ``{"type": "object"}`` too), or one with no ``"type"`` that uses
+      schema keywords (``properties``, ``anyOf``, ``$ref`` ...) with JSON
+      values. It is returned as a copy (``"type": "object"`` added when
+      absent); a non-object ``"type"`` raises ``ValueError``, since MCP tool
+      arguments are always an object.
+    * a ``{"name": type}`` map: every field is required unless its type is
+      ``Optional[T]`` (or ``NotRequired[T]``).
+    * a TypedDict: required keys as Python sees them (``total=False``,
+      ``NotRequired``, ``Required``), ``Optional`` fields not required.
+    * an attrs class or a dataclass: a field with a default, or an
+      ``Optional`` type, is not required. ``metadata={"description": ...}``
+      on a field becomes its description.
+
+    Types: ``str``, ``int``, ``float``, ``bool``, ``None``, ``Any``,
+    ``list[T]`` / ``Sequence[T]`` / ``set[T]`` / ``tuple[...]``, ``dict`` /
+    ``dict[str, T]``, ``Optional[T]`` and unions (``anyOf``, with ``null`` for
+    ``None``), ``Literal[...]`` and ``Enum`` subclasses (``enum``), nested
+    TypedDicts / attrs classes / dataclasses, and ``Annotated[T, ...]``: a
+    string in the metadata is the field's description, a dict is merged into
+    its schema (``Annotated[int, {"minimum": 0}]``).
+
+    Raises:
+        TypeError: ``spec`` or a field type has no faithful JSON Schema.
+        ValueError: a JSON Schema whose ``"type"`` is not ``"object"``.
+    """
+    if isinstance(spec, Mapping):
+        if _is_json_schema(spec):
+            schema = copy.deepcopy(dict(spec))
+            kind = schema.setdefault("type", "object")
+            if kind != "object":
+                raise ValueError(
+                    f'a tool\'s input schema must have "type": "object" (got {kind!r}): '
+                    "MCP tool arguments are always a JSON object"
+                )
+            return schema
+        fields = []
+        for key, annotation in spec.items():
+            if not isinstance(key, str):
+                raise TypeError(f"field names must be strings, not {key!r}")
+            fields.append((key, annotation, not _is_not_required(annotation), None))
+        return _object_schema(fields, (), "the input schema")
+    if isinstance(spec, type) and _is_class_spec(spec):
+        return _class_schema(spec, ())
+    raise TypeError(
+        "input_schema must be a {name: type} dict, a TypedDict, an attrs class, a dataclass "
+        f"or a JSON Schema dict, not {spec!r}"
+    )
+
+
+def _is_json_schema(spec: Mapping[Any, Any]) -> bool:
+    if isinstance(spec.get("type"), str):
+        return True
+    if not spec or not _SCHEMA_KEYWORDS.intersection(spec):
+        return False
+    # {"properties": str} is a field map with a field named "properties".
+    return all(
+        isinstance(value, dict | list | str | int | float | bool) and not isinstance(value, type)
+        for value in spec.values()
+    )
+
+
+def _is_class_spec(cls: type) -> bool:
+    return bool(_is_typeddict(cls)) or attrs.has(cls) or dataclasses.is_dataclass(cls)
+
+
+def _class_schema(cls: type, seen: tuple[type, ...]) -> dict[str, Any]:
+    """The object schema of a TypedDict, attrs class or dataclass."""
+    if cls in seen:
+        raise TypeError(f"{cls.__qualname__} refers to itself; recursive schemas are not supported")
+    seen = (*seen, cls)
+    try:
+        hints = typing.get_type_hints(cls, include_extras=True)
+    except Exception as exc:  # a forward reference that does not resolve
+        raise TypeError(f"cannot resolve the field types of {cls.__qualname__}: {exc}") from exc
+    fields: list[tuple[str, Any, bool, str | None]] = []
+    if _is_typeddict(cls):
+        required_keys: frozenset[str] = getattr(cls, "__required_keys__", frozenset())
+        for key, annotation in hints.items():
+            # The hint decides when it says: on 3.11, a TypedDict in a module with
+            # postponed annotations gets __required_keys__ wrong for NotRequired.
+            required = _explicitly_required(annotation)
+            if required is None:
+                required = key in required_keys
+            fields.append((key, annotation, required, None))
+    elif attrs.has(cls):
+        for field in attrs.fields(cls):
+            if not field.init:
+                continue
+            name = field.alias or field.name
+            description = field.metadata.get("description")
+            required = field.default is attrs.NOTHING
+            fields.append((name, hints.get(field.name, Any), required, description))
+    else:
+        for dc_field in dataclasses.fields(cls):
+            if not dc_field.init:
+                continue
+            required = (
+                dc_field.default is dataclasses.MISSING
+                and dc_field.default_factory is dataclasses.MISSING
+            )
+            description = dc_field.metadata.get("description")
+            fields.append((dc_field.name, hints.get(dc_field.name, Any), required, description))
+    return _object_schema(fields, seen, cls.__qualname__)
+
+
+def _object_schema(
+    fields: Sequence[tuple[str, Any, bool, str | None]],
+    seen: tuple[type, ...],
+    where: str,
+) -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for name, annotation, is_required, description in fields:
+        try:
+            prop = _type_schema(annotation, seen)
+        except TypeError as exc:
+            raise TypeError(f"field {name!r} of {where}: {exc}") from None
+        if description is not None and "description" not in prop:
+            prop = {**prop, "description": description}
+        properties[name] = prop
+        if is_required and not _accepts_none(annotation):
+            required.append(name)
+    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def _unwrap_qualifiers(annotation: Any) -> Any:
+    """Strip ``Annotated``, ``Required``, ``NotRequired`` and ``ReadOnly``."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is typing.Annotated or origin in (
+            typing.Required,
+            typing.NotRequired,
+            _ReadOnly,
+        ):
+            annotation = get_args(annotation)[0]
+        else:
+            return annotation
+
+
+def _explicitly_required(annotation: Any) -> bool | None:
+    """``True`` for ``Required[...]``, ``False`` for ``NotRequired[...]``, else ``None``."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is typing.NotRequired:
+            return False
+        if origin is typing.Required:
+            return True
+        if origin is typing.Annotated or (origin is not None and origin is _ReadOnly):
+            annotation = get_args(annotation)[0]
+        else:
+            return None
+
+
+def _is_not_required(annotation: Any) -> bool:
+    return _explicitly_required(annotation) is False
+
+
+def _accepts_none(annotation: Any) -> bool:
+    """Whether ``None`` is a valid value: such a field is optional."""
+    base = _unwrap_qualifiers(annotation)
+    if base is None or base is _NONE_TYPE or base is Any:
+        return True
+    if get_origin(base) in (typing.Union, types.UnionType):
+        return any(_accepts_none(arg) for arg in get_args(base))
+    if get_origin(base) is typing.Literal:
+        return None in get_args(base)
+    return False
+
+
+def _type_schema(annotation: Any, seen: tuple[type, ...]) -> dict[str, Any]:
+    """The JSON Schema of one Python type."""
+    if annotation is Any or annotation is object:
+        return {}
+    if annotation is None or annotation is _NONE_TYPE:
+        return {"type": "null"}
+    origin = get_origin(annotation)
+    args = get_args(annotation)
+
+    if origin is typing.Annotated:
+        schema = dict(_type_schema(args[0], seen))
+        for meta in annotation.__metadata__:
+            if isinstance(meta, str):
+                schema.setdefault("description", meta)
+            elif isinstance(meta, Mapping):
+                schema.update(meta)
+        return schema
+    if origin in (typing.Required, typing.NotRequired, _ReadOnly) and origin is not None:
+        return _type_schema(args[0], seen)
+    if origin in (typing.Union, types.UnionType):
+        members = [a for a in args if a is not _NONE_TYPE]
+        schemas = [_type_schema(a, seen) for a in members]
+        if len(members) < len(args):
+            schemas.append({"type": "null"})
+        return schemas[0] if len(schemas) == 1 else {"anyOf": schemas}
+    if origin is typing.Literal:
+        return _enum_schema(list(_literal_values(annotation)))
+
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return _enum_schema([member.value for member in annotation])
+    if annotation in _PRIMITIVES:
+        return {"type": _PRIMITIVES[annotation]}
+
+    if origin is tuple or annotation is tuple:
+        if not args:
+            return {"type": "array"}
+        if len(args) == 2 and args[1] is Ellipsis:
+            return {"type": "array", "items": _type_schema(args[0], seen)}
+        if args == ((),):
+            return {"type": "array", "maxItems": 0}
+        return {
+            "type": "array",
+            "prefixItems": [_type_schema(a, seen) for a in args],
+            "minItems": len(args),
+            "maxItems": len(args),
+        }
+    if origin in _ARRAY_ORIGINS or annotation in _ARRAY_ORIGINS:
+        schema = {"type": "array"}
+        if args:
+            schema["items"] = _type_schema(args[0], seen)
+        if (origin or annotation) in _SET_ORIGINS:
+            schema["uniqueItems"] = True
+        return schema
+    if origin in _OBJECT_ORIGINS or annotation in _OBJECT_ORIGINS:
+        schema = {"type": "object"}
+        if len(args) == 2:
+            if _unwrap_qualifiers(args[0]) is not str:
+                raise TypeError(f"{annotation!r}: JSON object keys are strings")
+            values = _type_schema(args[1], seen)
+            if values:
+                schema["additionalProperties"] = values
+        return schema
+    if isinstance(annotation, type) and _is_class_spec(annotation):
+        return _class_schema(annotation, seen)
+    raise TypeError(f"no JSON Schema for the type {annotation!r}")
+
+
+def _literal_values(annotation: Any) -> list[Any]:
+    values: list[Any] = []
+    for arg in get_args(annotation):
+        if get_origin(arg) is typing.Literal:  # Literal[Literal["a"], "b"]
+            values.extend(_literal_values(arg))
+        elif isinstance(arg, enum.Enum):
+            values.append(arg.value)
+        else:
+            values.append(arg)
+    return values
+
+
+def _enum_schema(values: list[Any]) -> dict[str, Any]:
+    kinds = {_json_type(v) for v in values}
+    schema: dict[str, Any] = {"enum": values}
+    if len(kinds) == 1 and None not in kinds:
+        schema = {"type": kinds.pop(), "enum": values}
+    return schema
+
+
+def _json_type(value: Any) -> str | None:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Validation (jsonschema, imported on first use)
+# ---------------------------------------------------------------------------
+
+
+def _make_validator(name: str, schema: dict[str, Any]) -> Callable[[Any], str | None]:
+    import jsonschema  # type: ignore[import-untyped]  # lazy: only once a server is made
+
+    cls = jsonschema.validators.validator_for(schema)
+    try:
+        cls.check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        raise ValueError(f"tool {name!r}: invalid input schema: {exc.message}") from None
+    validator = cls(schema)
+
+    def check(arguments: Any) -> str | None:
+        error = jsonschema.exceptions.best_match(validator.iter_errors(arguments))
+        if error is None:
+            return None
+        where = ".".join(str(part) for part in error.absolute_path)
+        return f"{error.message} (at '{where}')" if where else str(error.message)
+
+    return check
+
+
+# ---------------------------------------------------------------------------
+# The server
+# ---------------------------------------------------------------------------
+
+
+def create_sdk_mcp_server(
+    name: str,
+    version: str = "1.0.0",
+    tools: Sequence[SdkMcpTool[Any]] | None = None,
+) -> McpSdkServerConfig:
+    """Build an in-process MCP server for ``tools``; put it in ``mcp_servers``.
+
+    Returns ``{"type": "sdk", "name": name, "instance": server}`` where
+    ``server`` is an ``mcp.server.lowlevel.Server`` (mcp 2.x, constructor
+    handlers) serving ``tools/list`` and ``tools/call``; ``initialize``,
+    ``ping`` and protocol version negotiation are mcp's own. Any other
+    ``mcp.server.lowlevel.Server`` (with resources or prompts, say) can be
+    given in the same ``{"type": "sdk", ...}`` form.
+
+    This is where ``mcp`` and ``jsonschema`` are first imported, and where
+    every tool's schema and annotations are checked, so a mistake fails here
+    rather than when the model calls the tool.
+
+    Raises:
+        ValueError: two tools share a name, a schema is not valid JSON
+            Schema, or the annotations are malformed.
+    """
+    import mcp.types as mcp_types
+    from mcp.server.context import ServerRequestContext
+    from mcp.server.lowlevel.server import Server
+    from pydantic import ValidationError
+
+    tool_list = list(tools or [])
+    by_name: dict[str, SdkMcpTool[Any]] = {}
+    listed: list[mcp_types.Tool] = []
+    for item in tool_list:
+        if not isinstance(item, SdkMcpTool):
+            raise TypeError(f"tools must be SdkMcpTool objects (use @tool), not {item!r}")
+        if item.name in by_name:
+            raise ValueError(f"two tools are named {item.name!r}")
+        by_name[item.name] = item
+        item._checker()  # checks the schema now, and imports jsonschema
+        try:
+            annotations = _annotations(mcp_types, item.annotations)
+        except ValidationError as exc:
+            raise ValueError(f"tool {item.name!r}: invalid annotations: {exc}") from None
+        listed.append(
+            mcp_types.Tool(
+                name=item.name,
+                description=item.description,
+                input_schema=item.schema,
+                annotations=annotations,
+            )
+        )
+    tools_result = mcp_types.ListToolsResult(tools=listed)
+
+    async def list_tools(
+        ctx: ServerRequestContext[Any], params: mcp_types.PaginatedRequestParams | None
+    ) -> mcp_types.ListToolsResult:
+        return tools_result
+
+    async def call_tool(
+        ctx: ServerRequestContext[Any], params: mcp_types.CallToolRequestParams
+    ) -> mcp_types.CallToolResult:
+        return await _call_tool(by_name, params.name, params.arguments)
+
+    server: Server[Any] = Server(
+        name, version=version, on_list_tools=list_tools, on_call_tool=call_tool
+    )
+    return {"type": "sdk", "name": name, "instance": server}
+
+
+def _annotations(mcp_types: Any, annotations: Any) -> Any:
+    if annotations is None or isinstance(annotations, mcp_types.ToolAnnotations):
+        return annotations
+    if isinstance(annotations, Mapping):
+        return mcp_types.ToolAnnotations.model_validate(dict(annotations))
+    raise ValueError(f"annotations must be a ToolAnnotations or a dict, not {annotations!r}")
+
+
+async def _call_tool(
+    tools: Mapping[str, SdkMcpTool[Any]], name: str, arguments: dict[str, Any] | None
+) -> CallToolResult:
+    """Run one ``tools/call``: every failure becomes an ``isError`` result."""
+    item = tools.get(name)
+    if item is None:
+        known = ", ".join(repr(n) for n in tools) or "none"
+        return _error_result(f"Unknown tool {name!r}; this server's tools: {known}")
+    args: dict[str, Any] = {} if arguments is None else arguments
+    problem = item.validate(args)
+    if problem is not None:
+        return _error_result(f"Invalid arguments for tool {name!r}: {problem}")
+    try:
+        result = await item.call(args)
+    except Exception as exc:  # the model is told; the traceback stays here
+        log.exception("the handler of tool %r raised", name)
+        return _error_result(f"Tool {name!r} failed: {type(exc).__name__}: {exc}")
+    return _tool_result(name, result)
+
+
+def _tool_result(name: str, result: Any) -> CallToolResult:
+    """A handler's dict as an MCP ``CallToolResult`` (content passes through)."""
+    import mcp.types as mcp_types
+    from pydantic import ValidationError
+
+    if not isinstance(result, Mapping):
+        return _error_result(
+            f"Tool {name!r} returned {type(result).__name__}; "
+            'a tool handler must return a dict such as {"content": [...]}'
+        )
+    wire: dict[str, Any] = {"content": list(result.get("content") or [])}
+    is_error = result.get("is_error", result.get("isError"))
+    if is_error:
+        wire["isError"] = True
+    structured = result.get("structuredContent", result.get("structured_content"))
+    if structured is not None:
+        wire["structuredContent"] = structured
+    if result.get("_meta") is not None:
+        wire["_meta"] = result["_meta"]
+    try:
+        return mcp_types.CallToolResult.model_validate(wire)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()[:3]
+        )
+        log.warning("tool %r returned an invalid result: %s", name, exc)
+        return _error_result(f"Tool {name!r} returned an invalid result: {problems}")
+
+
+def _error_result(message: str) -> CallToolResult:
+    import mcp.types as mcp_types
+
+    return mcp_types.CallToolResult(
+        content=[mcp_types.TextContent(type="text", text=message)], is_error=True
+    )
