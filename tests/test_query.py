@@ -361,3 +361,27 @@ def test_debug_logs_show_frames_with_secrets_redacted(
     assert "to the CLI:" in text and "from the CLI:" in text
     assert "sk-ant-very-secret-value" not in text
     assert "<redacted>" in text
+
+
+def test_a_dict_only_transport_is_refused_with_guidance(run: Runner) -> None:
+    """A transport with only the seed's read_messages() cannot be read safely: say so."""
+
+    from ccsdk import Transport
+
+    class DictTransport(Transport):
+        async def connect(self) -> None: ...
+        async def write(self, data: str) -> None: ...
+        async def read_messages(self) -> AsyncIterator[dict[str, Any]]:
+            yield {}
+
+        async def end_input(self) -> None: ...
+        async def close(self) -> None: ...
+        def is_ready(self) -> bool:
+            return True
+
+    async def main() -> None:
+        with pytest.raises(TypeError, match="ByteTransport"):
+            async for _ in query(prompt="hi", transport=DictTransport()):
+                pass
+
+    run(main)

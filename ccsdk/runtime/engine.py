@@ -15,7 +15,6 @@ start at once, whether or not anyone is reading messages.
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 from collections import deque
@@ -72,41 +71,6 @@ class _Waiter:
     error: ControlRequestError | None = None
 
 
-class _DictTransportAdapter(ByteTransport):
-    """Lets a seed-style transport (dicts in, text out) drive the byte engine."""
-
-    def __init__(self, inner: Transport) -> None:
-        self.inner = inner
-        self._messages: Any = None
-
-    async def connect(self) -> None:
-        await self.inner.connect()
-
-    def is_ready(self) -> bool:
-        return self.inner.is_ready()
-
-    async def send_bytes(self, data: bytes) -> None:
-        await self.inner.write(data.decode("utf-8"))
-
-    async def receive_bytes(self) -> bytes:
-        if self._messages is None:
-            self._messages = aiter(self.inner.read_messages())
-        try:
-            obj = await anext(self._messages)
-        except StopAsyncIteration:
-            return b""
-        return (json.dumps(obj) + "\n").encode("utf-8")
-
-    async def end_input(self) -> None:
-        await self.inner.end_input()
-
-    async def close(self) -> None:
-        await self.inner.close()
-
-    async def wait_exit(self) -> None:
-        await self.inner.wait_exit()
-
-
 class Engine:
     """Drives one CLI conversation; see the module docstring."""
 
@@ -114,9 +78,17 @@ class Engine:
         self.options = options
         if transport is None:
             transport = SubprocessCLITransport(options)
-        self.transport: ByteTransport = (
-            transport if isinstance(transport, ByteTransport) else _DictTransportAdapter(transport)
-        )
+        if not isinstance(transport, ByteTransport):
+            # Reading a seed-style read_messages() generator cannot be paused:
+            # cancelling a pending anext() ends the generator, and ccsdk reads
+            # in bounded task groups, with no task kept alive to own it.
+            raise TypeError(
+                f"{type(transport).__name__} implements only the seed's dict-level "
+                "read_messages(); ccsdk reads bytes. Subclass ccsdk.ByteTransport "
+                "(send_bytes / receive_bytes), or wrap a pair of byte streams in "
+                "ccsdk.StreamTransport."
+            )
+        self.transport = transport
         self.conn = Connection(max_line_bytes=options.max_line_bytes)
         #: Messages for the user, in order.
         self.inbox: deque[Message] = deque()

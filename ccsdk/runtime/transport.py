@@ -1,11 +1,14 @@
 """The ``Transport`` interface: how ccsdk reaches a CLI.
 
 The seed's interface is kept as it is (``connect``, ``write``,
-``read_messages``, ``end_input``, ``close``, ``is_ready``), so a transport
-written for ``claude_code_sdk`` can be passed to ``query()`` and the client.
-ccsdk itself speaks bytes: :class:`ByteTransport` adds ``send_bytes`` and
+``read_messages``, ``end_input``, ``close``, ``is_ready``). ccsdk itself
+speaks bytes: :class:`ByteTransport` adds ``send_bytes`` and
 ``receive_bytes`` and derives the seed's methods from them, so the sans-IO
 :class:`~ccsdk.protocol.Connection` does the framing once, in one place.
+``query()`` and the clients need a ``ByteTransport``: a transport with only
+the seed's ``read_messages()`` generator is refused with a ``TypeError``,
+because cancelling a pending read of a generator ends it, and ccsdk reads in
+task groups that close between messages.
 
 Contract for every transport: ``close()`` is called inside a shielded
 cancel scope, so it must bound its own waits; it must be idempotent.
