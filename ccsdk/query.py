@@ -101,13 +101,14 @@ class _Run:
         engine = self.engine
         conn = engine.conn
         while True:
-            if self.deferred is not None:
-                exc, self.deferred = self.deferred, None
-                raise exc
+            # Messages first: an error deferred behind them waits its turn.
             if engine.inbox:
                 batch = list(engine.inbox)
                 engine.inbox.clear()
                 return batch
+            if self.deferred is not None:
+                exc, self.deferred = self.deferred, None
+                raise exc
             if engine.eof:
                 if not self.exited:
                     self.exited = True

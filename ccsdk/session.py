@@ -56,7 +56,8 @@ class Session:
         self.options = options if options is not None else ClaudeCodeOptions()
         self._engine = Engine(self.options, transport)
         self._receiving = False
-        self._error: BaseException | None = None
+        self._error: BaseException | None = None  # the reader task died of it
+        self._deferred: BaseException | None = None  # raised once, after the inbox
         self._exit_checked = False
         self._connected = False
         self._closed = False
@@ -195,6 +196,9 @@ class Session:
                     log.debug("dropping a message of the cancelled turn: %r", message)
                     continue
                 return message
+            if self._deferred is not None:
+                exc, self._deferred = self._deferred, None
+                raise exc
             if self._error is not None:
                 raise self._error
             if self._closed:
@@ -204,7 +208,12 @@ class Session:
                     self._exit_checked = True
                     await engine.wait_exit()
                 return None
-            await engine.pump_until(lambda: bool(inbox) or self._error is not None)
+            try:
+                await engine.pump_until(lambda: bool(inbox) or self._error is not None)
+            except ClaudeSDKError as exc:
+                if not inbox:
+                    raise
+                self._deferred = exc  # the messages read before it come first
 
     async def _abandon_turn(self) -> None:
         """The caller was cancelled mid-turn: interrupt it and skip its rest."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import sys
 import time
 from pathlib import Path
@@ -313,3 +314,31 @@ def test_the_cli_exiting_with_an_error_reaches_the_receiver(run: Runner, tmp_pat
 
 if sys.platform != "linux":  # pragma: no cover
     pytestmark = pytest.mark.skip("process checks use Linux facilities")
+
+
+def test_a_bad_line_reaches_the_client_after_the_messages_before_it(run: Runner) -> None:
+    from ccsdk import CLIJSONDecodeError
+
+    async def main() -> None:
+        async with FakeCLI() as fake, anyio.create_task_group() as tg:
+
+            async def cli() -> None:
+                await fake.handshake()
+                await fake.expect("user")
+                # One chunk: the message and the bad line arrive in the same read.
+                await fake.send(json.dumps(assistant("before")).encode() + b"\n[debug] not json\n")
+                await fake.send(result(), state("idle"))
+
+            tg.start_soon(cli)
+            async with ClaudeSDKClient(transport=fake.transport) as client:
+                await client.query("hi")
+                seen: list[Message] = []
+                with pytest.raises(CLIJSONDecodeError):
+                    async for message in client.receive_response():
+                        seen.append(message)
+                assert [type(m) for m in seen] == [AssistantMessage]
+                # The connection goes on past the bad line.
+                rest = [m async for m in client.receive_response()]
+                assert isinstance(rest[-1], ResultMessage)
+
+    run(main)
