@@ -198,12 +198,21 @@ class Engine:
             with collapse_groups():
                 async with anyio.create_task_group() as tg:
                     self._pump_scope = tg.cancel_scope
-                    tg.start_soon(self._read_loop, tg)
+                    reading = anyio.CancelScope()
+                    stopped = anyio.Event()
+                    tg.start_soon(self._read_loop, tg, reading, stopped)
                     if isinstance(self.transport, SubprocessCLITransport):
                         tg.start_soon(self.transport.pump_stderr)
                     if extra is not None:
                         extra(tg)
                     while not self._settled(done):
+                        await self._changed.wait()
+                    # Stop reading first: a request read in this very instant
+                    # has its handler started already, and it must answer, not
+                    # be cancelled with the group (the CLI would wait for ever).
+                    reading.cancel()
+                    await stopped.wait()
+                    while self._handlers and not self.closed:
                         await self._changed.wait()
                     tg.cancel_scope.cancel()
         finally:
@@ -229,10 +238,16 @@ class Engine:
         # After end of output nothing more can arrive: waiting longer is a hang.
         return self.closed or (not self._handlers and (self.eof or done()))
 
-    async def _read_loop(self, tg: anyio.abc.TaskGroup) -> None:
-        while not self.eof:
-            await self.read_once(tg)
-        self.notify()
+    async def _read_loop(
+        self, tg: anyio.abc.TaskGroup, scope: anyio.CancelScope, stopped: anyio.Event
+    ) -> None:
+        try:
+            with scope:
+                while not self.eof:
+                    await self.read_once(tg)
+        finally:
+            stopped.set()
+            self.notify()
 
     # -- our requests --------------------------------------------------------------
 
