@@ -112,10 +112,6 @@ class Engine:
 
     # -- plumbing ----------------------------------------------------------------
 
-    @property
-    def handlers_running(self) -> int:
-        return len(self._handlers)
-
     def notify(self) -> None:
         """Wake :meth:`run_until` to re-check its condition."""
         self._changed.set()
