@@ -20,7 +20,7 @@ import secrets
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import anyio.abc
@@ -426,11 +426,7 @@ def collapse_groups() -> Iterator[None]:
         if not leaves:  # only cancellations and the like: not ours to rewrite
             raise
         chosen = next((e for e in leaves if isinstance(e, ClaudeSDKError)), leaves[0])
-        _reraise(chosen, group)
-
-
-def _reraise(exc: BaseException, group: BaseExceptionGroup[Any]) -> NoReturn:
-    raise exc from None
+        raise chosen from None
 
 
 def _leaves(group: BaseExceptionGroup[Any]) -> Iterator[BaseException]:
