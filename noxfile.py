@@ -1,4 +1,4 @@
-"""Developer tasks: `nox -s tests`, `nox -s lint`, `nox -s typecheck`."""
+"""Developer tasks: `nox -s tests`, `nox -s lint`, `nox -s typecheck`, `nox -s bench`."""
 
 from __future__ import annotations
 
@@ -26,3 +26,14 @@ def lint(session: nox.Session) -> None:
 def typecheck(session: nox.Session) -> None:
     session.install("-e", ".[test]", "mypy")
     session.run("mypy", "--strict", "ccsdk")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """The benchmark suite (benchmarks/run.py); not in the default sessions.
+
+    Arguments after `--` go to it: `nox -s bench -- --quick`, `--reps 3`,
+    `--rows small,turns`, `--json out.json`, `--update-docs`.
+    """
+    session.install("-e", ".")
+    session.run("python", "-m", "benchmarks.run", *session.posargs)
