@@ -29,6 +29,7 @@ __all__ = [
     "CLIJSONDecodeError",
     "CLINotFoundError",
     "CLIVersionError",
+    "ControlTimeoutError",
     "ClaudeSDKError",
     "ConnectionClosedError",
     "ControlRequestError",
@@ -66,6 +67,19 @@ class CLIVersionError(CLIConnectionError):
         )
         self.found = found
         self.minimum = minimum
+
+
+class ControlTimeoutError(CLIConnectionError, TimeoutError):
+    """The CLI did not answer a control request (``initialize`` included) in time.
+
+    Also a :class:`TimeoutError`, so code written for a bare timeout still
+    catches it. The bound is ``initialize_timeout`` or ``control_timeout``.
+    """
+
+    def __init__(self, subtype: str, timeout: float) -> None:
+        super().__init__(f"the CLI did not answer {subtype} within {timeout:g} s")
+        self.subtype = subtype
+        self.timeout = timeout
 
 
 class ProcessError(ClaudeSDKError):

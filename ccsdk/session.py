@@ -234,7 +234,8 @@ class Session:
 
         Raises:
             ControlRequestError: the CLI refused it; ``error_code`` says why.
-            TimeoutError: no answer within ``options.control_timeout``.
+            ControlTimeoutError: no answer within ``options.control_timeout``
+                (also a :class:`TimeoutError`).
         """
         engine = self._check_open()
         return await engine.request({"subtype": subtype, **fields}, self.options.control_timeout)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from ccsdk import (
 )
 from tests.conftest import Runner
 from tests.fakecli import FakeCLI, assistant, result, state
-from tests.procs import group_alive, wait_gone
+from tests.procs import fake_cli, group_alive, wait_gone
 
 HERE = Path(__file__).resolve().parent
 
@@ -253,16 +252,6 @@ def test_initialize_that_never_comes_times_out_with_a_clear_error(run: Runner) -
 
 
 # -- with a real (stand-in) process ----------------------------------------------------
-
-
-def fake_cli(tmp_path: Path, scenario: str) -> str:
-    script = tmp_path / "claude"
-    script.write_text(
-        f"#!/bin/sh\nFAKE_CLAUDE_SCENARIO={scenario} exec {sys.executable} "
-        f'{HERE / "fake_claude.py"} "$@"\n'
-    )
-    script.chmod(0o755)
-    return str(script)
 
 
 def test_no_cli_is_a_not_found_error_that_says_how_to_install(run: Runner, tmp_path: Path) -> None:

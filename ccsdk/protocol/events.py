@@ -131,4 +131,11 @@ class StrayControlResponse:
 
 @attrs.frozen
 class EndOfOutput:
-    """The CLI's stdout ended; returned once, after every failed request."""
+    """The CLI's stdout ended; returned once, after every failed request.
+
+    ``mid_run``: it ended while a run was in flight (a user message had no
+    result yet, or the CLI had said ``running`` and not ``idle``). A clean
+    exit never does that, so a runtime reports it as an error.
+    """
+
+    mid_run: bool = False

@@ -31,7 +31,11 @@ precedence (later wins):
    ``CLAUDE_CODE_SDK_READS_SESSION_STATE=1`` (asks for the
    ``session_state_changed`` frames) and, when ``cwd`` is set,
    ``PWD=<absolute cwd>``;
-3. ``options.env``: the caller's explicit values win over everything.
+3. ``options.env``: the caller's explicit values win over everything;
+4. ``CCSDK_PROCESS_TAG=<random>``, set by the transport after all that: a
+   mark that the CLI's descendants inherit, so that teardown can find a
+   Bash the CLI started in a session of its own after the CLI itself died
+   (see :mod:`ccsdk.runtime.process`).
 
 :func:`redact_argv` and :func:`redact_env` hide secrets before logging.
 """

@@ -31,6 +31,7 @@ from ccsdk.errors import (
     CLIConnectionError,
     ConnectionClosedError,
     ControlRequestError,
+    ControlTimeoutError,
     ProcessError,
     ResultError,
 )
@@ -94,6 +95,8 @@ class Engine:
         self.inbox: deque[Message] = deque()
         #: The CLI's output has ended (every pending request has failed).
         self.eof = False
+        #: ... and it ended in the middle of a run.
+        self.eof_mid_run = False
         #: The latest result, to explain a failed exit after an error result.
         self.last_result: ResultMessage | None = None
         #: The ``initialize`` answer, once received.
@@ -134,14 +137,20 @@ class Engine:
         """One read of the CLI's output, routed. Raises what the protocol raises."""
         data = await self.transport.receive_bytes()
         self.conn.receive_data(data)
-        try:
-            events = self.conn.next_events()
-        finally:
-            self.notify()
-        if log.isEnabledFor(logging.DEBUG):
-            for event in events:
-                log.debug("from the CLI: %s", redact_text(repr(event)))
-        self.route(events, tg)
+        # Drain until the connection needs data: a bad line defers its error
+        # behind the events before it, and the events after it are already
+        # here; waiting for the next read to see them could wait for ever.
+        while True:
+            try:
+                events = self.conn.next_events()
+            finally:
+                self.notify()
+            if not events:
+                return
+            if log.isEnabledFor(logging.DEBUG):
+                for event in events:
+                    log.debug("from the CLI: %s", redact_text(repr(event)))
+            self.route(events, tg)
 
     def route(self, events: list[Event], tg: anyio.abc.TaskGroup) -> None:
         inbox = self.inbox
@@ -167,6 +176,7 @@ class Engine:
                     scope.cancel()
             elif isinstance(event, EndOfOutput):
                 self.eof = True
+                self.eof_mid_run = event.mid_run
             elif isinstance(event, StrayControlResponse):
                 log.warning("the CLI answered a request we did not send: %r", event.raw)
             else:
@@ -198,7 +208,7 @@ class Engine:
                     stopped = anyio.Event()
                     tg.start_soon(self._read_loop, tg, reading, stopped)
                     if isinstance(self.transport, SubprocessCLITransport):
-                        tg.start_soon(self.transport.pump_stderr)
+                        self.transport.start_side_work(tg)
                     if extra is not None:
                         extra(tg)
                     while not self._settled(done):
@@ -338,7 +348,7 @@ class Engine:
         with anyio.move_on_after(timeout) as scope:
             await self.run_until(waiter.done.is_set)
         if scope.cancelled_caught:
-            raise CLIConnectionError(f"the CLI did not answer initialize within {timeout:g} s")
+            raise ControlTimeoutError("initialize", timeout)
         if not waiter.done.is_set() or isinstance(waiter.error, ConnectionClosedError):
             # The output ended first: the exit code and stderr say why.
             await self.transport.wait_exit()
@@ -356,7 +366,8 @@ class Engine:
 
         A CLI exits 1 after a run whose result was an error (an API error,
         say); that is reported as :class:`ResultError` carrying the result,
-        not as an anonymous exit code.
+        not as an anonymous exit code. Output that ended in the middle of a
+        run is an error even if the CLI exited 0, or has not exited.
         """
         try:
             await self.transport.wait_exit()
@@ -365,6 +376,10 @@ class Engine:
             if last is not None and last.is_error:
                 raise ResultError(last) from exc
             raise
+        if self.eof_mid_run:
+            raise CLIConnectionError(
+                "the CLI's output ended in the middle of a turn, before its result"
+            )
 
     async def request(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:  # noqa: ASYNC109
         """Send one of our control requests and wait (bounded) for its answer.
@@ -372,13 +387,15 @@ class Engine:
         Raises:
             ControlRequestError: the CLI refused it (with its ``error_code``),
                 or its output ended first (:class:`ConnectionClosedError`).
-            TimeoutError: no answer within ``timeout`` seconds.
+            ControlTimeoutError: no answer within ``timeout`` seconds.
         """
         if self.closed or self.eof:
             raise CLIConnectionError("not connected: the session is closed")
         waiter = await self.send_request(request)
-        with anyio.fail_after(timeout):
+        with anyio.move_on_after(timeout) as scope:
             await self.pump_until(waiter.done.is_set)
+        if scope.cancelled_caught:
+            raise ControlTimeoutError(waiter.subtype, timeout)
         if not waiter.done.is_set():
             raise CLIConnectionError("the session was closed while waiting for an answer")
         return self.result_of(waiter)

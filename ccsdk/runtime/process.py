@@ -10,11 +10,19 @@ take its errors away. So:
   :class:`~ccsdk.errors.ProcessError`;
 * teardown runs in order (close stdin, grace period, SIGTERM, grace,
   SIGKILL), every wait bounded, and always reaps the child. It runs under a
-  shield, so a cancelled caller cannot skip it.
+  shield, so a cancelled caller cannot skip it;
+* the CLI starts its Bash tool in a session of its own (``setsid``), out of
+  the group's reach. It kills those itself when it exits normally, but not
+  when it is killed. So the child's environment carries a random
+  ``CCSDK_PROCESS_TAG``, and on Linux a teardown after anything but a clean
+  exit also kills every process of ours whose environment carries the tag.
 
-This transport owns no task. Reading stderr is work the runtime does beside
-reading stdout (:meth:`SubprocessCLITransport.pump_stderr`), inside whatever
-task group the runtime has open at that moment.
+This transport owns no task. Reading stderr and watching for the CLI's exit
+is work the runtime does beside reading stdout
+(:meth:`SubprocessCLITransport.start_side_work`), inside whatever task group
+the runtime has open at that moment. The exit watch is what ends the output
+of a CLI that died while an orphan of its still holds its stdout: without
+it, the read would wait for ever.
 """
 
 from __future__ import annotations
@@ -22,8 +30,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import secrets
+import select
 import signal
 import subprocess
+import sys
+import time
 from collections import deque
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,7 +53,7 @@ from ccsdk.runtime.transport import ByteTransport
 if TYPE_CHECKING:
     from ccsdk.options import ClaudeCodeOptions
 
-__all__ = ["STDERR_RING_BYTES", "SubprocessCLITransport"]
+__all__ = ["STDERR_RING_BYTES", "TAG_VARIABLE", "SubprocessCLITransport", "kill_tagged"]
 
 log = logging.getLogger("ccsdk")
 
@@ -51,6 +63,8 @@ STDERR_RING_BYTES = 16 * 1024
 _STDERR_LINE_BYTES = 8 * 1024
 _STDERR_BUFFER_BYTES = 1024 * 1024
 _READ_SIZE = 256 * 1024
+#: The variable that marks the CLI's descendants (see the module docstring).
+TAG_VARIABLE = "CCSDK_PROCESS_TAG"
 
 
 class SubprocessCLITransport(ByteTransport):
@@ -69,6 +83,9 @@ class SubprocessCLITransport(ByteTransport):
         self._stderr_done = anyio.Event()
         self._env: dict[str, str] = {}
         self._we_signalled = False
+        self._tag = secrets.token_hex(12)
+        self._output_ended = anyio.Event()
+        self._exit_watched = False
 
     # -- facts ---------------------------------------------------------------
 
@@ -100,19 +117,24 @@ class SubprocessCLITransport(ByteTransport):
             raise CLIConnectionError(f"Working directory does not exist: {cwd}")
         argv = build_argv(self.options, cli)
         env = build_env(self.options, os.environ)
+        env[TAG_VARIABLE] = self._tag
         self._env = env
         log.debug("starting the CLI: %s", redact_argv(argv))
         try:
-            self._process = await anyio.open_process(
-                argv,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                cwd=cwd,
-                env=env,
-                start_new_session=True,
-                user=self.options.user,
-            )
+            # Shielded: asyncio's spawn, cancelled, can leave a child that
+            # nobody holds. Spawning is quick; the next await sees the cancel,
+            # and teardown then finds the process here.
+            with anyio.CancelScope(shield=True):
+                self._process = await anyio.open_process(
+                    argv,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    cwd=cwd,
+                    env=env,
+                    start_new_session=True,
+                    user=self.options.user,
+                )
         except FileNotFoundError as exc:
             raise CLINotFoundError("Claude Code not found at", cli) from exc
         except PermissionError as exc:
@@ -147,7 +169,39 @@ class SubprocessCLITransport(ByteTransport):
         try:
             return await process.stdout.receive(_READ_SIZE)
         except (anyio.EndOfStream, anyio.ClosedResourceError, anyio.BrokenResourceError):
+            self._output_ended.set()
             return b""
+
+    def start_side_work(self, tg: anyio.abc.TaskGroup) -> None:
+        """Start reading stderr and watching for exit in ``tg`` (both safe to cancel)."""
+        if not self._stderr_done.is_set():
+            tg.start_soon(self.pump_stderr)
+        if not self._exit_watched:
+            tg.start_soon(self.watch_exit)
+
+    async def watch_exit(self) -> None:
+        """Once the CLI has exited, see that its output ends.
+
+        Whatever it left running in its group, or tagged elsewhere, is killed:
+        an orphan has no business outliving it, and one that inherited its
+        stdout would keep the output open. If the output still has not
+        ended after ``close_timeout``, it is closed here, so the reader sees
+        the end and the exit code explains it.
+        """
+        process = self._process
+        if process is None or self._exit_watched:
+            return
+        await process.wait()
+        self._exit_watched = True
+        self._signal_group(signal.SIGKILL, leader_gone=True)
+        if process.returncode != 0:
+            await anyio.to_thread.run_sync(kill_tagged, self._tag)
+        with anyio.move_on_after(self.options.close_timeout):
+            await self._output_ended.wait()
+        if not self._output_ended.is_set():
+            log.warning("the CLI exited but its output stayed open; closing it")
+            assert process.stdout is not None
+            await process.stdout.aclose()
 
     async def pump_stderr(self) -> None:
         """Read stderr into the ring (and the callback) until it ends.
@@ -252,6 +306,9 @@ class SubprocessCLITransport(ByteTransport):
                 self._signal_group(signal.SIGKILL, leader_gone=True)
                 if process.returncode is None:
                     log.warning("the CLI (pid %s) did not die after SIGKILL", process.pid)
+                if process.returncode != 0 or self._we_signalled:
+                    # It may not have killed what it started in other sessions.
+                    await anyio.to_thread.run_sync(kill_tagged, self._tag)
             finally:
                 tg.cancel_scope.cancel()
         for stream in (process.stdout, process.stderr):
@@ -267,6 +324,7 @@ class SubprocessCLITransport(ByteTransport):
         if self._process is not None and self._process.returncode is None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self._process.pid, sig)
+            kill_tagged(self._tag)
 
     async def _discard_stdout(self) -> None:
         while await self.receive_bytes():
@@ -283,6 +341,59 @@ class SubprocessCLITransport(ByteTransport):
             if not leader_gone and process.returncode is None:
                 with contextlib.suppress(ProcessLookupError):
                     process.send_signal(sig)
+
+
+def kill_tagged(tag: str, wait: float = 1.0) -> int:
+    """SIGKILL every process whose environment holds ``CCSDK_PROCESS_TAG=tag``.
+
+    Linux only (it reads ``/proc``; elsewhere it does nothing); processes of
+    other users are skipped. Each candidate is held by a pidfd before its
+    environment is read, so a pid reused meanwhile is never signalled, and
+    the same pidfd tells when it has died: this blocks (call it in a
+    thread) up to ``wait`` seconds for that. Returns how many were killed.
+    """
+    if not sys.platform.startswith("linux"):
+        return 0
+    mark = f"{TAG_VARIABLE}={tag}".encode()
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return 0
+    killed: list[int] = []
+    try:
+        for name in names:
+            if not name.isdigit():
+                continue
+            try:
+                fd = os.pidfd_open(int(name))
+            except OSError:
+                continue
+            try:
+                with open(f"/proc/{name}/environ", "rb") as f:
+                    environ = f.read()
+                if mark in environ.split(b"\0"):
+                    signal.pidfd_send_signal(fd, signal.SIGKILL)
+                    killed.append(fd)
+                    continue
+            except OSError:
+                pass
+            os.close(fd)
+        if killed:
+            log.debug("killed %d process(es) the CLI left behind", len(killed))
+            # A pidfd turns readable when its process has died.
+            poller = select.poll()
+            for fd in killed:
+                poller.register(fd, select.POLLIN)
+            deadline = time.monotonic() + wait
+            waiting = len(killed)
+            while waiting and (left := deadline - time.monotonic()) > 0:
+                for fd, _ in poller.poll(left * 1000):
+                    poller.unregister(fd)
+                    waiting -= 1
+        return len(killed)
+    finally:
+        for fd in killed:
+            os.close(fd)
 
 
 def _signal_name(number: int) -> str:
