@@ -16,7 +16,7 @@ start at once, whether or not anyone is reading messages.
 from __future__ import annotations
 
 import logging
-import secrets
+import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -52,6 +52,7 @@ from ccsdk.protocol.messages import Message, ResultMessage, SystemMessage
 from ccsdk.runtime.callbacks import Callbacks, Refused
 from ccsdk.runtime.command import redact_text
 from ccsdk.runtime.discovery import check_version
+from ccsdk.runtime.json_lines import loads
 from ccsdk.runtime.process import SubprocessCLITransport
 from ccsdk.runtime.transport import ByteTransport, Transport
 
@@ -90,7 +91,7 @@ class Engine:
                 "ccsdk.StreamTransport."
             )
         self.transport = transport
-        self.conn = Connection(max_line_bytes=options.max_line_bytes)
+        self.conn = Connection(max_line_bytes=options.max_line_bytes, loads=loads)
         #: Messages for the user, in order.
         self.inbox: deque[Message] = deque()
         #: The CLI's output has ended (every pending request has failed).
@@ -131,7 +132,7 @@ class Engine:
 
     def next_request_id(self) -> str:
         self._counter += 1
-        return f"req_{self._counter}_{secrets.token_hex(4)}"
+        return f"req_{self._counter}_{os.urandom(4).hex()}"
 
     async def read_once(self, tg: anyio.abc.TaskGroup) -> None:
         """One read of the CLI's output, routed. Raises what the protocol raises."""
@@ -193,9 +194,15 @@ class Engine:
     ) -> None:
         """Read and route until ``done()`` holds and no handler is running.
 
-        The reads, the handlers and the stderr pump run in a task group that
-        lives only for this call; when it returns, no task is left. Only one
-        task may run this at a time (see :meth:`pump_until` for many).
+        The handlers and the stderr pump run in a task group that lives only
+        for this call; when it returns, no task is left. Only one task may
+        run this at a time (see :meth:`pump_until` for many).
+
+        The reading is done by the calling task itself while that is all
+        there is to do (the common case: no task start per read). Once a
+        handler runs, or ``extra`` work was started, whose end may satisfy
+        ``done()`` without any new output, a reader task takes over, so that
+        this task can wait for either.
         """
         if self._settled(done):
             return
@@ -204,20 +211,25 @@ class Engine:
             with collapse_groups():
                 async with anyio.create_task_group() as tg:
                     self._pump_scope = tg.cancel_scope
-                    reading = anyio.CancelScope()
-                    stopped = anyio.Event()
-                    tg.start_soon(self._read_loop, tg, reading, stopped)
                     if isinstance(self.transport, SubprocessCLITransport):
                         self.transport.start_side_work(tg)
                     if extra is not None:
                         extra(tg)
+                    reader: tuple[anyio.CancelScope, anyio.Event] | None = None
                     while not self._settled(done):
-                        await self._changed.wait()
-                    # Stop reading first: a request read in this very instant
-                    # has its handler started already, and it must answer, not
-                    # be cancelled with the group (the CLI would wait for ever).
-                    reading.cancel()
-                    await stopped.wait()
+                        if self.eof or reader is not None:
+                            await self._changed.wait()
+                        elif extra is None and not self._handlers:
+                            await self.read_once(tg)
+                        else:
+                            reader = (anyio.CancelScope(), anyio.Event())
+                            tg.start_soon(self._read_loop, tg, *reader)
+                    if reader is not None:
+                        # Stop reading first: a request read in this very instant
+                        # has its handler started already, and it must answer,
+                        # not be cancelled with the group (the CLI would wait).
+                        reader[0].cancel()
+                        await reader[1].wait()
                     while self._handlers and not self.closed:
                         await self._changed.wait()
                     tg.cancel_scope.cancel()
