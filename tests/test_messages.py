@@ -6,7 +6,10 @@ Frames below follow what CLI 2.1.331 sends (shared/reference/cli-protocol.md
 
 import ast
 import copy
+import functools
 import json
+import subprocess
+import sys
 import types
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
@@ -581,6 +584,78 @@ def test_converter_agrees_with_the_functions() -> None:
         converter.structure(result_frame(num_turns="1"), ResultMessage)
 
 
+# What `import ccsdk` and the frames of every turn must not import: cattrs (and
+# with it pathlib, urllib.parse, ipaddress, typing_extensions) costs ~25 ms.
+LAZY_CATTRS_CHECK = """
+import json, sys
+import ccsdk
+from ccsdk.protocol.codec import decode_message, encode_message, decode_block, encode_block
+assert "cattrs" not in sys.modules, "import ccsdk"
+frames, bad_frames, trigger = json.loads(sys.stdin.read())
+for frame in frames:
+    encode_message(decode_message(frame))
+for frame in bad_frames:
+    try:
+        decode_message(frame)
+    except ccsdk.MessageParseError:
+        pass
+    else:
+        raise AssertionError(frame)
+for block in ({"type": "text", "text": "x"}, {"type": "thinking", "thinking": "t"}):
+    encode_block(decode_block(block))
+assert "cattrs" not in sys.modules, "the frames of every turn"
+if trigger is None:
+    from ccsdk.protocol import converter
+elif trigger == "encode":
+    encode_message(ccsdk.RateLimitEvent(rate_limit_info={}))
+else:
+    decode_message(trigger)
+assert "cattrs" in sys.modules
+"""
+
+EVERY_TURN = [
+    INIT,
+    assistant_frame({"type": "text", "text": "Hello!"}),
+    assistant_frame({"type": "tool_use", "id": "t", "name": "Bash", "input": {"command": "ls"}}),
+    {
+        "type": "user",
+        "message": {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t"}]},
+    },
+    {"type": "stream_event", "uuid": "u", "session_id": SID, "event": {}},
+    result_frame(),
+    system("status", status="requesting"),
+    system("session_state_changed", state="running", sdk_host_only=True),
+    {"type": "system", "subtype": "thinking_tokens", "tokens": 3},
+    {"type": "tool_progress", "data": 1},
+]
+# Errors in them are reported without cattrs too.
+BAD_EVERY_TURN = [
+    result_frame(num_turns="1"),
+    {**INIT, "model": None, "tools": [1]},
+    assistant_frame({"type": "text"}),
+    system("session_state_changed", state=None),
+]
+
+
+@pytest.mark.parametrize(
+    "trigger",
+    [
+        None,  # from ccsdk.protocol import converter
+        "encode",  # a generated encoder
+        {"type": "rate_limit_event", "rate_limit_info": {}},
+        system("api_retry", attempt=1, max_retries=2, retry_delay_ms=0.5),
+        {"type": "user", "message": {"content": [{"type": "image", "source": {}}]}},
+    ],
+)
+def test_cattrs_is_imported_only_when_a_generated_hook_is_needed(trigger: Any) -> None:
+    subprocess.run(
+        [sys.executable, "-c", LAZY_CATTRS_CHECK],
+        input=json.dumps([EVERY_TURN, BAD_EVERY_TURN, trigger]),
+        text=True,
+        check=True,
+    )
+
+
 def test_models_are_frozen_and_keyword_constructible() -> None:
     block = TextBlock(text="x")
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
@@ -886,6 +961,71 @@ def test_any_dict_gives_a_message_or_message_parse_error(frame: dict[str, Any]) 
         if isinstance(m, (SystemMessage, UnknownMessage)):
             assert m.data is frame
     assert frame == before  # decoding never mutates its input
+
+
+HAND_WRITTEN_SYSTEM = {
+    InitMessage: codec._init,
+    SessionStateChangedMessage: codec._session_state_changed,
+    StatusMessage: codec._status,
+}
+
+
+@functools.cache
+def generated_decoder(cls: type[Any]) -> Any:
+    return codec._generated_decoder(cls)
+
+
+def system_like(cls: type[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """Right frames, right ones with one field wrong, and any mix of absent, right and wrong."""
+    fields = {WIRE_NAMES.get(a.name, a.name): a for a in attrs.fields(cls) if a.name != "data"}
+
+    def frames(values: dict[str, Any], required: list[str]) -> Any:
+        return st.builds(
+            lambda noise, typed: {**noise, "type": "system", **typed},
+            json_objects,
+            st.fixed_dictionaries(
+                {key: values[key] for key in required},
+                optional={key: s for key, s in values.items() if key not in required},
+            ),
+        )
+
+    right = frames(
+        {key: for_type(a.type) for key, a in fields.items()},
+        [key for key, a in fields.items() if a.default is attrs.NOTHING],
+    )
+    return (
+        right
+        | st.builds(
+            lambda frame, key, value: {**frame, key: value},
+            right,
+            st.sampled_from(sorted(fields)),
+            fuzz_values,
+        )
+        | frames({key: for_type(a.type) | fuzz_values for key, a in fields.items()}, [])
+    )
+
+
+@given(
+    st.sampled_from(list(HAND_WRITTEN_SYSTEM)).flatmap(
+        lambda cls: st.tuples(st.just(cls), system_like(cls))
+    )
+)
+@settings(max_examples=500)
+def test_hand_written_system_decoders_agree_with_generated_ones(
+    case: tuple[type[Any], dict[str, Any]],
+) -> None:
+    """``init``, ``status``, ``session_state_changed`` are decoded by hand, as cattrs would."""
+    cls, frame = case
+
+    def outcome(decode: Any) -> Any:
+        try:
+            m = decode(frame)
+        except codec._FieldError as e:
+            return e.problems
+        assert type(m) is cls and m.data is frame
+        return m
+
+    assert outcome(HAND_WRITTEN_SYSTEM[cls]) == outcome(generated_decoder(cls))
 
 
 @given(blockish | json_objects)

@@ -7,7 +7,9 @@ draws random numbers, so any runtime can drive it: ccsdk's own (trio or
 asyncio through anyio), a blocking loop on :mod:`subprocess`, or another.
 """
 
-from ccsdk.protocol.codec import converter, decode_message, encode_message
+from typing import TYPE_CHECKING, Any
+
+from ccsdk.protocol.codec import decode_message, encode_message
 from ccsdk.protocol.connection import Connection, Event
 from ccsdk.protocol.errors import (
     ClaudeSDKError,
@@ -60,6 +62,19 @@ from ccsdk.protocol.messages import (
     UserMessage,
 )
 from ccsdk.protocol.states import OurState, TheirState
+
+if TYPE_CHECKING:
+    from ccsdk.protocol.codec import converter
+
+
+def __getattr__(name: str) -> Any:
+    """``converter`` on first access: it imports cattrs, which ``import ccsdk`` does not."""
+    if name == "converter":
+        from ccsdk.protocol import codec
+
+        return codec.converter
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "NEED_DATA",

@@ -5,6 +5,12 @@ ways: ``converter.structure(frame, Message)`` and ``converter.unstructure(m)``
 work, and :func:`decode_message` / :func:`encode_message` (and the ``_block``
 pair) are the fast front doors that everything else in ccsdk uses.
 
+**cattrs is imported lazily**: not by ``import ccsdk`` (it and what it pulls
+in are ~25 ms, a fifth of the import), nor by the frames of every turn, only
+when ``converter`` is first touched or a frame that needs a generated hook
+(a rare ``system`` subtype, ``rate_limit_event``, a rare block) is first
+decoded or encoded.  Each generated hook is built on first use.
+
 How it is configured:
 
 * **Strict primitives.** cattrs' default ``str``/``int`` hooks coerce
@@ -20,12 +26,13 @@ How it is configured:
   ``isReplay``, ``modelUsage``) live in the converter: in ``cattrs.gen``
   overrides for the generated hooks, in the hand-written hooks for the hot
   path.  Extra keys are ignored.
-* **The hot path** (``assistant``, ``user``, ``stream_event``, ``result``
-  and the common blocks) is hand-written: plain ``dict.get`` and
-  ``isinstance`` checks and a positional constructor call, several times
-  faster than the generated hooks with detailed validation.  The rarer
-  frames (``system`` subtypes, ``rate_limit_event``, the other blocks) use
-  cattrs-generated hooks.
+* **The hot path** (``assistant``, ``user``, ``stream_event``, ``result``,
+  the ``system`` subtypes of every turn, ``init``, ``status`` and
+  ``session_state_changed``, and the common blocks) is hand-written: plain
+  ``dict.get`` and ``isinstance`` checks and a positional constructor call,
+  several times faster than the generated hooks with detailed validation.
+  The rarer frames (``system/api_retry`` and ``permission_denied``,
+  ``rate_limit_event``, the other blocks) use cattrs-generated hooks.
 * **Errors.** A known frame with a missing or mistyped field raises
   :class:`~ccsdk.protocol.errors.MessageParseError` naming the frame and the
   JSON path (``invalid 'assistant' frame: message.model is missing``), with
@@ -38,12 +45,9 @@ shares payloads (``input``, ``usage``, ``data`` values) with the model.
 
 from collections.abc import Callable
 from types import NoneType, UnionType
-from typing import Any, Final, TypeVar, Union, cast, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Final, TypeVar, Union, cast, get_args, get_origin
 
 import attrs
-import cattrs
-from cattrs.errors import AttributeValidationNote, BaseValidationError, ClassValidationError
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from .errors import MessageParseError
 from .messages import (
@@ -83,8 +87,12 @@ __all__ = [
 T = TypeVar("T")
 JSONDict = dict[str, Any]
 
-#: The converter.  Configured once, at import; do not register more hooks on it.
-converter: Final = cattrs.Converter()
+if TYPE_CHECKING:
+    import cattrs
+
+    #: The converter.  Made and configured on first access (see
+    #: :func:`__getattr__`); do not register more hooks on it.
+    converter: cattrs.Converter
 
 
 # --------------------------------------------------------------------------
@@ -199,9 +207,9 @@ def _is_optional(t: Any) -> bool:
     return get_origin(t) in (Union, UnionType) and len(args) == 2 and NoneType in args
 
 
-def _optional_hook(t: Any) -> Callable[[Any, Any], Any]:
+def _optional_hook(conv: "cattrs.Converter", t: Any) -> Callable[[Any, Any], Any]:
     inner = next(a for a in get_args(t) if a is not NoneType)
-    hook = converter.get_structure_hook(inner)
+    hook = conv.get_structure_hook(inner)
     expected = f"{_expected(inner)} or null"
 
     def structure_optional(value: Any, _: Any) -> Any:
@@ -225,9 +233,9 @@ def _is_list_type(t: Any) -> bool:
     return t is list or get_origin(t) is list
 
 
-def _list_hook(t: Any) -> Callable[[Any, Any], list[Any]]:
+def _list_hook(conv: "cattrs.Converter", t: Any) -> Callable[[Any, Any], list[Any]]:
     (elem,) = get_args(t) or (Any,)
-    hook = converter.get_structure_hook(elem)
+    hook = conv.get_structure_hook(elem)
 
     def structure_list(value: Any, _: Any) -> list[Any]:
         if not isinstance(value, list):
@@ -243,13 +251,14 @@ def _list_hook(t: Any) -> Callable[[Any, Any], list[Any]]:
     return structure_list
 
 
-converter.register_structure_hook(str, _structure_str)
-converter.register_structure_hook(int, _structure_int)
-converter.register_structure_hook(float, _structure_float)
-converter.register_structure_hook(bool, _structure_bool)
-converter.register_structure_hook_func(_is_dict_type, _structure_dict)
-converter.register_structure_hook_factory(_is_list_type, _list_hook)
-converter.register_structure_hook_factory(_is_optional, _optional_hook)
+def _strict(conv: "cattrs.Converter") -> None:
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(float, _structure_float)
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook_func(_is_dict_type, _structure_dict)
+    conv.register_structure_hook_factory(_is_list_type, lambda t: _list_hook(conv, t))
+    conv.register_structure_hook_factory(_is_optional, lambda t: _optional_hook(conv, t))
 
 
 # --------------------------------------------------------------------------
@@ -270,6 +279,8 @@ _RENAMES: Final[dict[type, dict[str, str]]] = {
 
 def _from_cattrs(exc: BaseException, path: str = "") -> _FieldError:
     """Flatten a cattrs validation error into paths with wire keys."""
+    from cattrs.errors import AttributeValidationNote, BaseValidationError, ClassValidationError
+
     problems: list[tuple[str, str]] = []
 
     def walk(e: BaseException, at: str) -> None:
@@ -300,11 +311,16 @@ def _from_cattrs(exc: BaseException, path: str = "") -> _FieldError:
 
 
 def _generated_decoder(cls: type[T]) -> Callable[[JSONDict], T]:
+    """A cattrs-generated decoder for ``cls`` (built now, with cattrs)."""
+    from cattrs.errors import BaseValidationError
+    from cattrs.gen import make_dict_structure_fn, override
+
     renames = _RENAMES.get(cls, {})
     overrides = {name: override(rename=key) for name, key in renames.items()}
     if issubclass(cls, SystemMessage):
         overrides["data"] = override(rename=_RAW_KEY)
-    generated = make_dict_structure_fn(cls, converter, **cast(dict[str, Any], overrides))
+    conv = _cattrs().converter
+    generated = make_dict_structure_fn(cls, conv, **cast(dict[str, Any], overrides))
     with_raw = issubclass(cls, SystemMessage)
 
     def decode(obj: JSONDict) -> T:
@@ -317,7 +333,10 @@ def _generated_decoder(cls: type[T]) -> Callable[[JSONDict], T]:
 
 
 def _generated_encoder(cls: type[T], tag: str | None) -> Callable[[T], JSONDict]:
-    generated = make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True)
+    """A cattrs-generated encoder for ``cls`` (built now, with cattrs)."""
+    from cattrs.gen import make_dict_unstructure_fn
+
+    generated = make_dict_unstructure_fn(cls, _cattrs().converter, _cattrs_omit_if_default=True)
     if tag is None:
         return generated
 
@@ -325,6 +344,60 @@ def _generated_encoder(cls: type[T], tag: str | None) -> Callable[[T], JSONDict]
         out: JSONDict = {"type": tag}
         out.update(generated(obj))
         return out
+
+    return encode
+
+
+class _Cattrs:
+    """cattrs and what is built with it: made on first use, once (see :func:`_cattrs`)."""
+
+    def __init__(self) -> None:
+        import cattrs
+
+        self.converter = cattrs.Converter()
+        _strict(self.converter)
+        _register(self.converter)
+        self.decoders: dict[type, Callable[[JSONDict], Any]] = {}
+        self.encoders: dict[type, Callable[[Any], JSONDict]] = {}
+
+
+_lazy: Final[dict[str, _Cattrs]] = {}
+
+
+def _cattrs() -> _Cattrs:
+    """The one :class:`_Cattrs`, made on the first call.
+
+    No lock (this module draws in no threading): two threads racing here
+    may both build one, but ``setdefault`` keeps the first for both.
+    """
+    state = _lazy.get("state")
+    if state is None:
+        state = _lazy.setdefault("state", _Cattrs())
+    return state
+
+
+def _lazy_decoder(cls: type[T]) -> Callable[[JSONDict], T]:
+    """A decoder for ``cls`` that generates the real one on its first call."""
+
+    def decode(obj: JSONDict) -> T:
+        decoders = _cattrs().decoders
+        generated = decoders.get(cls)
+        if generated is None:
+            generated = decoders.setdefault(cls, _generated_decoder(cls))
+        return cast(T, generated(obj))
+
+    return decode
+
+
+def _lazy_encoder(cls: type[T], tag: str | None) -> Callable[[T], JSONDict]:
+    """An encoder for ``cls`` that generates the real one on its first call."""
+
+    def encode(obj: T) -> JSONDict:
+        encoders = _cattrs().encoders
+        generated = encoders.get(cls)
+        if generated is None:
+            generated = encoders.setdefault(cls, _generated_encoder(cls, tag))
+        return generated(obj)
 
     return encode
 
@@ -384,11 +457,11 @@ _BLOCK_DECODERS: Final[dict[str, Callable[[JSONDict], ContentBlock]]] = {
     "thinking": _thinking,
     "tool_use": _tool_use,
     "tool_result": _tool_result,
-    "redacted_thinking": _generated_decoder(RedactedThinkingBlock),
-    "image": _generated_decoder(ImageBlock),
-    "server_tool_use": _generated_decoder(ServerToolUseBlock),
+    "redacted_thinking": _lazy_decoder(RedactedThinkingBlock),
+    "image": _lazy_decoder(ImageBlock),
+    "server_tool_use": _lazy_decoder(ServerToolUseBlock),
 }
-_server_tool_result = _generated_decoder(ServerToolResultBlock)
+_server_tool_result = _lazy_decoder(ServerToolResultBlock)
 
 
 def _block(o: Any) -> ContentBlock:
@@ -438,10 +511,10 @@ _BLOCK_ENCODERS: Final[dict[type, Callable[[Any], JSONDict]]] = {
     ThinkingBlock: lambda b: {"type": "thinking", "thinking": b.thinking, "signature": b.signature},
     ToolUseBlock: lambda b: {"type": "tool_use", "id": b.id, "name": b.name, "input": b.input},
     ToolResultBlock: _encode_tool_result,
-    RedactedThinkingBlock: _generated_encoder(RedactedThinkingBlock, "redacted_thinking"),
-    ImageBlock: _generated_encoder(ImageBlock, "image"),
-    ServerToolUseBlock: _generated_encoder(ServerToolUseBlock, "server_tool_use"),
-    ServerToolResultBlock: _generated_encoder(ServerToolResultBlock, None),
+    RedactedThinkingBlock: _lazy_encoder(RedactedThinkingBlock, "redacted_thinking"),
+    ImageBlock: _lazy_encoder(ImageBlock, "image"),
+    ServerToolUseBlock: _lazy_encoder(ServerToolUseBlock, "server_tool_use"),
+    ServerToolResultBlock: _lazy_encoder(ServerToolResultBlock, None),
     UnknownBlock: _encode_unknown_block,
 }
 
@@ -734,8 +807,182 @@ _SYSTEM_CLASSES: Final[dict[str, type[SystemMessage]]] = {
     "session_state_changed": SessionStateChangedMessage,
     "permission_denied": PermissionDeniedMessage,
 }
+
+
+# The system subtypes of every turn are hand-written like the hot path:
+# ``init`` (once per turn), ``session_state_changed`` (``running`` and
+# ``idle``, every turn, since ccsdk asks for them) and ``status``
+# (``requesting`` before each API call).  A bad frame goes to
+# _system_problems, which reports every bad field in field order, as cattrs'
+# detailed validation did when generated hooks decoded them.
+
+
+def _list_of(o: JSONDict, key: str, kind: type) -> list[Any] | None:
+    """``o[key]`` if it is a list of ``kind``, ``[]`` if absent, else ``None``."""
+    value = o.get(key)
+    if isinstance(value, list):
+        for item in value:
+            if not isinstance(item, kind):
+                return None
+        return value
+    return [] if value is None and key not in o else None
+
+
+def _init(o: JSONDict) -> InitMessage:
+    get = o.get
+    subtype, session_id, model, cwd = get("subtype"), get("session_id"), get("model"), get("cwd")
+    permission_mode, api_key_source = get("permissionMode"), get("apiKeySource")
+    version, output_style, uuid = get("claude_code_version"), get("output_style"), get("uuid")
+    tools, mcp_servers = _list_of(o, "tools", str), _list_of(o, "mcp_servers", dict)
+    slash_commands, agents = _list_of(o, "slash_commands", str), _list_of(o, "agents", str)
+    skills, plugins = _list_of(o, "skills", str), _list_of(o, "plugins", dict)
+    if (
+        isinstance(subtype, str)
+        and isinstance(session_id, str)
+        and isinstance(model, str)
+        and (cwd is None or isinstance(cwd, str))
+        and (permission_mode is None or isinstance(permission_mode, str))
+        and (api_key_source is None or isinstance(api_key_source, str))
+        and (version is None or isinstance(version, str))
+        and (output_style is None or isinstance(output_style, str))
+        and (uuid is None or isinstance(uuid, str))
+        and tools is not None
+        and mcp_servers is not None
+        and slash_commands is not None
+        and agents is not None
+        and skills is not None
+        and plugins is not None
+    ):
+        return InitMessage(
+            subtype,
+            o,
+            session_id,
+            model,
+            cwd,
+            tools,
+            mcp_servers,
+            permission_mode,
+            api_key_source,
+            version,
+            slash_commands,
+            agents,
+            output_style,
+            skills,
+            plugins,
+            uuid,
+        )
+    raise _system_problems(o, InitMessage)
+
+
+def _session_state_changed(o: JSONDict) -> SessionStateChangedMessage:
+    get = o.get
+    subtype, state, session_id, uuid = get("subtype"), get("state"), get("session_id"), get("uuid")
+    sdk_host_only = get("sdk_host_only", False)
+    if (
+        isinstance(subtype, str)
+        and isinstance(state, str)
+        and isinstance(sdk_host_only, bool)
+        and (session_id is None or isinstance(session_id, str))
+        and (uuid is None or isinstance(uuid, str))
+    ):
+        return SessionStateChangedMessage(subtype, o, state, sdk_host_only, session_id, uuid)
+    raise _system_problems(o, SessionStateChangedMessage)
+
+
+def _status(o: JSONDict) -> StatusMessage:
+    get = o.get
+    subtype, status, permission_mode = get("subtype"), get("status"), get("permissionMode")
+    session_id, uuid = get("session_id"), get("uuid")
+    if (
+        isinstance(subtype, str)
+        and (status is None or isinstance(status, str))
+        and (permission_mode is None or isinstance(permission_mode, str))
+        and (session_id is None or isinstance(session_id, str))
+        and (uuid is None or isinstance(uuid, str))
+    ):
+        return StatusMessage(subtype, o, status, permission_mode, session_id, uuid)
+    raise _system_problems(o, StatusMessage)
+
+
+# Each hand-written class's fields in order, by wire key, but ``data``:
+# "str" is a required string, "str?" a string or null (absent: None),
+# "bool" a boolean (absent: False), "[str]" / "[object]" an array of them
+# (absent: an empty array).
+_SYSTEM_FIELDS: Final[dict[type, tuple[tuple[str, str], ...]]] = {
+    InitMessage: (
+        ("subtype", "str"),
+        ("session_id", "str"),
+        ("model", "str"),
+        ("cwd", "str?"),
+        ("tools", "[str]"),
+        ("mcp_servers", "[object]"),
+        ("permissionMode", "str?"),
+        ("apiKeySource", "str?"),
+        ("claude_code_version", "str?"),
+        ("slash_commands", "[str]"),
+        ("agents", "[str]"),
+        ("output_style", "str?"),
+        ("skills", "[str]"),
+        ("plugins", "[object]"),
+        ("uuid", "str?"),
+    ),
+    SessionStateChangedMessage: (
+        ("subtype", "str"),
+        ("state", "str"),
+        ("sdk_host_only", "bool"),
+        ("session_id", "str?"),
+        ("uuid", "str?"),
+    ),
+    StatusMessage: (
+        ("subtype", "str"),
+        ("status", "str?"),
+        ("permissionMode", "str?"),
+        ("session_id", "str?"),
+        ("uuid", "str?"),
+    ),
+}
+_ITEMS: Final[dict[str, type]] = {"[str]": str, "[object]": dict}
+
+
+def _system_problems(o: JSONDict, cls: type) -> _FieldError:
+    """The error for a bad frame of a hand-written system class: every bad field."""
+    problems: list[tuple[str, str]] = []
+    for key, kind in _SYSTEM_FIELDS[cls]:
+        if key not in o:
+            if kind == "str":
+                problems.append((f".{key}", "is missing"))
+            continue
+        value = o[key]
+        if kind == "str":
+            if not isinstance(value, str):
+                problems.append((f".{key}", f"must be a string, got {_kind(value)}"))
+        elif kind == "str?":
+            if value is not None and not isinstance(value, str):
+                problems.append((f".{key}", f"must be a string or null, got {_kind(value)}"))
+        elif kind == "bool":
+            if not isinstance(value, bool):
+                problems.append((f".{key}", f"must be a boolean, got {_kind(value)}"))
+        elif not isinstance(value, list):
+            problems.append((f".{key}", f"must be an array, got {_kind(value)}"))
+        else:
+            item = _ITEMS[kind]
+            for i, element in enumerate(value):
+                if not isinstance(element, item):
+                    problems.append(
+                        (f".{key}[{i}]", f"must be {_JSON_KIND[item]}, got {_kind(element)}")
+                    )
+                    break
+    return _FieldError(problems)
+
+
+_HAND_WRITTEN_SYSTEM: Final[dict[type, Callable[[JSONDict], SystemMessage]]] = {
+    InitMessage: _init,
+    SessionStateChangedMessage: _session_state_changed,
+    StatusMessage: _status,
+}
 _SYSTEM_DECODERS: Final[dict[str, Callable[[JSONDict], SystemMessage]]] = {
-    subtype: _generated_decoder(cls) for subtype, cls in _SYSTEM_CLASSES.items()
+    subtype: _HAND_WRITTEN_SYSTEM.get(cls) or _lazy_decoder(cls)
+    for subtype, cls in _SYSTEM_CLASSES.items()
 }
 
 
@@ -800,7 +1047,7 @@ _DECODERS: Final[dict[str, Callable[[JSONDict], Message]]] = {
     "stream_event": _stream_event,
     "result": _result,
     "system": _system,
-    "rate_limit_event": _generated_decoder(RateLimitEvent),
+    "rate_limit_event": _lazy_decoder(RateLimitEvent),
 }
 
 _ENCODERS: Final[dict[type, Callable[[Any], JSONDict]]] = {
@@ -810,7 +1057,7 @@ _ENCODERS: Final[dict[type, Callable[[Any], JSONDict]]] = {
     ResultMessage: _encode_result,
     SystemMessage: _encode_plain_system,
     **{cls: _system_encoder(cls) for cls in _SYSTEM_CLASSES.values()},
-    RateLimitEvent: _generated_encoder(RateLimitEvent, "rate_limit_event"),
+    RateLimitEvent: _lazy_encoder(RateLimitEvent, "rate_limit_event"),
     UnknownMessage: _encode_unknown,
 }
 
@@ -841,9 +1088,10 @@ def decode_message(obj: JSONDict) -> Message:
         return decode(obj)
     except _FieldError as e:
         raise _parse_error(_frame_label(obj), e, obj) from None
-    except (BaseValidationError, KeyError, TypeError, ValueError, AttributeError) as e:
+    except (ExceptionGroup, KeyError, TypeError, ValueError, AttributeError) as e:
         # Not expected (every check above raises _FieldError); a safety net
         # so that a bug here cannot end a session with a foreign exception.
+        # (ExceptionGroup covers cattrs' BaseValidationError without importing it.)
         raise MessageParseError(f"invalid {_frame_label(obj)}: {e!r}", obj) from e
 
 
@@ -868,7 +1116,7 @@ def decode_block(obj: JSONDict) -> ContentBlock:
         return _block(obj)
     except _FieldError as e:
         raise _parse_error(_block_label(obj), e, obj) from None
-    except (BaseValidationError, KeyError, TypeError, ValueError, AttributeError) as e:
+    except (ExceptionGroup, KeyError, TypeError, ValueError, AttributeError) as e:
         raise MessageParseError(f"invalid {_block_label(obj)}: {e!r}", obj) from e
 
 
@@ -930,8 +1178,8 @@ _BLOCK_CLASSES: Final[dict[str, type[Any]]] = {
 }
 
 
-def _register() -> None:
-    structure = converter.register_structure_hook
+def _register(conv: "cattrs.Converter") -> None:
+    structure = conv.register_structure_hook
     for kind, cls in _MESSAGE_CLASSES.items():
         structure(cls, _hook(_DECODERS[kind], _frame_label))
     for subtype, cls in _SYSTEM_CLASSES.items():
@@ -942,14 +1190,15 @@ def _register() -> None:
     structure(ServerToolResultBlock, _hook(_server_tool_result, _block_label))
     structure(UnknownBlock, _hook(_unknown_block, _block_label))
     # The unions: dispatch on "type" (and "subtype").
-    converter.register_structure_hook_func(
-        lambda t: t == Message, lambda obj, _: decode_message(obj)
-    )
-    converter.register_structure_hook_func(
-        lambda t: t == ContentBlock, lambda obj, _: decode_block(obj)
-    )
+    conv.register_structure_hook_func(lambda t: t == Message, lambda obj, _: decode_message(obj))
+    conv.register_structure_hook_func(lambda t: t == ContentBlock, lambda obj, _: decode_block(obj))
     for cls, encode in (_ENCODERS | _BLOCK_ENCODERS).items():
-        converter.register_unstructure_hook(cls, encode)
+        conv.register_unstructure_hook(cls, encode)
 
 
-_register()
+def __getattr__(name: str) -> Any:
+    """``converter``, made (with cattrs imported) on first access."""
+    if name == "converter":
+        conv = globals()["converter"] = _cattrs().converter
+        return conv
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

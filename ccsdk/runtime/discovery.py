@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 from ccsdk.errors import CLINotFoundError, CLIVersionError
@@ -75,6 +74,8 @@ def _explicit(value: str | Path, source: str) -> str:
         raise CLINotFoundError(f"{source} is empty", text)
     # A bare name ("claude", "claude-beta") is a command to look up on PATH.
     if os.sep not in text and (os.altsep is None or os.altsep not in text):
+        import shutil  # here, not at the top: it costs ~4 ms of `import ccsdk`
+
         found = shutil.which(text)
         if found is not None:
             return found
@@ -106,6 +107,8 @@ def find_cli(cli_path: str | Path | None = None) -> str:
     from_env = os.environ.get(CLI_PATH_ENV_VAR)
     if from_env:
         return _explicit(from_env, CLI_PATH_ENV_VAR)
+    import shutil
+
     found = shutil.which("claude")
     if found is not None:
         return found

@@ -30,7 +30,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import secrets
 import select
 import signal
 import subprocess
@@ -83,7 +82,7 @@ class SubprocessCLITransport(ByteTransport):
         self._stderr_done = anyio.Event()
         self._env: dict[str, str] = {}
         self._we_signalled = False
-        self._tag = secrets.token_hex(12)
+        self._tag = os.urandom(12).hex()
         self._output_ended = anyio.Event()
         self._exit_watched = False
 
