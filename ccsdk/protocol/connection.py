@@ -190,7 +190,13 @@ class Connection:
             MessageParseError: a known frame lacked a field (likewise).
             RemoteProtocolError: the output can no longer be framed; every
                 later call raises it again.
+
+        An error that :meth:`next_events` held back is raised first, so
+        mixing the two never lets it overtake the events after the bad line.
         """
+        if self._deferred is not None:
+            exc, self._deferred = self._deferred, None
+            raise exc
         ready = self._ready
         while ready:
             line = ready.popleft()
@@ -208,11 +214,8 @@ class Connection:
 
         A bad line raises as in :meth:`next_event`, but not at the cost of
         the events decoded before it: those are returned first, and the
-        error is raised by the next call.
+        error is raised by the next call (of either method).
         """
-        if self._deferred is not None:
-            exc, self._deferred = self._deferred, None
-            raise exc
         out: list[Event] = []
         while True:
             try:
@@ -238,6 +241,7 @@ class Connection:
         if self._eof_reported:
             return NEED_DATA
         self._eof_reported = True
+        mid_run = self.their_state is TheirState.BUSY
         self._their(Input.RECV_EOF)
         for request_id, subtype in self._ours.items():
             self._synthetic.append(
@@ -247,7 +251,7 @@ class Connection:
         for request_id in self._theirs:
             self._synthetic.append(ControlCancelled(request_id))
         self._theirs.clear()
-        self._synthetic.append(EndOfOutput())
+        self._synthetic.append(EndOfOutput(mid_run))
         return self._synthetic.popleft()
 
     def _decode_line(self, line: bytes) -> Event | None:
@@ -392,6 +396,10 @@ class Connection:
 
     def send_request(self, request_id: str, request: dict[str, Any]) -> bytes:
         """One of our control requests; its answer arrives as an event."""
+        if not isinstance(request, dict):
+            raise LocalProtocolError(
+                f"a control request must be a dict, not {type(request).__name__}"
+            )
         subtype = request.get("subtype")
         if not isinstance(subtype, str):
             raise LocalProtocolError("a control request needs a string 'subtype'")
