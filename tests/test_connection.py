@@ -555,3 +555,13 @@ def test_system_subtypes_stay_system_messages() -> None:
     event = conn.next_event()
     assert isinstance(event, SystemMessage) and event.subtype == "shiny_new"
     assert event.data["k"] == 1
+
+
+def test_end_of_output_says_whether_a_run_was_in_flight() -> None:
+    conn = Connection()
+    conn.send_user("hi")
+    conn.receive_data(b"")
+    assert conn.next_event() == EndOfOutput(mid_run=True)
+    idle = Connection()
+    idle.receive_data(b"")
+    assert idle.next_event() == EndOfOutput(mid_run=False)
