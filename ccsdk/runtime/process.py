@@ -85,6 +85,7 @@ class SubprocessCLITransport(ByteTransport):
         self._tag = os.urandom(12).hex()
         self._output_ended = anyio.Event()
         self._exit_watched = False
+        self._tagged_killed = False
 
     # -- facts ---------------------------------------------------------------
 
@@ -192,9 +193,7 @@ class SubprocessCLITransport(ByteTransport):
             return
         await process.wait()
         self._exit_watched = True
-        self._signal_group(signal.SIGKILL, leader_gone=True)
-        if process.returncode != 0:
-            await anyio.to_thread.run_sync(kill_tagged, self._tag)
+        await self._kill_leftovers()
         with anyio.move_on_after(self.options.close_timeout):
             await self._output_ended.wait()
         if not self._output_ended.is_set():
@@ -301,13 +300,9 @@ class SubprocessCLITransport(ByteTransport):
                     self._signal_group(signal.SIGKILL)
                     with anyio.move_on_after(grace):
                         await process.wait()
-                # The CLI is gone; make sure nothing it started lingers in its group.
-                self._signal_group(signal.SIGKILL, leader_gone=True)
                 if process.returncode is None:
                     log.warning("the CLI (pid %s) did not die after SIGKILL", process.pid)
-                if process.returncode != 0 or self._we_signalled:
-                    # It may not have killed what it started in other sessions.
-                    await anyio.to_thread.run_sync(kill_tagged, self._tag)
+                await self._kill_leftovers()
             finally:
                 tg.cancel_scope.cancel()
         for stream in (process.stdout, process.stderr):
@@ -323,7 +318,18 @@ class SubprocessCLITransport(ByteTransport):
         if self._process is not None and self._process.returncode is None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self._process.pid, sig)
-            kill_tagged(self._tag)
+            kill_tagged(self._tag, wait=0)  # a finaliser must not block
+
+    async def _kill_leftovers(self) -> None:
+        """After the CLI's exit: kill what it left in its group and, unless it
+        exited cleanly (then it cleaned up itself), what carries its tag."""
+        process = self._process
+        assert process is not None
+        self._signal_group(signal.SIGKILL, leader_gone=True)
+        if (process.returncode != 0 or self._we_signalled) and not self._tagged_killed:
+            await anyio.to_thread.run_sync(kill_tagged, self._tag)
+            # Only once it ran: a cancelled exit watch leaves the sweep to close().
+            self._tagged_killed = True
 
     async def _discard_stdout(self) -> None:
         while await self.receive_bytes():
