@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import anyio
@@ -13,23 +14,54 @@ import sniffio
 HERE = Path(__file__).resolve().parent
 
 
+_DEAD = ("Z", "X")
+
+
+def _stat(pid: int | str) -> list[str] | None:
+    """The fields of ``/proc/<pid>/stat`` after the command name, or None if gone.
+
+    They start ``state ppid pgrp``; the command name may hold spaces and
+    parentheses, hence the split at the last ``)``.
+    """
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def _all_stats() -> Iterator[tuple[int, list[str]]]:
+    for name in os.listdir("/proc"):
+        if name.isdigit() and (fields := _stat(name)) is not None:
+            yield int(name), fields
+
+
 def group_alive(pgid: int) -> bool:
     """Whether any process of group ``pgid`` still runs (zombies do not count).
 
     An orphan's zombie waits for init to reap it, which in some sandboxes
     never happens; it runs nothing and holds no pipe.
     """
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
-            return True
-    return False
+    return any(int(f[2]) == pgid and f[0] not in _DEAD for _, f in _all_stats())
+
+
+def children() -> list[int]:
+    """Pids of our child processes (zombies included: they are not reaped yet)."""
+    me = os.getpid()
+    return [pid for pid, f in _all_stats() if int(f[1]) == me]
+
+
+def process_dead(pid: int) -> bool:
+    """Whether ``pid`` has stopped running (gone, or a zombie its parent has not reaped).
+
+    For a process that is not our child: who reaps an orphan is up to init.
+    """
+    fields = _stat(pid)
+    return fields is None or fields[0] in _DEAD
+
+
+def open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
 
 
 async def wait_gone(pid: int, timeout: float = 15) -> None:  # noqa: ASYNC109
@@ -73,16 +105,3 @@ def living_tasks() -> int:
     import asyncio
 
     return len(asyncio.all_tasks())
-
-
-def process_dead(pid: int) -> bool:
-    """Whether ``pid`` has stopped running (gone, or a zombie its parent has not reaped).
-
-    For a process that is not our child: who reaps an orphan is up to init.
-    """
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            stat = f.read()
-    except FileNotFoundError:
-        return True
-    return stat.rsplit(")", 1)[1].split()[0] in ("Z", "X")

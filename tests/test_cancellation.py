@@ -21,7 +21,7 @@ import pytest
 
 from ccsdk import ClaudeCodeOptions, ClaudeSDKClient, ResultMessage, open_session, query
 from tests.conftest import Runner
-from tests.procs import fake_cli, group_alive, living_tasks, wait_gone
+from tests.procs import fake_cli, group_alive, living_tasks, open_fds, wait_gone
 
 #: Deadlines per sweep; each run takes some 0.1 s.
 STEPS = int(os.environ.get("CCSDK_SWEEP_STEPS", "24"))
@@ -52,10 +52,6 @@ async def with_session(options: ClaudeCodeOptions) -> None:
         async for _ in session.receive_response():
             pass
         await session.interrupt()
-
-
-def open_fds() -> int:
-    return len(os.listdir("/proc/self/fd"))
 
 
 @pytest.mark.parametrize("scenario", [with_client, with_query, with_session])

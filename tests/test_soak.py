@@ -14,7 +14,6 @@ back to where they were, and that memory stays flat once warmed up.
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import os
 import sys
@@ -27,8 +26,6 @@ from typing import Any
 
 import anyio
 import pytest
-import sniffio
-import trio
 
 from ccsdk import (
     AssistantMessage,
@@ -42,6 +39,7 @@ from ccsdk import (
     query,
 )
 from tests.conftest import Runner, pid_alive
+from tests.procs import children, living_tasks, open_fds
 
 pytestmark = [
     pytest.mark.soak,
@@ -74,34 +72,6 @@ def options(tmp_path: Path) -> ClaudeCodeOptions:
 
 
 # -- what a session leaves behind -----------------------------------------------------
-
-
-def open_fds() -> int:
-    return len(os.listdir("/proc/self/fd"))
-
-
-def children() -> list[int]:
-    """Pids of our child processes (zombies included: they are not reaped yet)."""
-    me = str(os.getpid())
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                stat = f.read()
-        except OSError:  # exited meanwhile
-            continue
-        # "pid (comm) state ppid ...": comm may hold spaces and parentheses.
-        if stat[stat.rindex(")") + 2 :].split()[1] == me:
-            found.append(int(entry))
-    return found
-
-
-def living_tasks() -> int:
-    if sniffio.current_async_library() == "trio":
-        return trio.lowlevel.current_statistics().tasks_living
-    return len(asyncio.all_tasks())
 
 
 def rss() -> int:
