@@ -46,6 +46,8 @@ from ccsdk.protocol import (
     NEED_DATA,
     AssistantMessage,
     CanUseToolRequest,
+    ClaudeSDKError,
+    CLIJSONDecodeError,
     Connection,
     ControlCancelled,
     ControlFailed,
@@ -53,6 +55,7 @@ from ccsdk.protocol import (
     EndOfOutput,
     HookCallbackRequest,
     McpMessageRequest,
+    MessageParseError,
     OurState,
     ResultMessage,
     TextBlock,
@@ -161,7 +164,12 @@ class Driver:
         init_id = self.request({"subtype": "initialize", "hooks": None})
         prompt_sent = False
         while True:
-            event = self.conn.next_event()
+            try:
+                event = self.conn.next_event()
+            except (CLIJSONDecodeError, MessageParseError) as exc:
+                # One bad line is raised once; the next call goes on after it.
+                print(f"[skipped a bad line] {exc}", file=sys.stderr)
+                continue
             if event is NEED_DATA:
                 self.maybe_close_input(prompt_sent)
                 self.read()
@@ -253,9 +261,13 @@ def main(args: Sequence[str] | None = None) -> int:
 
     driver = Driver(build_argv(cli), allow=not opts.deny, timeout=opts.timeout)
     try:
-        result = driver.run(opts.prompt)
-    finally:
-        code = driver.close()
+        try:
+            result = driver.run(opts.prompt)
+        finally:
+            code = driver.close()
+    except (ClaudeSDKError, RuntimeError, TimeoutError) as exc:
+        print(f"error: {exc}\n{driver.stderr.text()}", file=sys.stderr)
+        return 1
     if result is None:
         print(f"no result; the CLI exited with {code}:\n{driver.stderr.text()}", file=sys.stderr)
         return 1

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from ccsdk.testing import FakeModel, Turn, text, tool_use
+from tests.procs import fake_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 DRIVER = ROOT / "examples" / "blocking_driver.py"
@@ -98,6 +99,36 @@ def test_an_api_error_is_an_error_result_and_exit_status_1(cli_path: Path, tmp_p
     assert proc.returncode == 1
     assert "is_error=True" in proc.stdout.splitlines()[-1]
     assert "the CLI exited with 1" in proc.stderr
+
+
+def run_stand_in(scenario: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """The driver against tests/fake_claude.py, misbehaving as ``scenario`` says."""
+    return subprocess.run(
+        [sys.executable, str(DRIVER), "--cli", fake_cli(tmp_path, scenario), "--timeout", "30"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_a_line_that_is_not_json_is_skipped(tmp_path: Path) -> None:
+    proc = run_stand_in("non_json", tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "[skipped a bad line] Failed to decode JSON" in proc.stderr
+    assert "[SandboxDebug] this is not JSON" in proc.stderr
+    assert proc.stdout.splitlines()[-2:] == [
+        "Claude: partial",
+        "Result: success, is_error=False, 1 turn(s): partial",
+    ]
+
+
+def test_a_cli_that_dies_mid_turn_is_an_error(tmp_path: Path) -> None:
+    proc = run_stand_in("exit_mid_turn", tmp_path)
+    assert proc.returncode == 1
+    assert "error: the CLI's output ended in the middle of a turn" in proc.stderr
+    assert "fatal: the model connection broke" in proc.stderr  # the CLI's stderr tail
 
 
 def test_uses_only_the_protocol_and_the_standard_library() -> None:
