@@ -108,7 +108,7 @@ async def test_reads_the_file_and_returns_the_verdict(
 
     assert verdict == "Fine: one line, prints hello."
     # What the model was sent: the prompt first, then the file's content.
-    first = model.wait_for_turn_request_sync(0)
+    first = await model.wait_for_turn_request(0)
     assert first.last_user_text == f"Review the file {source} and give a one-line verdict."
     (read,) = tool_results(model.turn_requests[1])
     assert "print('hello')" in str(read["content"])
