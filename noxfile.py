@@ -1,4 +1,5 @@
-"""Developer tasks: `nox -s tests`, `nox -s lint`, `nox -s typecheck`, `nox -s bench`."""
+"""Developer tasks: `nox -s tests`, `nox -s lint`, `nox -s typecheck`, `nox -s docs`,
+`nox -s bench`."""
 
 from __future__ import annotations
 
@@ -26,6 +27,17 @@ def lint(session: nox.Session) -> None:
 def typecheck(session: nox.Session) -> None:
     session.install("-e", ".[test]", "mypy")
     session.run("mypy", "--strict", "ccsdk")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site (mkdocs.yml) into site/; any warning fails it.
+
+    `nox -s docs -- serve` (or any other mkdocs command) runs that instead.
+    """
+    session.install(".[docs]")
+    args = session.posargs or ["build", "--strict"]
+    session.run("mkdocs", *args)
 
 
 @nox.session
