@@ -12,8 +12,8 @@ like) the command runs offline: the real CLI talks to a scripted
 whole pipeline work, and a notice on stderr says how to go online.
 
 Ctrl-C interrupts the running turn, stops the CLI (no process is left
-behind) and exits with 130. Further Ctrl-Cs during that clean-up, which
-takes a few seconds at most, are ignored.
+behind) and exits with 130. A second Ctrl-C during that clean-up kills the
+CLI at once instead of waiting for it.
 
 Exit codes:
 
@@ -121,7 +121,8 @@ def locate_cli(cli_path: str | None = None) -> str:
 def has_credentials(environ: Mapping[str, str] | None = None) -> bool:
     """Whether the environment gives the CLI a way to reach a real model."""
     env = os.environ if environ is None else environ
-    return any(env.get(name) for name in CREDENTIAL_ENV_VARS)
+    off = ("", "0", "false", "no", "off")  # CLAUDE_CODE_USE_BEDROCK=0 is no credential
+    return any(env.get(name, "").strip().lower() not in off for name in CREDENTIAL_ENV_VARS)
 
 
 @contextlib.contextmanager
@@ -193,13 +194,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="ccsdk",
+        usage="%(prog)s [options] [PROMPT ...]\n"
+        "       %(prog)s doctor [--cli-path PATH] [--json] [-v]",
         description="Run one prompt with Claude Code and stream the answer. "
         "'ccsdk doctor' checks the set-up.",
         epilog=_EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add = parser.add_argument
-    add("prompt", nargs="*", help="what to ask (several words are joined; '-' or none: stdin)")
+    add(
+        "prompt",
+        nargs="*",
+        help="what to ask; several words are joined; '-' (or none, when piped) reads stdin",
+    )
     add("--json", action="store_true", help="print every message as a JSON line on stdout")
     add("--model", help="the model to use, e.g. sonnet or claude-sonnet-4-5")
     add(
@@ -278,28 +285,44 @@ async def _converse(
 
     The first SIGINT cancels the scope around the turn: the client's
     iterator then interrupts the turn (bounded by ``control_timeout``) and
-    ``disconnect()`` stops the CLI. The watcher keeps the signal until the
-    CLI is gone, so a second Ctrl-C cannot break the clean-up.
+    ``disconnect()`` stops the CLI. The watcher holds the signal until the
+    CLI is gone, so no later Ctrl-C can break the clean-up off half-way; a
+    second one only hurries it, by killing the CLI's process group at once.
     """
     import anyio
 
     from ccsdk.client import ClaudeSDKClient
     from ccsdk.runtime.engine import collapse_groups
+    from ccsdk.runtime.process import SubprocessCLITransport
 
-    interrupted = False
+    interrupted = killed = False
     scope = anyio.CancelScope()
+    client = ClaudeSDKClient(options)
 
     async def watch(signals: AsyncIterator[signal.Signals]) -> None:
-        nonlocal interrupted
+        nonlocal interrupted, killed
         async for _ in signals:
             if not interrupted:
                 interrupted = True
                 scope.cancel()
+                continue
+            if killed:
+                continue
+            try:
+                transport = client.session.transport
+            except CLIConnectionError:  # not started yet: the cancelled start cleans up
+                continue
+            if isinstance(transport, SubprocessCLITransport):
+                killed = True
+                renderer.note("[Ctrl-C again: killing the CLI]")
+                log = logging.getLogger("ccsdk")
+                if not log.isEnabledFor(logging.DEBUG):  # the interrupt's failure is expected now
+                    log.setLevel(logging.ERROR)
+                transport.kill_now()
 
     with collapse_groups(), anyio.open_signal_receiver(signal.SIGINT) as signals:
         async with anyio.create_task_group() as tg:
             tg.start_soon(watch, signals)
-            client = ClaudeSDKClient(options)
             try:
                 with scope:
                     try:
@@ -339,7 +362,7 @@ def _options(args: argparse.Namespace, cli: str) -> ClaudeCodeOptions:
         include_partial_messages=not args.json,
         stderr=stderr,
         # Ctrl-C waits for the interrupt's answer; a stuck CLI must not hold it for a minute.
-        control_timeout=10.0,
+        control_timeout=5.0,
     )
 
 
@@ -373,6 +396,7 @@ def _run(args: argparse.Namespace, prompt: str, started: float) -> int:
     seconds = time.monotonic() - started
     renderer.end_line()
     if interrupted:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the CLI is gone; only the exit is left
         renderer.note(f"[interrupted after {seconds:.1f} s]")
         return EXIT_INTERRUPTED
     result = renderer.result

@@ -295,6 +295,16 @@ def test_bad_usage_exits_2_with_a_clear_message(args: list[str], message: str) -
     assert proc.stderr.startswith("usage: ccsdk")
 
 
+@e2e
+def test_a_prompt_that_reads_doctor_goes_after_a_double_dash(
+    fake_model: FakeModel, env: dict[str, str], work: Path
+) -> None:
+    fake_model.add_turns(Turn([text("Asked.")]))
+    proc = ccsdk("--cwd", str(work), "--", "doctor", env=env)
+    assert (proc.returncode, proc.stdout) == (0, "Asked.\n"), proc.stderr
+    assert fake_model.requests[-1].last_user_text == "doctor"
+
+
 def test_help_documents_the_exit_codes_and_version_names_the_tested_cli() -> None:
     helped = ccsdk("--help", env=dict(os.environ), timeout=60)
     assert helped.returncode == 0
@@ -412,6 +422,34 @@ def test_ctrl_c_while_a_tool_runs_stops_the_tool_too(
     assert err.startswith("[interrupted after ")
     assert leftovers(home) == []
     assert len(fake_model.turn_requests) == 1
+
+
+def test_a_second_ctrl_c_kills_a_cli_that_does_not_answer_the_interrupt(tmp_path: Path) -> None:
+    from tests.procs import fake_cli
+
+    pidfile = tmp_path / "pids"
+    # It answers the turn with "partial", then hangs: reads nothing, answers nothing.
+    cli = fake_cli(tmp_path, "hang", FAKE_CLAUDE_PIDFILE=str(pidfile))
+    env = dict(os.environ, ANTHROPIC_API_KEY="sk-test")  # online: no FakeModel is started
+    proc = spawn("hi", "--cli-path", cli, env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline() == "partial\n"
+    # Two signals sent at once would merge into one: keep pressing until it exits.
+    for _ in range(100):
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=0.3)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    lines = err.splitlines()
+    assert lines[0] == "[Ctrl-C again: killing the CLI]"
+    assert re.fullmatch(r"\[interrupted after \d+\.\d s\]", lines[1])
+    assert len(lines) == 2  # the interrupt that could not be answered is not reported
+    (pid,) = map(int, pidfile.read_text().split())
+    assert process_dead(pid)
 
 
 # -- offline mode ------------------------------------------------------------------------
