@@ -119,7 +119,8 @@ class _Run:
                 await engine.transport.end_input()  # the run is over: the CLI exits
                 continue
             try:
-                await engine.run_until(self._ready, extra=self._start_feeder)
+                feeder = None if self.prompt_done else self._start_feeder
+                await engine.run_until(self._ready, extra=feeder)
             except ClaudeSDKError as exc:
                 if not engine.inbox:
                     raise

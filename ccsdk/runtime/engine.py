@@ -64,6 +64,9 @@ __all__ = ["Engine", "collapse_groups"]
 
 log = logging.getLogger("ccsdk")
 
+#: How long a read may wait before the transport's side work is started.
+_INLINE_READ_GRACE = 0.05
+
 
 @attrs.define
 class _Waiter:
@@ -102,12 +105,17 @@ class Engine:
         self.last_result: ResultMessage | None = None
         #: The ``initialize`` answer, once received.
         self.server_info: dict[str, Any] | None = None
-        self._write_lock = anyio.Lock()
+        # fast_acquire: an uncontended write needs no extra trip through the loop.
+        self._write_lock = anyio.Lock(fast_acquire=True)
         self._counter = 0
         self._waiters: dict[str, _Waiter] = {}
         self._handlers: dict[str, anyio.CancelScope] = {}
         self.callbacks = Callbacks(options)
-        self._changed = anyio.Event()
+        # Made by the first task to wait, so that notify() costs nothing
+        # while nobody waits (the common case: one task reading inline).
+        self._changed: anyio.Event | None = None
+        #: The CLI's requests read while no task group was at hand.
+        self._unstarted: list[IncomingRequest] = []
         self._pumping = False
         self._pump_scope: anyio.CancelScope | None = None
         self._bridge: SdkMcpBridge | None = None
@@ -117,9 +125,19 @@ class Engine:
     # -- plumbing ----------------------------------------------------------------
 
     def notify(self) -> None:
-        """Wake :meth:`run_until` to re-check its condition."""
-        self._changed.set()
-        self._changed = anyio.Event()
+        """Wake every task waiting in :meth:`changed` to re-check its condition."""
+        event = self._changed
+        if event is not None:
+            self._changed = None
+            event.set()
+
+    async def changed(self) -> None:
+        """Wait for the next :meth:`notify`. Check the condition first, with no
+        await in between, or a notify can fall between the check and the wait."""
+        event = self._changed
+        if event is None:
+            event = self._changed = anyio.Event()
+        await event.wait()
 
     async def write(self, data: bytes) -> None:
         """Write one or more whole frames; frames from several tasks never interleave."""
@@ -134,8 +152,12 @@ class Engine:
         self._counter += 1
         return f"req_{self._counter}_{os.urandom(4).hex()}"
 
-    async def read_once(self, tg: anyio.abc.TaskGroup) -> None:
-        """One read of the CLI's output, routed. Raises what the protocol raises."""
+    async def read_once(self, tg: anyio.abc.TaskGroup | None) -> None:
+        """One read of the CLI's output, routed. Raises what the protocol raises.
+
+        With no task group, the CLI's requests wait in :attr:`_unstarted`
+        for :meth:`run_until` to start their handlers.
+        """
         data = await self.transport.receive_bytes()
         self.conn.receive_data(data)
         # Drain until the connection needs data: a bad line defers its error
@@ -153,7 +175,7 @@ class Engine:
                     log.debug("from the CLI: %s", redact_text(repr(event)))
             self.route(events, tg)
 
-    def route(self, events: list[Event], tg: anyio.abc.TaskGroup) -> None:
+    def route(self, events: list[Event], tg: anyio.abc.TaskGroup | None) -> None:
         inbox = self.inbox
         for event in events:
             # Messages first: by far the most common event.
@@ -180,11 +202,16 @@ class Engine:
                 self.eof_mid_run = event.mid_run
             elif isinstance(event, StrayControlResponse):
                 log.warning("the CLI answered a request we did not send: %r", event.raw)
+            elif tg is None:
+                self._unstarted.append(event)
             else:
-                scope = anyio.CancelScope()
-                self._handlers[event.request_id] = scope
-                tg.start_soon(self._serve, event, scope)
+                self._start_handler(event, tg)
         self.notify()
+
+    def _start_handler(self, event: IncomingRequest, tg: anyio.abc.TaskGroup) -> None:
+        scope = anyio.CancelScope()
+        self._handlers[event.request_id] = scope
+        tg.start_soon(self._serve, event, scope)
 
     async def run_until(
         self,
@@ -194,49 +221,79 @@ class Engine:
     ) -> None:
         """Read and route until ``done()`` holds and no handler is running.
 
-        The handlers and the stderr pump run in a task group that lives only
-        for this call; when it returns, no task is left. Only one task may
-        run this at a time (see :meth:`pump_until` for many).
-
-        The reading is done by the calling task itself while that is all
-        there is to do (the common case: no task start per read). Once a
-        handler runs, or ``extra`` work was started, whose end may satisfy
-        ``done()`` without any new output, a reader task takes over, so that
-        this task can wait for either.
+        Only one task may run this at a time (see :meth:`pump_until` for
+        many). The calling task does the reading itself. While that is all
+        there is to do and each read comes promptly (the common case: output
+        flowing), no task group is made at all. Otherwise (a handler to run,
+        ``extra`` work, or a read that waits longer than a moment) a task
+        group lives for the rest of this call: the handlers run in it, the
+        transport's side work (stderr, the exit watch) too, and, once there
+        is more than reading to wait for, a reader task. When this returns,
+        no task is left.
         """
         if self._settled(done):
             return
         self._pumping = True
         try:
+            if extra is None and not await self._read_inline(done):
+                return
             with collapse_groups():
                 async with anyio.create_task_group() as tg:
-                    self._pump_scope = tg.cancel_scope
-                    if isinstance(self.transport, SubprocessCLITransport):
-                        self.transport.start_side_work(tg)
-                    if extra is not None:
-                        extra(tg)
-                    reader: tuple[anyio.CancelScope, anyio.Event] | None = None
-                    while not self._settled(done):
-                        if self.eof or reader is not None:
-                            await self._changed.wait()
-                        elif extra is None and not self._handlers:
-                            await self.read_once(tg)
-                        else:
-                            reader = (anyio.CancelScope(), anyio.Event())
-                            tg.start_soon(self._read_loop, tg, *reader)
-                    if reader is not None:
-                        # Stop reading first: a request read in this very instant
-                        # has its handler started already, and it must answer,
-                        # not be cancelled with the group (the CLI would wait).
-                        reader[0].cancel()
-                        await reader[1].wait()
-                    while self._handlers and not self.closed:
-                        await self._changed.wait()
-                    tg.cancel_scope.cancel()
+                    await self._run_in_group(done, extra, tg)
         finally:
             self._pump_scope = None
             self._pumping = False
             self.notify()
+
+    async def _read_inline(self, done: Callable[[], bool]) -> bool:
+        """Read with no task group until done; False if done, True if one is needed."""
+        transport = self.transport
+        side_work = isinstance(transport, SubprocessCLITransport) and transport.has_side_work()
+        # The transport's side work is not running: each read gets a moment
+        # only (one scope, its deadline moved on). A CLI that stalls, blocked
+        # on a full stderr pipe or exited with an orphan holding its stdout,
+        # then gets it started.
+        with anyio.CancelScope() as scope:
+            while not self._settled(done):
+                if self._unstarted or self.eof:
+                    return True  # handlers to start, or to wait for
+                if side_work:
+                    scope.deadline = anyio.current_time() + _INLINE_READ_GRACE
+                await self.read_once(None)
+            return False
+        return True  # the deadline passed
+
+    async def _run_in_group(
+        self,
+        done: Callable[[], bool],
+        extra: Callable[[anyio.abc.TaskGroup], None] | None,
+        tg: anyio.abc.TaskGroup,
+    ) -> None:
+        self._pump_scope = tg.cancel_scope
+        if isinstance(self.transport, SubprocessCLITransport):
+            self.transport.start_side_work(tg)
+        if extra is not None:
+            extra(tg)
+        reader: tuple[anyio.CancelScope, anyio.Event] | None = None
+        while not self._settled(done):
+            while self._unstarted:
+                self._start_handler(self._unstarted.pop(0), tg)
+            if self.eof or reader is not None:
+                await self.changed()
+            elif extra is None and not self._handlers:
+                await self.read_once(tg)
+            else:
+                reader = (anyio.CancelScope(), anyio.Event())
+                tg.start_soon(self._read_loop, tg, *reader)
+        if reader is not None:
+            # Stop reading first: a request read in this very instant
+            # has its handler started already, and it must answer,
+            # not be cancelled with the group (the CLI would wait).
+            reader[0].cancel()
+            await reader[1].wait()
+        while self._handlers and not self.closed:
+            await self.changed()
+        tg.cancel_scope.cancel()
 
     async def pump_until(self, done: Callable[[], bool]) -> None:
         """Like :meth:`run_until`, from any number of tasks at once.
@@ -248,13 +305,13 @@ class Engine:
         """
         while not self._settled(done):
             if self._pumping:
-                await self._changed.wait()
+                await self.changed()
             else:
                 await self.run_until(done)
 
     def _settled(self, done: Callable[[], bool]) -> bool:
         # After end of output nothing more can arrive: waiting longer is a hang.
-        return self.closed or (not self._handlers and (self.eof or done()))
+        return self.closed or (not self._handlers and not self._unstarted and (self.eof or done()))
 
     async def _read_loop(
         self, tg: anyio.abc.TaskGroup, scope: anyio.CancelScope, stopped: anyio.Event
@@ -420,13 +477,14 @@ class Engine:
         """
         with anyio.CancelScope(shield=True):
             self.closed = True
+            self._unstarted.clear()
             for scope in self._handlers.values():
                 scope.cancel()
             if self._pump_scope is not None:
                 self._pump_scope.cancel()
                 with anyio.move_on_after(self.options.close_timeout):
                     while self._pumping:
-                        await self._changed.wait()
+                        await self.changed()
             for waiter in self._waiters.values():
                 waiter.error = ConnectionClosedError(waiter.subtype)
                 waiter.done.set()

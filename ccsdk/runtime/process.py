@@ -172,6 +172,10 @@ class SubprocessCLITransport(ByteTransport):
             self._output_ended.set()
             return b""
 
+    def has_side_work(self) -> bool:
+        """Whether :meth:`start_side_work` has anything left to do."""
+        return self._process is not None and not (self._stderr_done.is_set() and self._exit_watched)
+
     def start_side_work(self, tg: anyio.abc.TaskGroup) -> None:
         """Start reading stderr and watching for exit in ``tg`` (both safe to cancel)."""
         if not self._stderr_done.is_set():
