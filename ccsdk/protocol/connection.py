@@ -72,7 +72,33 @@ Event = (
     | EndOfOutput
 )
 
+#: Lines longer than this are decoded by ``json.loads`` from a ``str``,
+#: with the line's bytes released first (see :meth:`Connection._parse`).
+BIG_LINE_BYTES = 4 * 1024 * 1024
+
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
+def _text_of(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CLIJSONDecodeError(line.decode("utf-8", "replace"), exc) from None
+
+
+def _object_of(line: bytes | str, loads: Callable[[Any], Any]) -> dict[str, Any]:
+    """The JSON object in one line, or :class:`CLIJSONDecodeError`."""
+    try:
+        obj = loads(line)
+    except (ValueError, RecursionError) as exc:  # JSON, UTF-8, absurd nesting
+        raise CLIJSONDecodeError(_shown(line), exc) from None
+    if type(obj) is not dict:
+        raise CLIJSONDecodeError(_shown(line), ValueError("a frame must be a JSON object"))
+    return obj
+
+
+def _shown(line: bytes | str) -> str:
+    return line if isinstance(line, str) else line.decode("utf-8", "replace")
 
 
 class Connection:
@@ -199,8 +225,8 @@ class Connection:
             raise exc
         ready = self._ready
         while ready:
-            line = ready.popleft()
-            event = self._decode_line(line)
+            # Straight from the queue: the callee holds the only reference.
+            event = self._decode_line(ready.popleft())
             if event is not None:
                 return event
         if self._error is not None:
@@ -257,14 +283,17 @@ class Connection:
     def _decode_line(self, line: bytes) -> Event | None:
         if not line.strip():
             return None  # blank lines carry nothing; the CLI ignores them too
-        try:
-            obj = self._loads(line)
-        except (ValueError, RecursionError) as exc:  # JSON, UTF-8, absurd nesting
-            raise CLIJSONDecodeError(line.decode("utf-8", "replace"), exc) from None
-        if type(obj) is not dict:
-            raise CLIJSONDecodeError(
-                line.decode("utf-8", "replace"), ValueError("a frame must be a JSON object")
-            )
+        if len(line) > BIG_LINE_BYTES:
+            # An image or a large tool result: decoded to str, and the bytes
+            # released (the caller passed its only reference) before parsing,
+            # so that the bytes, a decoder's working copy and the result never
+            # exist at once: about twice the line at the peak, not 3 times.
+            text = _text_of(line)
+            del line
+            obj = _object_of(text, json.loads)
+            del text
+        else:
+            obj = _object_of(line, self._loads)
         kind = obj.get("type")
         if kind == "control_response":
             return self._on_control_response(obj)
