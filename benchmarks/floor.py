@@ -13,6 +13,7 @@ so machine speed and background load largely cancel out.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -24,6 +25,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import anyio
+
 from benchmarks.memory import RssPeak, TracedPeak, current_rss, traced_now
 from benchmarks.scenarios import Scenario
 
@@ -33,6 +36,7 @@ __all__ = [
     "floor_stream",
     "floor_stream_memory",
     "floor_turns",
+    "loop_floor_turns",
 ]
 
 READ_SIZE = 256 * 1024  # ccsdk.runtime.process._READ_SIZE
@@ -194,3 +198,60 @@ def floor_sessions_memory(scenario: Scenario, count: int, traced: bool) -> float
     for cli in clis:
         cli.close()
     return growth / count
+
+
+async def loop_floor_turns(scenario: Scenario, turns: int) -> dict[str, float]:
+    """The turns of :func:`floor_turns` through an event loop, with no SDK.
+
+    anyio byte streams on the running backend, the same framing and
+    ``json.loads``: what any async SDK pays before it does anything. A
+    blocking loop sleeps in ``read``; an event loop goes through ``epoll``
+    and its scheduler for every read and write. Reported beside the turn
+    rows, to show how much of their ratio is the event loop's.
+    """
+    proc = await anyio.open_process([str(scenario.cli), *ARGV], start_new_session=True)
+    async with proc:
+        assert proc.stdin is not None and proc.stdout is not None
+        stdin, stdout = proc.stdin, proc.stdout
+        lines: deque[bytes] = deque()
+        parts: list[bytes] = []
+
+        async def until(kind: str) -> None:
+            while True:
+                while lines:
+                    if json.loads(lines.popleft())["type"] == kind:
+                        return
+                chunk = await stdout.receive(READ_SIZE)
+                if b"\n" not in chunk:
+                    parts.append(chunk)
+                    continue
+                split = chunk.split(b"\n")
+                tail = split.pop()
+                if parts:
+                    parts.append(split[0])
+                    split[0] = b"".join(parts)
+                    parts.clear()
+                if tail:
+                    parts.append(tail)
+                lines.extend(split)
+
+        await stdin.send(
+            b'{"type":"control_request","request_id":"req_1_00000000",'
+            b'"request":{"subtype":"initialize","hooks":null}}\n'
+        )
+        await until("control_response")
+        await stdin.send(USER_LINE)  # a warm-up turn
+        await until("result")
+        gc.collect()
+        start = time.perf_counter()
+        cpu = time.process_time()
+        for _ in range(turns):
+            await stdin.send(USER_LINE)
+            await until("result")
+        elapsed = time.perf_counter() - start
+        cpu = time.process_time() - cpu
+        await stdin.aclose()
+        with contextlib.suppress(anyio.EndOfStream):
+            while True:
+                await stdout.receive(READ_SIZE)
+    return {"per_turn": elapsed / turns, "cpu": cpu / turns}

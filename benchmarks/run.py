@@ -452,6 +452,23 @@ def row_turns(scenario: Scenario, sizes: Sizes, backends: Sequence[str]) -> list
             sizes.reps, backends, lambda: floor.floor_turns(scenario, n), run_sdk
         )
         results += _time_results("turns", label, "per_turn", 1.6, samples, backends)
+    for backend in backends:  # what the event loop alone costs, for the docs' "why"
+        loop = min(
+            anyio.run(floor.loop_floor_turns, scenario, n, backend=backend)["per_turn"]
+            for _ in range(sizes.reps)
+        )
+        for result in results:
+            if result.backend == backend:
+                result.samples["loop_floor"] = loop
+                result.note = "; ".join(
+                    filter(
+                        None,
+                        [
+                            result.note,
+                            f"event-loop floor {fmt(loop, 's')}: SDK {result.sdk / loop:.2f}x that",
+                        ],
+                    )
+                )
     return results
 
 
