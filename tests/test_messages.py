@@ -829,8 +829,15 @@ def system_frames() -> st.SearchStrategy[dict[str, Any]]:
                 key = WIRE_NAMES.get(a.name, a.name)
                 (required if a.default is attrs.NOTHING else optional)[key] = for_type(a.type)
         typed = st.fixed_dictionaries(required, optional=optional)
+        # Noise never reuses a typed key: an absent optional field must stay absent.
+        taken = {*required, *optional, "uuid", "session_id"}
         return st.builds(
-            lambda noise, fields: {**noise, **fields, "type": "system", "subtype": subtype},
+            lambda noise, fields: {
+                **{k: v for k, v in noise.items() if k not in taken},
+                **fields,
+                "type": "system",
+                "subtype": subtype,
+            },
             json_objects,
             typed,
         )
