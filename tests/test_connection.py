@@ -37,6 +37,7 @@ from ccsdk.protocol import (
     UnknownControlRequest,
     UnknownMessage,
 )
+from ccsdk.protocol.connection import BIG_LINE_BYTES
 from ccsdk.protocol.states import OUR_TRANSITIONS, THEIR_TRANSITIONS, Input
 from tests.fakecli import assistant, result, state
 
@@ -264,6 +265,40 @@ def test_invalid_utf8_is_a_decode_error_not_a_crash() -> None:
     conn.receive_data(b'{"type": "x", "v": "\xff\xfe"}\n')
     with pytest.raises(CLIJSONDecodeError):
         conn.next_event()
+
+
+BIG = BIG_LINE_BYTES + 1024
+
+
+def test_a_big_line_decodes_like_a_small_one_and_the_stream_goes_on() -> None:
+    # Over BIG_LINE_BYTES a line is parsed from str, its bytes released first.
+    text = "é" * (BIG // 2)
+    conn = Connection()
+    data = line(assistant(text)) + line(result())
+    for start in range(0, len(data), 65536):
+        conn.receive_data(data[start : start + 65536])
+    big, done = conn.next_events()
+    assert isinstance(big, AssistantMessage)
+    assert big.content == [TextBlock(text)]
+    assert isinstance(done, ResultMessage)
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        (b'{"type": "x", "v": "' + b"a" * BIG + b'\xff"}', "utf-8"),
+        (b"[" + b"1," * (BIG // 2) + b"1]", "object"),
+        (b'{"type": "x", "v": "' + b"a" * BIG, "Unterminated"),
+    ],
+    ids=["invalid-utf8", "not-an-object", "bad-json"],
+)
+def test_a_bad_big_line_is_a_decode_error_with_the_line(body: bytes, says: str) -> None:
+    conn = Connection()
+    conn.receive_data(body + b"\n" + line(result()))
+    with pytest.raises(CLIJSONDecodeError, match=says) as info:
+        conn.next_event()
+    assert len(info.value.line) >= BIG
+    assert isinstance(conn.next_event(), ResultMessage)
 
 
 def test_a_known_frame_missing_a_field_is_a_parse_error_with_the_data() -> None:
