@@ -20,7 +20,8 @@ Exit codes:
 * 0: the run succeeded.
 * 1: the run ended with an error result, or the CLI failed during it.
 * 2: bad usage (an unknown flag, a bad value).
-* 3: the CLI was not found, could not be started, or the connection to it
+* 3: the CLI was not found, could not be started (or exited before the
+  ``initialize`` handshake, with its stderr shown), or the connection to it
   failed.
 * 130: interrupted (Ctrl-C).
 """

@@ -167,7 +167,10 @@ class TextRenderer:
         elif kind == "content_block_stop":
             self.end_line()
         if message.abandoned_blocks is not None:
-            self.note("[the stream broke; the model's answer is sent again]")
+            # What was shown is withdrawn; the answer comes again, unstreamed, to print whole.
+            withdrawn = message.abandoned_blocks.get("api_message_id")
+            self._streamed.discard(withdrawn if isinstance(withdrawn, str) else "")
+            self.note("[the stream broke; the answer follows again in full]")
 
     def _assistant(self, message: AssistantMessage) -> None:
         if message.error is not None:

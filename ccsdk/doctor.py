@@ -224,9 +224,11 @@ def _print(checks: Sequence[Check]) -> None:
     width = max(len(c.name) for c in checks)
     margin = "\n" + " " * (width + 8)  # continuation lines start under the detail
     for check in checks:
-        print(f"{check.status:<5} {check.name:<{width}}  {check.detail.replace(chr(10), margin)}")
+        detail = check.detail.replace("\n", margin)
+        print(f"{check.status:<5} {check.name:<{width}}  {detail}")
         if check.fix is not None and check.status != "ok":
-            print(f"{margin[1:]}fix: {check.fix.replace(chr(10), margin + '     ')}")
+            fix = check.fix.replace("\n", margin + " " * len("fix: "))
+            print(f"{margin[1:]}fix: {fix}")
     failed = [c.name for c in checks if c.status == "fail"]
     warned = [c.name for c in checks if c.status == "warn"]
     if failed:

@@ -26,6 +26,10 @@ from ccsdk.testing.cli import PINNED_CLI_VERSION
 from tests.procs import process_dead
 
 e2e = pytest.mark.e2e
+# The one usual install place outside HOME, which a test cannot hide from the search.
+no_system_cli = pytest.mark.skipif(
+    os.path.exists("/usr/local/bin/claude"), reason="/usr/local/bin/claude exists"
+)
 
 CLOSING = re.compile(r"^\[success: (\d+) turn\(s\), \$\d+\.\d{4}, \d+\.\d s\]$", re.MULTILINE)
 
@@ -166,6 +170,21 @@ def test_tool_calls_are_compact_lines_and_a_closing_line_ends_the_run(
     closing = CLOSING.fullmatch(lines[4])
     assert closing is not None and closing[1] == "4", lines[4]
     assert len(lines) == 5
+
+
+@e2e
+def test_a_broken_stream_says_so_and_shows_the_answer_again_in_full(
+    fake_model: FakeModel, env: dict[str, str], work: Path
+) -> None:
+    answer = "The first half. The second half."
+    # The stream breaks after two deltas; the CLI asks again, unstreamed.
+    fake_model.add_turns(
+        Turn([text(answer)], chunk_size=8, stream_error_after=5), Turn([text(answer)])
+    )
+    proc = ccsdk("hi", "--cwd", str(work), env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == f"The first half. \n{answer}\n"
+    assert proc.stderr.splitlines()[0] == "[the stream broke; the answer follows again in full]"
 
 
 @e2e
@@ -521,6 +540,7 @@ def test_doctor_names_the_fix_for_a_missing_cli_path(tmp_path: Path) -> None:
     assert out.rstrip().endswith("1 check(s) failed: CLI.")
 
 
+@no_system_cli
 def test_doctor_lists_where_it_looked_when_nothing_is_found(tmp_path: Path) -> None:
     env = offline_environ(PATH=str(tmp_path), HOME=str(tmp_path))
     env.pop("CCSDK_CLI_PATH", None)
@@ -537,6 +557,7 @@ def test_doctor_lists_where_it_looked_when_nothing_is_found(tmp_path: Path) -> N
 
 
 @e2e
+@no_system_cli
 def test_doctor_finds_a_cli_installed_into_dot_cli(tmp_path: Path, cli_path: Path) -> None:
     local = tmp_path / ".cli" / "node_modules" / ".bin"
     local.mkdir(parents=True)
