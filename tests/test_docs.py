@@ -39,8 +39,6 @@ INLINE_LINK = re.compile(
 REFERENCE_LINK = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(?P<target>\S+?)>?(?:\s+.*)?$", re.M)
 HTML_LINK = re.compile(r"<a\s[^>]*href=\"(?P<target>[^\"]+)\"", re.I)
 INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)
-HEADING = re.compile(r"^(#{1,6})\s+(?P<title>.+?)\s*#*\s*$", re.M)
-EXPLICIT_ID = re.compile(r"\{\s*#(?P<id>[\w-]+)\s*\}\s*$")
 COMPLETE_PROGRAM = re.compile(r"^\s*(?:anyio|trio|asyncio)\.run\(|^if __name__ == ", re.M)
 
 
@@ -65,19 +63,23 @@ def links(markdown: str) -> list[str]:
     return found
 
 
-def anchors(markdown: str) -> set[str]:
-    """The ids mkdocs gives the page's headings (the toc extension's slugify)."""
-    from markdown.extensions.toc import slugify, unique
+def anchors(markdown: str) -> set[str] | None:
+    """The ids of the page's headings, as Python-Markdown's toc extension makes them.
 
+    ``None`` when Python-Markdown (a dependency of mkdocs) is not installed.
+    """
+    try:
+        import markdown as md
+    except ImportError:
+        return None
+    converter = md.Markdown(extensions=["toc", "tables", "fenced_code", "admonition"])
+    converter.convert(markdown)
     ids: set[str] = set()
-    for match in HEADING.finditer(strip_code(markdown)):
-        title = match.group("title")
-        explicit = EXPLICIT_ID.search(title)
-        if explicit:
-            ids.add(explicit.group("id"))
-            continue
-        title = re.sub(r"[`*_]|\[([^\]]*)\]\([^)]*\)", r"\1", title)
-        ids.add(unique(slugify(title, "-"), ids))
+    tokens = list(converter.toc_tokens)  # type: ignore[attr-defined]
+    while tokens:
+        token = tokens.pop()
+        ids.add(token["id"])
+        tokens.extend(token["children"])
     return ids
 
 
@@ -151,8 +153,10 @@ def test_every_relative_link_reaches_a_file_and_heading_that_exist(page: Path) -
             broken.append(f"{target}: no such file")
         elif not path.is_relative_to(DOCS):
             broken.append(f"{target}: outside docs/, so not part of the site")
-        elif fragment and path.suffix == ".md" and fragment not in anchors(path.read_text()):
-            broken.append(f"{target}: no heading with the id {fragment!r}")
+        elif fragment and path.suffix == ".md":
+            ids = anchors(path.read_text())
+            if ids is not None and fragment not in ids:
+                broken.append(f"{target}: no heading with the id {fragment!r}")
     assert not broken, f"{page.name}: " + "; ".join(broken)
 
 
