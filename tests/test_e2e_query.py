@@ -131,6 +131,11 @@ def test_cancelling_query_mid_turn_leaves_no_process(
         assert transport.pid is not None
         assert transport.returncode is not None
         assert not group_alive(transport.pid)
+        # The turn was interrupted before stdin closed: the CLI stopped by itself
+        # (it exits 1 after an interrupted turn), not after close_timeout with
+        # SIGTERM (143), as when it was left to finish the turn first.
+        assert transport.returncode == 1
+        assert len(fake_model.turn_requests) == 1
 
     run(main)
 

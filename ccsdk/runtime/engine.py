@@ -49,6 +49,7 @@ from ccsdk.protocol.events import (
     UnknownControlRequest,
 )
 from ccsdk.protocol.messages import Message, ResultMessage, SystemMessage
+from ccsdk.protocol.states import OurState, TheirState
 from ccsdk.runtime.callbacks import Callbacks, Refused
 from ccsdk.runtime.command import redact_text
 from ccsdk.runtime.discovery import check_version
@@ -490,9 +491,30 @@ class Engine:
                 waiter.done.set()
             self._waiters.clear()
             self.notify()
+            await self._interrupt_running_turn()
             if self._bridge is not None:
                 await self._bridge.aclose()
             await self.transport.close()
+
+    async def _interrupt_running_turn(self) -> None:
+        """Closing while a turn runs: ask the CLI to stop it before stdin closes.
+
+        Otherwise the CLI finishes the turn first (the model, the tools), and
+        teardown waits out ``close_timeout`` before it signals. Interrupted, it
+        sees the end of its input and exits on its own, at once. Not waited
+        for: its answer would only be read to be dropped.
+        """
+        conn = self.conn
+        if self.eof or conn.their_state is not TheirState.BUSY:
+            return
+        if conn.our_state is not OurState.OPEN or not self.transport.is_ready():
+            return
+        try:
+            data = conn.send_request(self.next_request_id(), {"subtype": "interrupt"})
+            with anyio.move_on_after(self.options.close_timeout):
+                await self.write(data)
+        except ClaudeSDKError as exc:
+            log.debug("could not interrupt the running turn while closing: %s", exc)
 
 
 def _subtype(event: IncomingRequest) -> str:
