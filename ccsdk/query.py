@@ -15,7 +15,7 @@ work with ``query()``. Stdin is closed once the run is over (the CLI reports
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator
 from typing import Any
 
 import anyio
@@ -36,7 +36,7 @@ async def query(
     prompt: str | AsyncIterable[dict[str, Any]],
     options: ClaudeCodeOptions | None = None,
     transport: Transport | None = None,
-) -> AsyncIterator[Message]:
+) -> AsyncGenerator[Message, None]:
     """Run one prompt and yield every message until the run ends.
 
     Args:

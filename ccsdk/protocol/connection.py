@@ -6,7 +6,7 @@ pulls events with :meth:`~Connection.next_event`, and writes to the CLI's
 stdin the bytes that the ``send_*`` methods return. Request ids are handed
 in by the caller, so this module needs no clock and no randomness. Any
 runtime can drive it: trio, asyncio or a blocking thread (see
-``docs/sans-io.md`` for a complete driver on ``subprocess``).
+``docs/protocol.md`` for a complete driver on ``subprocess``).
 
 Errors follow h11's split. ``LocalProtocolError`` is our misuse (writing
 after stdin was closed, answering a request twice). ``RemoteProtocolError``
