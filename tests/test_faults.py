@@ -13,6 +13,7 @@ shows the one fault only it can, a Bash tool outliving a killed CLI.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -336,7 +337,11 @@ def test_disconnect_cancels_callbacks_that_hang_and_leaves_no_task(run: Runner) 
                 await fake.handshake()
                 await fake.expect("user")
                 await fake.send(permission_request("p-1"), hook_request("h-1"))
-                assert await fake.read_frame() is None  # no answer: stdin just closes
+                # No answer to either: the running turn is interrupted, stdin closes.
+                frame = await fake.read_frame()
+                assert frame is not None
+                assert frame["request"] == {"subtype": "interrupt"}
+                assert await fake.read_frame() is None
                 await fake.close()
 
             tg.start_soon(cli)
@@ -406,6 +411,30 @@ def test_teardown_with_logging_on_keeps_secrets_out(
     run(main)
     assert "sk-secret-123456" not in caplog.text
     assert "tok-abcdef" not in caplog.text
+
+
+@pytest.mark.parametrize("flag", [True, False], ids=["debug-to-stderr", "no-flag"])
+def test_debug_stderr_gets_the_cli_stderr_lines_only_with_debug_to_stderr(
+    run: Runner, tmp_path: Path, flag: bool
+) -> None:
+    # The 0.0.25 option: a file-like object, written to when no stderr callback is set.
+    sink = io.StringIO()
+
+    async def main() -> None:
+        options = ClaudeCodeOptions(
+            cli_path=fake_cli(tmp_path, "exit_mid_turn"),
+            extra_args={"debug-to-stderr": None} if flag else {},
+            debug_stderr=sink,
+        )
+        with pytest.raises(ProcessError):
+            async for _ in query(prompt="hi", options=options):
+                pass
+
+    run(main)
+    if flag:
+        assert sink.getvalue().startswith("working...\nfatal: the model connection broke")
+    else:
+        assert sink.getvalue() == ""
 
 
 # -- what the child gets ------------------------------------------------------------------
