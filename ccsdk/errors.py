@@ -40,6 +40,7 @@ __all__ = [
     "ProtocolError",
     "RemoteProtocolError",
     "ResultError",
+    "SessionNotFoundError",
 ]
 
 
@@ -111,3 +112,19 @@ class ResultError(ClaudeSDKError):
             detail = f"API error (HTTP {result.api_error_status}): {detail}"
         super().__init__(f"Claude Code returned an error result: {detail}")
         self.result = result
+
+
+class SessionNotFoundError(ClaudeSDKError, FileNotFoundError):
+    """No stored session with this id (in ``directory``'s projects, when one was given).
+
+    Also a :class:`FileNotFoundError`, which is what the official SDK's
+    session functions raise, so code written for them still catches it.
+    """
+
+    def __init__(
+        self, session_id: str, directory: str | None = None, reason: str | None = None
+    ) -> None:
+        where = "" if directory is None else f" for directory {directory}"
+        super().__init__(f"session {session_id}{where} {reason or 'was not found'}")
+        self.session_id = session_id
+        self.directory = directory

@@ -1,0 +1,368 @@
+"""Finding, reading and writing the CLI's transcript files: the blocking half.
+
+Every function here does file I/O and runs in a worker thread: the async
+functions of :mod:`ccsdk.stored_sessions` make one thread hop per call.
+All I/O goes through the name ``os`` (no ``open``, no ``pathlib`` I/O, no
+``shutil``), so a test can swap it for a proxy and prove that none of it
+runs on the event loop. What the lines mean is :mod:`ccsdk.transcript`.
+
+Where the CLI 2.1.331 puts things (checked against the real binary):
+
+* ``<config>/projects/<project>/<session id>.jsonl``: ``<config>`` is
+  ``$CLAUDE_CONFIG_DIR``, else ``~/.claude``; ``<project>`` is
+  :func:`~ccsdk.transcript.project_dir_name` of the real path (symlinks
+  resolved) of the directory the session ran in.
+* ``<config>/projects/<project>/<session id>/``: the session's subagent
+  transcripts and stored tool results, when it has any.
+* A git worktree is a working directory of its own, with its own project.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import UTC, datetime
+from typing import Final
+
+from ccsdk.errors import SessionNotFoundError
+from ccsdk.transcript import (
+    MAX_PROJECT_NAME,
+    UUID,
+    JSONDict,
+    SessionInfo,
+    SessionMessage,
+    dump,
+    file_entries,
+    fork_lines,
+    messages,
+    project_dir_name,
+    session_info,
+    window_entries,
+)
+
+log = logging.getLogger("ccsdk")
+
+StrPath = str | os.PathLike[str]
+
+#: How much of each file's start and end listing reads (as much as the CLI reads).
+WINDOW: Final = 64 * 1024
+_CLOEXEC: Final = getattr(os, "O_CLOEXEC", 0)
+
+
+# --------------------------------------------------------------------------
+# Where the files are
+# --------------------------------------------------------------------------
+
+
+def config_dir(override: StrPath | None) -> str:
+    """``override``, else ``$CLAUDE_CONFIG_DIR``, else ``~/.claude``: where the CLI writes."""
+    if override is not None:
+        return os.fspath(override)
+    return os.environ.get("CLAUDE_CONFIG_DIR") or os.path.join(os.path.expanduser("~"), ".claude")
+
+
+def _project_dir(projects: str, path: str) -> str | None:
+    """The existing project directory of ``path``; for a long one, any hash suffix will do."""
+    name = project_dir_name(path)
+    exact = os.path.join(projects, name)
+    if os.path.isdir(exact):
+        return exact
+    if len(name) <= MAX_PROJECT_NAME:
+        return None
+    prefix = name[:MAX_PROJECT_NAME] + "-"
+    try:
+        with os.scandir(projects) as entries:
+            for entry in entries:
+                if entry.name.startswith(prefix) and entry.is_dir():
+                    return entry.path
+    except OSError:
+        pass
+    return None
+
+
+def _git_worktree_roots(directory: str) -> list[str]:
+    """Every worktree of the git repository holding ``directory``, read from git's files.
+
+    No ``git`` process: the main worktree is the parent of the common
+    ``.git`` directory and each linked one is named in
+    ``<common>/worktrees/<name>/gitdir``. Empty outside a repository.
+    """
+    top = directory
+    while not os.path.lexists(dot_git := os.path.join(top, ".git")):
+        parent = os.path.dirname(top)
+        if parent == top:
+            return []
+        top = parent
+    if os.path.isdir(dot_git):
+        common = dot_git
+    else:  # a linked worktree: ".git" is a file saying "gitdir: <dir>"
+        gitdir = _read_small(dot_git).removeprefix("gitdir:").strip()
+        if not gitdir:
+            return []
+        gitdir = os.path.join(top, gitdir)
+        shared = _read_small(os.path.join(gitdir, "commondir")).strip()
+        common = os.path.normpath(os.path.join(gitdir, shared)) if shared else gitdir
+    roots = [os.path.dirname(common)] if os.path.basename(common) == ".git" else []
+    try:
+        with os.scandir(os.path.join(common, "worktrees")) as entries:
+            names = sorted(entry.name for entry in entries)
+    except OSError:
+        names = []
+    for name in names:
+        linked = _read_small(os.path.join(common, "worktrees", name, "gitdir")).strip()
+        if linked:
+            roots.append(os.path.dirname(linked))
+    return [os.path.realpath(root) for root in roots]
+
+
+def project_dirs(
+    projects: str, directory: StrPath | None, include_worktrees: bool
+) -> list[tuple[str, str | None]]:
+    """``(project dir, working directory or None)`` to look in: existing ones only."""
+    if directory is None:
+        try:
+            with os.scandir(projects) as entries:
+                return sorted((e.path, None) for e in entries if e.is_dir())
+        except OSError:
+            return []
+    real = os.path.realpath(os.fspath(directory))
+    paths = [real]
+    if include_worktrees:
+        paths += [p for p in _git_worktree_roots(real) if p != real]
+    found: dict[str, str] = {}
+    for path in paths:
+        project = _project_dir(projects, path)
+        if project is not None:
+            found.setdefault(project, path)
+    return list(found.items())
+
+
+def find_session(
+    session_id: str, directory: StrPath | None, config: StrPath | None
+) -> tuple[str, str | None]:
+    """``(path of the transcript, working directory if known)``, or SessionNotFoundError."""
+    projects = os.path.join(config_dir(config), "projects")
+    name = session_id + ".jsonl"
+    for project, cwd in project_dirs(projects, directory, include_worktrees=True):
+        path = os.path.join(project, name)
+        if os.path.isfile(path):
+            return path, cwd
+    raise SessionNotFoundError(session_id, None if directory is None else os.fspath(directory))
+
+
+# --------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------
+
+
+def _pread(fd: int, size: int, start: int) -> bytes:
+    os.lseek(fd, start, os.SEEK_SET)
+    chunks = []
+    while size > 0 and (chunk := os.read(fd, size)):
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def _read_range(path: str, start: int, size: int) -> tuple[bytes, os.stat_result]:
+    fd = os.open(path, os.O_RDONLY | _CLOEXEC)
+    try:
+        return _pread(fd, size, start), os.fstat(fd)
+    finally:
+        os.close(fd)
+
+
+def _read_small(path: str) -> str:
+    try:
+        return _read_range(path, 0, 4096)[0].decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _read_all(path: str) -> bytes:
+    fd = os.open(path, os.O_RDONLY | _CLOEXEC)
+    try:
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_info(session_id: str, path: str, cwd: str | None) -> SessionInfo | None:
+    """One file's listing entry, from at most its first and last :data:`WINDOW` bytes."""
+    head, st = _read_range(path, 0, WINDOW)
+    tail = b""
+    if st.st_size > WINDOW:
+        head = head[: head.rfind(b"\n") + 1]  # the last line is cut: drop it
+        # Read from one byte earlier, so that a line starting right at the
+        # window's edge is seen whole; the cut line before it is dropped.
+        start = max(WINDOW, st.st_size - WINDOW) - 1
+        tail = _read_range(path, start, st.st_size - start)[0]
+        tail = tail[tail.find(b"\n") + 1 :]
+    return session_info(
+        session_id,
+        path,
+        cwd,
+        list(window_entries(head)),
+        list(window_entries(tail)),
+        st.st_size,
+        datetime.fromtimestamp(st.st_mtime, UTC),
+    )
+
+
+def list_infos(
+    directory: StrPath | None,
+    config: StrPath | None,
+    limit: int | None,
+    offset: int,
+    include_worktrees: bool,
+) -> list[SessionInfo]:
+    """Newest first. Stats every file, then reads windows only until the page is full."""
+    projects = os.path.join(config_dir(config), "projects")
+    candidates: list[tuple[float, str, str, str | None]] = []
+    for project, cwd in project_dirs(projects, directory, include_worktrees):
+        try:
+            with os.scandir(project) as entries:
+                files = [e for e in entries if e.name.endswith(".jsonl")]
+        except OSError:
+            continue
+        for entry in files:
+            stem = entry.name.removesuffix(".jsonl")
+            try:
+                if UUID.fullmatch(stem) and entry.is_file():
+                    candidates.append((entry.stat().st_mtime, stem, entry.path, cwd))
+            except OSError:
+                continue  # deleted while we listed
+    candidates.sort(key=lambda c: (-c[0], c[1]))
+    out: list[SessionInfo] = []
+    seen: set[str] = set()
+    for _, session_id, path, cwd in candidates:
+        if limit is not None and len(out) >= limit:
+            break
+        if session_id in seen:
+            continue  # one session in two projects (worktrees): the newest file wins
+        try:
+            info = read_info(session_id, path, cwd)
+        except OSError:
+            continue  # deleted while we listed
+        if info is None:
+            continue
+        seen.add(session_id)
+        if offset:
+            offset -= 1
+        else:
+            out.append(info)
+    return out
+
+
+def get_info(session_id: str, directory: StrPath | None, config: StrPath | None) -> SessionInfo:
+    path, cwd = find_session(session_id, directory, config)
+    info = read_info(session_id, path, cwd)
+    if info is None:
+        where = None if directory is None else os.fspath(directory)
+        raise SessionNotFoundError(
+            session_id, where, "holds no conversation (a subagent's transcript, or no prompt yet)"
+        )
+    return info
+
+
+def read_messages(
+    session_id: str,
+    directory: StrPath | None,
+    config: StrPath | None,
+    limit: int | None,
+    offset: int,
+) -> list[SessionMessage]:
+    path, _ = find_session(session_id, directory, config)
+    found = messages(file_entries(_read_all(path), path), session_id, path)
+    return found[offset : None if limit is None else offset + limit]
+
+
+# --------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def append_entry(
+    session_id: str, entry: JSONDict, directory: StrPath | None, config: StrPath | None
+) -> None:
+    """Append one metadata line in one ``write`` with ``O_APPEND``, as the CLI appends.
+
+    A file whose last line was cut (a crash mid-write) gets a newline first,
+    so that the new line stays a line of its own.
+    """
+    path, _ = find_session(session_id, directory, config)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | _CLOEXEC)
+    except FileNotFoundError:
+        raise SessionNotFoundError(session_id) from None
+    try:
+        size = os.fstat(fd).st_size
+        data = dump(entry)
+        if size and _pread(fd, 1, size - 1) != b"\n":
+            data = b"\n" + data
+        _write_all(fd, data)
+    finally:
+        os.close(fd)
+
+
+def delete(session_id: str, directory: StrPath | None, config: StrPath | None) -> None:
+    """Remove the transcript, then the session's own directory (subagents, tool results)."""
+    path, _ = find_session(session_id, directory, config)
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        raise SessionNotFoundError(session_id) from None
+    own = path.removesuffix(".jsonl")
+    if os.path.isdir(own) and not os.path.islink(own):
+        try:
+            _remove_tree(own)
+        except OSError as e:
+            log.warning("deleted session %s, but not all of %s: %s", session_id, own, e)
+
+
+def _remove_tree(top: str) -> None:
+    """``shutil.rmtree``, without importing shutil (and bz2 and lzma) into ``import ccsdk``."""
+    for root, dirs, files in os.walk(top, topdown=False):
+        for name in files:
+            os.unlink(os.path.join(root, name))
+        for name in dirs:
+            path = os.path.join(root, name)
+            if os.path.islink(path):
+                os.unlink(path)
+            else:
+                os.rmdir(path)
+    os.rmdir(top)
+
+
+def fork(
+    session_id: str,
+    up_to: str | None,
+    title: str | None,
+    directory: StrPath | None,
+    config: StrPath | None,
+) -> SessionInfo:
+    """Write a fork beside the source: created with ``O_EXCL``, mode 0600, never half-written."""
+    path, cwd = find_session(session_id, directory, config)
+    new_id, content = fork_lines(file_entries(_read_all(path), path), session_id, up_to, title)
+    new_path = os.path.join(os.path.dirname(path), new_id + ".jsonl")
+    fd = os.open(new_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC, 0o600)
+    try:
+        _write_all(fd, content)
+    except BaseException:
+        os.close(fd)
+        os.unlink(new_path)
+        raise
+    os.close(fd)
+    info = read_info(new_id, new_path, cwd)
+    if info is None:  # cannot happen: the fork has a title line
+        raise SessionNotFoundError(new_id, None, "was written but cannot be read back")
+    return info
