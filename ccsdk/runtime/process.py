@@ -17,6 +17,12 @@ take its errors away. So:
   ``CCSDK_PROCESS_TAG``, and on Linux a teardown after anything but a clean
   exit also kills every process of ours whose environment carries the tag.
 
+The process is started by ``options.spawn`` when set (the CLI in a
+container, over ssh: see :mod:`ccsdk.runtime.spawn`), else by
+:func:`~ccsdk.runtime.spawn.spawn_subprocess`. Everything below applies to
+either; only the group kill and the tag sweep need a local child, and the
+group kill is used only for a child that leads its own group.
+
 This transport owns no task. Reading stderr and watching for the CLI's exit
 is work the runtime does beside reading stdout
 (:meth:`SubprocessCLITransport.start_side_work`), inside whatever task group
@@ -32,7 +38,6 @@ import logging
 import os
 import select
 import signal
-import subprocess
 import sys
 import time
 from collections import deque
@@ -47,6 +52,7 @@ from ccsdk.errors import CLIConnectionError, CLINotFoundError, LineTooLongError,
 from ccsdk.protocol.framing import LineBuffer
 from ccsdk.runtime.command import build_argv, build_env, redact_argv, redact_text
 from ccsdk.runtime.discovery import find_cli
+from ccsdk.runtime.spawn import SpawnedProcess, SpawnRequest, process_group, spawn_subprocess
 from ccsdk.runtime.transport import ByteTransport
 
 if TYPE_CHECKING:
@@ -73,7 +79,13 @@ class SubprocessCLITransport(ByteTransport):
         self.options = options
         self.max_line_bytes = options.max_line_bytes
         self._cli_path = cli_path if cli_path is not None else options.cli_path
-        self._process: anyio.abc.Process | None = None
+        self._process: SpawnedProcess | None = None
+        # The pipes, held here so that a read or write is one attribute away.
+        self._stdin: anyio.abc.ByteSendStream | None = None
+        self._stdout: anyio.abc.ByteReceiveStream | None = None
+        self._stderr: anyio.abc.ByteReceiveStream | None = None
+        #: The process group to signal: set only for a local child leading its own.
+        self._group: int | None = None
         self._input_open = False
         self._closed = False
         self._stderr_lines = LineBuffer(_STDERR_BUFFER_BYTES)
@@ -91,8 +103,10 @@ class SubprocessCLITransport(ByteTransport):
 
     @property
     def pid(self) -> int | None:
-        """The CLI's process id (also its process group id), once started."""
-        return self._process.pid if self._process is not None else None
+        """The CLI's process id (for the default spawn also its process group
+        id), once started; ``None`` for a custom process that has no ``pid``."""
+        pid = getattr(self._process, "pid", None)
+        return pid if isinstance(pid, int) else None
 
     @property
     def returncode(self) -> int | None:
@@ -108,66 +122,86 @@ class SubprocessCLITransport(ByteTransport):
     # -- lifecycle -----------------------------------------------------------
 
     async def connect(self) -> None:
+        """Build the command and environment, and start the CLI through the spawn.
+
+        Raises:
+            CLINotFoundError: no CLI found (default spawn only).
+            CLIConnectionError: ``cwd`` does not exist (default spawn only),
+                or the process could not be started (an ``OSError``).
+            TypeError: a custom spawn returned something without the
+                :class:`~ccsdk.runtime.spawn.SpawnedProcess` members.
+        """
         if self._process is not None:
             raise CLIConnectionError("this transport is already connected")
-        cwd = self.options.cwd
-        # Both look at the filesystem: keep that off the event loop.
-        cli = await anyio.to_thread.run_sync(find_cli, self._cli_path)
-        if cwd is not None and not await anyio.Path(cwd).is_dir():
-            raise CLIConnectionError(f"Working directory does not exist: {cwd}")
-        argv = build_argv(self.options, cli)
-        env = build_env(self.options, os.environ)
+        options = self.options
+        spawn = options.spawn
+        cwd = options.cwd
+        if spawn is None:
+            # Both look at the filesystem: keep that off the event loop.
+            cli = await anyio.to_thread.run_sync(find_cli, self._cli_path)
+            if cwd is not None and not await anyio.Path(cwd).is_dir():
+                raise CLIConnectionError(f"Working directory does not exist: {cwd}")
+        else:
+            # The CLI may live elsewhere: nothing is looked up here.
+            cli = os.fspath(self._cli_path) if self._cli_path is not None else "claude"
+        argv = build_argv(options, cli)
+        env = build_env(options, os.environ)
         env[TAG_VARIABLE] = self._tag
         self._env = env
+        overrides = build_env(options, {}) if spawn is not None else {}
+        overrides[TAG_VARIABLE] = self._tag
+        request = SpawnRequest(
+            argv=argv,
+            env=env,
+            env_overrides=overrides,
+            cwd=os.fspath(cwd) if cwd is not None else None,
+            user=options.user,
+        )
         log.debug("starting the CLI: %s", redact_argv(argv))
         try:
-            # Shielded: asyncio's spawn, cancelled, can leave a child that
-            # nobody holds. Spawning is quick; the next await sees the cancel,
-            # and teardown then finds the process here.
-            with anyio.CancelScope(shield=True):
-                self._process = await anyio.open_process(
-                    argv,
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    cwd=cwd,
-                    env=env,
-                    start_new_session=True,
-                    user=self.options.user,
-                )
-        except FileNotFoundError as exc:
-            raise CLINotFoundError("Claude Code not found at", cli) from exc
-        except PermissionError as exc:
-            raise CLIConnectionError(f"Cannot execute the CLI at {cli}: {exc}") from exc
+            process = await (spawn_subprocess if spawn is None else spawn)(request)
         except OSError as exc:
+            if spawn is not None:
+                raise CLIConnectionError(f"options.spawn could not start the CLI: {exc}") from exc
+            if isinstance(exc, FileNotFoundError):
+                raise CLINotFoundError("Claude Code not found at", cli) from exc
+            if isinstance(exc, PermissionError):
+                raise CLIConnectionError(f"Cannot execute the CLI at {cli}: {exc}") from exc
             raise CLIConnectionError(f"Failed to start Claude Code: {exc}") from exc
+        if spawn is not None:
+            _check_spawned(process)
+        self._process = process
+        self._stdin = process.stdin
+        self._stdout = process.stdout
+        self._stderr = process.stderr
+        if self._stderr is None:
+            self._stderr_done.set()
+        self._group = process_group(process)
         self._input_open = True
 
     def is_ready(self) -> bool:
         return self._input_open and not self._closed
 
     async def send_bytes(self, data: bytes) -> None:
-        process = self._process
-        if process is None or not self._input_open:
+        stdin = self._stdin
+        if stdin is None or not self._input_open:
             raise CLIConnectionError("the CLI's input is not open (not connected, or closed)")
-        assert process.stdin is not None
         try:
-            await process.stdin.send(data)
+            await stdin.send(data)
         except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError) as exc:
             self._input_open = False
-            code = process.returncode
+            code = self.returncode
             raise CLIConnectionError(
                 "cannot write to the CLI: its input is broken"
                 + (f" (it exited with code {code})" if code is not None else "")
             ) from exc
 
     async def receive_bytes(self) -> bytes:
-        process = self._process
-        if process is None:
+        stdout = self._stdout
+        if stdout is None:
             raise CLIConnectionError("not connected")
-        assert process.stdout is not None
         try:
-            return await process.stdout.receive(_READ_SIZE)
+            return await stdout.receive(_READ_SIZE)
         except (anyio.EndOfStream, anyio.ClosedResourceError, anyio.BrokenResourceError):
             self._output_ended.set()
             return b""
@@ -202,8 +236,8 @@ class SubprocessCLITransport(ByteTransport):
             await self._output_ended.wait()
         if not self._output_ended.is_set():
             log.warning("the CLI exited but its output stayed open; closing it")
-            assert process.stdout is not None
-            await process.stdout.aclose()
+            assert self._stdout is not None
+            await self._stdout.aclose()
 
     async def pump_stderr(self) -> None:
         """Read stderr into the ring (and the callback) until it ends.
@@ -211,13 +245,12 @@ class SubprocessCLITransport(ByteTransport):
         Safe to cancel and call again: a line cut by cancellation is kept
         in the line buffer and completed by the next call.
         """
-        process = self._process
-        if process is None or self._stderr_done.is_set():
+        stderr = self._stderr
+        if stderr is None or self._stderr_done.is_set():
             return
-        assert process.stderr is not None
         while True:
             try:
-                data = await process.stderr.receive(_READ_SIZE)
+                data = await stderr.receive(_READ_SIZE)
             except (anyio.EndOfStream, anyio.ClosedResourceError, anyio.BrokenResourceError):
                 data = b""
             try:
@@ -237,21 +270,28 @@ class SubprocessCLITransport(ByteTransport):
         self._stderr_ring_bytes += len(line) + 1
         while self._stderr_ring_bytes > STDERR_RING_BYTES and len(self._stderr_ring) > 1:
             self._stderr_ring_bytes -= len(self._stderr_ring.popleft()) + 1
-        callback = self.options.stderr
+        options = self.options
+        callback = options.stderr
         if callback is not None:
             try:
                 callback(line)
             except Exception:
                 log.exception("the stderr callback raised; the line was: %s", self._redact(line))
+        elif "debug-to-stderr" in options.extra_args and options.debug_stderr is not None:
+            # The 0.0.25 way: a file-like object, written as lines come.
+            try:
+                options.debug_stderr.write(line + "\n")
+                options.debug_stderr.flush()
+            except (OSError, ValueError) as exc:  # closed, or a full disk: diagnostics only
+                log.debug("could not write to debug_stderr: %s", exc)
 
     async def end_input(self) -> None:
-        process = self._process
-        if process is None or not self._input_open:
+        stdin = self._stdin
+        if stdin is None or not self._input_open:
             return
         self._input_open = False
-        assert process.stdin is not None
         with contextlib.suppress(anyio.BrokenResourceError, OSError):
-            await process.stdin.aclose()
+            await stdin.aclose()
 
     async def wait_exit(self) -> None:
         """Wait (bounded) for the CLI to exit after its output ended.
@@ -297,31 +337,36 @@ class SubprocessCLITransport(ByteTransport):
                     with anyio.move_on_after(grace):
                         await process.wait()
                 if process.returncode is None:
-                    self._signal_group(signal.SIGTERM)
+                    self._signal(signal.SIGTERM)
                     with anyio.move_on_after(grace):
                         await process.wait()
                 if process.returncode is None:
-                    self._signal_group(signal.SIGKILL)
+                    self._signal(signal.SIGKILL)
                     with anyio.move_on_after(grace):
                         await process.wait()
                 if process.returncode is None:
-                    log.warning("the CLI (pid %s) did not die after SIGKILL", process.pid)
+                    log.warning("the CLI (pid %s) did not die after SIGKILL", self.pid)
                 await self._kill_leftovers()
             finally:
                 tg.cancel_scope.cancel()
-        for stream in (process.stdout, process.stderr):
+        for stream in (self._stdout, self._stderr):
             if stream is not None:
                 await stream.aclose()
 
     def kill_now(self, sig: signal.Signals = signal.SIGKILL) -> None:
-        """Signal the CLI's process group at once, without awaiting anything.
+        """Signal the CLI (its process group, if it leads one) at once, awaiting nothing.
 
         For a finaliser, where no event loop can be used: the child then
         exits, and the runtime's child watcher (or the next wait) reaps it.
+        A custom process gets ``terminate()`` for SIGTERM, else ``kill()``.
         """
-        if self._process is not None and self._process.returncode is None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self._process.pid, sig)
+        process = self._process
+        if process is not None and process.returncode is None:
+            if self._group is not None:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(self._group, sig)
+            else:
+                self._signal_process(sig)
             kill_tagged(self._tag, wait=0)  # a finaliser must not block
 
     async def _kill_leftovers(self) -> None:
@@ -329,7 +374,9 @@ class SubprocessCLITransport(ByteTransport):
         exited cleanly (then it cleaned up itself), what carries its tag."""
         process = self._process
         assert process is not None
-        self._signal_group(signal.SIGKILL, leader_gone=True)
+        if self._group is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._group, signal.SIGKILL)
         if (process.returncode != 0 or self._we_signalled) and not self._tagged_killed:
             await anyio.to_thread.run_sync(kill_tagged, self._tag)
             # Only once it ran: a cancelled exit watch leaves the sweep to close().
@@ -339,17 +386,59 @@ class SubprocessCLITransport(ByteTransport):
         while await self.receive_bytes():
             pass
 
-    def _signal_group(self, sig: signal.Signals, *, leader_gone: bool = False) -> None:
+    def _signal(self, sig: signal.Signals) -> None:
+        """Teardown's SIGTERM / SIGKILL: to the group if there is one, else the process."""
+        self._we_signalled = True
+        if self._group is not None:
+            try:
+                os.killpg(self._group, sig)
+            except (ProcessLookupError, PermissionError):
+                pass
+            else:
+                return
+        self._signal_process(sig)
+
+    def _signal_process(self, sig: signal.Signals) -> None:
         process = self._process
         assert process is not None
-        if not leader_gone:
-            self._we_signalled = True
+        if process.returncode is not None:
+            return
         try:
-            os.killpg(process.pid, sig)
-        except (ProcessLookupError, PermissionError):
-            if not leader_gone and process.returncode is None:
-                with contextlib.suppress(ProcessLookupError):
-                    process.send_signal(sig)
+            if sig == signal.SIGTERM:
+                process.terminate()
+            else:
+                process.kill()
+        except ProcessLookupError:
+            pass
+        except Exception:  # a custom process's: teardown goes on regardless
+            log.exception("signalling the CLI process (%s) failed", sig.name)
+
+
+def _check_spawned(process: object) -> None:
+    """Refuse what a custom spawn returned unless it has what ccsdk drives.
+
+    Raises ``TypeError`` naming what is missing; the object's ``kill()`` is
+    called first, if it has one, so that a started process does not run on.
+    """
+    missing = [
+        name
+        for name in ("stdin", "stdout", "wait", "terminate", "kill")
+        if getattr(process, name, None) is None
+    ]
+    if not hasattr(process, "returncode"):
+        missing.append("returncode")
+    if not missing:
+        return
+    kill = getattr(process, "kill", None)
+    if callable(kill):
+        with contextlib.suppress(Exception):
+            kill()
+    raise TypeError(
+        f"options.spawn returned {type(process).__name__}, which has no "
+        f"{', '.join(missing)}: it must return a SpawnedProcess (stdin and stdout "
+        "streams, stderr or None, returncode, wait(), terminate(), kill()), "
+        "such as the anyio.abc.Process of anyio.open_process()"
+    )
 
 
 def kill_tagged(tag: str, wait: float = 1.0) -> int:

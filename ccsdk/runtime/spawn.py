@@ -1,0 +1,307 @@
+"""Starting the CLI: the spawn hook, its default, and a wrapper-command helper.
+
+``ClaudeCodeOptions.spawn`` replaces *how the CLI process is started*, and
+nothing else. ccsdk still builds the command line and the environment, hands
+them over as a :class:`SpawnRequest`, and drives whatever
+:class:`SpawnedProcess` comes back exactly as it drives its own child: the
+same stream-json session, the same stderr ring and ``ProcessError``, the same
+exit watch, the same teardown (close stdin, grace, terminate, grace, kill,
+reap). So a CLI in a container, on another machine over ssh, or under a
+sandboxing wrapper gets every guarantee that does not depend on being a
+local child.
+
+What a custom process cannot get, and why:
+
+* **Process-group kill.** ccsdk signals the whole process group only of a
+  local child it can prove leads its own group (an :class:`anyio.abc.Process`
+  whose pid is its group id). Any other process gets ``terminate()`` and
+  ``kill()``; what the CLI started on the far side is for the far side to
+  end (ssh and ``docker exec`` end the remote command when their stdin and
+  connection close, and the CLI ends its own tools when it exits normally).
+* **The tag sweep.** ``CCSDK_PROCESS_TAG`` still reaches the CLI, but the
+  sweep reads this machine's ``/proc`` only: a remote CLI's leftovers are
+  out of its reach.
+* **Shielded start.** :func:`spawn_subprocess` starts the process under a
+  shield, so a cancelled start cannot leave a child nobody holds. A spawn
+  function of your own is not shielded by ccsdk (it could wait on a network
+  for ever); shield your own process start, or call
+  :func:`spawn_subprocess`.
+
+:func:`wrap_command` covers the common case, running the CLI through a
+command such as ``ssh host`` or ``docker exec -i container``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shlex
+import subprocess
+import weakref
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import Any, Protocol
+
+import anyio
+import anyio.abc
+import attrs
+
+__all__ = [
+    "CommandWrapper",
+    "Spawn",
+    "SpawnRequest",
+    "SpawnedProcess",
+    "spawn_subprocess",
+    "wrap_command",
+]
+
+log = logging.getLogger("ccsdk")
+
+
+def _redacted_repr(env: Mapping[str, str]) -> str:
+    # Requests get logged and printed; keep API keys out of their repr.
+    from ccsdk.runtime.command import redact_env
+
+    return repr(redact_env(env))
+
+
+def _argv(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class SpawnRequest:
+    """What ccsdk would run: the CLI's argv, environment and working directory.
+
+    A spawn function may change any of it (``attrs.evolve(request, argv=...)``)
+    before starting the process.
+    """
+
+    argv: tuple[str, ...] = attrs.field(converter=_argv)
+    """The CLI's command line, ``argv[0]`` being the CLI. With the default
+    spawn it is the CLI found on this machine; with a custom one it is
+    ``options.cli_path`` as given, or ``"claude"`` (nothing is looked up
+    locally, as the CLI may not live here)."""
+
+    env: Mapping[str, str] = attrs.field(repr=False)
+    """The complete environment for a local child: the inherited one plus
+    :attr:`env_overrides`."""
+
+    env_overrides: Mapping[str, str] = attrs.field(repr=_redacted_repr)
+    """Only what ccsdk sets over the inherited environment (its own
+    variables, the trace context, ``options.env``, ``CCSDK_PROCESS_TAG``):
+    what a CLI on another machine must be given explicitly."""
+
+    cwd: str | None = None
+    """``options.cwd`` as given. ccsdk checks that it exists only for the
+    default spawn: for a custom one it may name a directory elsewhere."""
+
+    user: str | None = None
+    """``options.user``: the OS user to run as, for a spawn that can."""
+
+
+class SpawnedProcess(Protocol):
+    """The process a spawn function returns; an :class:`anyio.abc.Process` is one.
+
+    ``stdin`` and ``stdout`` carry the stream-json session and must not be
+    ``None``. ``stderr`` may be ``None`` (then a ``ProcessError`` has no
+    stderr tail). ``returncode`` is ``None`` while it runs, then the exit
+    code (negative: killed by that signal). ``wait()`` returns it.
+    ``terminate()`` and ``kill()`` must not block: send the signal (or start
+    the shutdown) and return; teardown then waits, bounded.
+    """
+
+    @property
+    def stdin(self) -> anyio.abc.ByteSendStream | None: ...
+
+    @property
+    def stdout(self) -> anyio.abc.ByteReceiveStream | None: ...
+
+    @property
+    def stderr(self) -> anyio.abc.ByteReceiveStream | None: ...
+
+    @property
+    def returncode(self) -> int | None: ...
+
+    async def wait(self) -> int: ...
+
+    def terminate(self) -> None: ...
+
+    def kill(self) -> None: ...
+
+
+#: The type of ``ClaudeCodeOptions.spawn``.
+Spawn = Callable[[SpawnRequest], Awaitable[SpawnedProcess]]
+
+
+async def spawn_subprocess(request: SpawnRequest) -> anyio.abc.Process:
+    """The default spawn: ``request.argv`` as a local child in its own process group.
+
+    All three pipes are opened; ``start_new_session`` gives the child its
+    own group, so teardown can signal everything it started there. The
+    start is shielded: asyncio's spawn, cancelled, can leave a child that
+    nobody holds. Spawning is quick; the caller's next await sees the
+    cancellation, and teardown then finds the process.
+
+    Raises ``OSError`` (``FileNotFoundError``, ``PermissionError``, ...) when
+    the program cannot be started.
+    """
+    with anyio.CancelScope(shield=True):
+        process = await anyio.open_process(
+            list(request.argv),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=request.cwd,
+            env=dict(request.env),
+            start_new_session=True,
+            user=request.user,
+        )
+    _GROUP_LEADERS.add(process)
+    return process
+
+
+#: Processes started by :func:`spawn_subprocess`: each leads a group of its own.
+_GROUP_LEADERS: weakref.WeakSet[anyio.abc.Process] = weakref.WeakSet()
+
+
+def process_group(process: object) -> int | None:
+    """The process group that teardown may signal for ``process``, or ``None``.
+
+    A process from :func:`spawn_subprocess` leads its own group by
+    construction. Another :class:`anyio.abc.Process` (a local child a custom
+    spawn started) counts only if it still runs and its group id is its pid:
+    one left in *our* group must never be signalled through the group.
+    Anything else is not known to be a local child: ``None``.
+    """
+    if not isinstance(process, anyio.abc.Process):
+        return None
+    if process in _GROUP_LEADERS:
+        return process.pid
+    if process.returncode is not None:
+        return None  # reaped: its pid may be another process's by now
+    try:
+        group = os.getpgid(process.pid)
+    except OSError:
+        return None
+    return group if group == process.pid else None
+
+
+# sh runs this with the directory as $0 and the command as "$@".
+_CD_AND_EXEC = 'cd -- "$0" && exec "$@"'
+
+
+@attrs.frozen
+class CommandWrapper:
+    """A spawn function that runs the CLI through a wrapper command; see :func:`wrap_command`."""
+
+    prefix: tuple[str, ...]
+    cli: str | None = None
+    remote_shell: bool = False
+    forward_env: tuple[str, ...] = ()
+
+    def argv_for(self, request: SpawnRequest) -> list[str]:
+        """The local command line that runs ``request`` through the wrapper.
+
+        The command after the prefix is ``env NAME=VALUE... <cli> <args>``,
+        preceded by ``sh -c 'cd -- "$0" && exec "$@"' <cwd>`` when a ``cwd``
+        is set. With ``remote_shell`` it is one argument, quoted with
+        :func:`shlex.join`, since ssh hands its command to the remote shell
+        as one string.
+
+        Raises:
+            ValueError: a variable to forward has an empty name or one with
+                ``=`` in it, or the CLI path contains ``=`` (``env`` would
+                read either as an assignment).
+        """
+        argv = list(request.argv)
+        if self.cli is not None:
+            argv[0] = self.cli
+        if "=" in argv[0]:
+            raise ValueError(
+                f"the CLI path {argv[0]!r} contains '=': env would take it for a variable"
+            )
+        # PWD is the local absolute path; on the other side, cd sets it.
+        env = {k: v for k, v in request.env_overrides.items() if k != "PWD"}
+        for name in self.forward_env:
+            if name in request.env:
+                env[name] = request.env[name]
+        for name in env:
+            if not name or "=" in name:
+                raise ValueError(f"cannot pass the variable {name!r} through env NAME=VALUE")
+        remote = ["env", *(f"{k}={v}" for k, v in env.items()), *argv]
+        if request.cwd is not None:
+            remote = ["sh", "-c", _CD_AND_EXEC, request.cwd, *remote]
+        if self.remote_shell:
+            return [*self.prefix, shlex.join(remote)]
+        return [*self.prefix, *remote]
+
+    async def __call__(self, request: SpawnRequest) -> anyio.abc.Process:
+        argv = self.argv_for(request)
+        if log.isEnabledFor(logging.DEBUG):
+            from ccsdk.runtime.command import redact_text
+
+            log.debug("running the CLI through: %s", redact_text(shlex.join(argv), request.env))
+        # The wrapper itself is a local child: it gets the whole environment
+        # (ssh needs HOME, SSH_AUTH_SOCK, ...) and its own process group, and
+        # starts in our directory; the cwd applies on the other side.
+        return await spawn_subprocess(attrs.evolve(request, argv=argv, cwd=None))
+
+
+def _strings(what: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise TypeError(f"{what} must be a list of str, not {type(value).__name__} ({value!r})")
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, str):
+            raise TypeError(f"{what} must be a list of str; got {item!r}")
+    return items
+
+
+def wrap_command(
+    prefix: Sequence[str],
+    *,
+    cli: str | None = None,
+    remote_shell: bool | None = None,
+    forward_env: Iterable[str] = (),
+) -> CommandWrapper:
+    """A spawn function that runs the CLI through ``prefix``.
+
+    For ``ClaudeCodeOptions(spawn=...)``. Examples::
+
+        wrap_command(["ssh", "-T", "-o", "BatchMode=yes", "build-box"])
+        wrap_command(["docker", "exec", "-i", "my-container"])
+        wrap_command(["kubectl", "exec", "-i", "pod/agent", "--"])
+
+    ssh does not forward the environment, and ``docker exec`` starts from
+    the container's, so the variables ccsdk sets (and all of
+    ``options.env``) are passed explicitly, as ``env NAME=VALUE`` on the
+    command line; the CLI then finds the rest of its environment (``PATH``,
+    ``HOME``) on the other side. ``cwd`` becomes a ``cd`` there. Values on a
+    command line can be seen by other users of either machine (``ps``):
+    give secrets to the remote side by other means where that matters.
+
+    Args:
+        prefix: the wrapper command, as a list.
+        cli: the CLI's path on the other side; default ``options.cli_path``,
+            else ``"claude"`` found on the remote ``PATH``.
+        remote_shell: whether the wrapper hands its command to a shell as
+            one string, as ssh does (then it is quoted with
+            :func:`shlex.join`; the remote login shell must be POSIX-like).
+            Default: true when ``prefix[0]`` is named ``ssh``.
+        forward_env: names of further local variables to pass along, when set
+            (``ANTHROPIC_API_KEY``, say).
+
+    Raises:
+        TypeError: ``prefix`` or ``forward_env`` is a string or holds a
+            non-string.
+        ValueError: ``prefix`` is empty.
+    """
+    words = _strings("prefix", prefix)
+    if not words:
+        raise ValueError("prefix must name the wrapper command, e.g. ['ssh', 'host']")
+    names = _strings("forward_env", forward_env)
+    if cli is not None and not isinstance(cli, str):
+        raise TypeError(f"cli must be a str or None, not {cli!r}")
+    if remote_shell is None:
+        remote_shell = os.path.basename(words[0]) == "ssh"
+    return CommandWrapper(words, cli=cli, remote_shell=remote_shell, forward_env=names)
