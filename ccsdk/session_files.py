@@ -13,7 +13,9 @@ Where the CLI 2.1.331 puts things (checked against the real binary):
   :func:`~ccsdk.transcript.project_dir_name` of the real path (symlinks
   resolved) of the directory the session ran in.
 * ``<config>/projects/<project>/<session id>/``: the session's subagent
-  transcripts and stored tool results, when it has any.
+  transcripts and stored tool results, when it has any, and
+  ``custom-title.json``, the title a rename gave it (mode 0600, in a 0700
+  directory, as the CLI makes them).
 * A git worktree is a working directory of its own, with its own project.
 """
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from datetime import UTC, datetime
 from typing import Final
 
@@ -37,6 +40,8 @@ from ccsdk.transcript import (
     messages,
     project_dir_name,
     session_info,
+    title_file,
+    title_from_file,
     window_entries,
 )
 
@@ -209,7 +214,19 @@ def read_info(session_id: str, path: str, cwd: str | None) -> SessionInfo | None
         list(window_entries(tail)),
         st.st_size,
         datetime.fromtimestamp(st.st_mtime, UTC),
+        lambda: _read_title_file(path),
     )
+
+
+def _title_path(transcript: str) -> str:
+    return os.path.join(transcript.removesuffix(".jsonl"), "custom-title.json")
+
+
+def _read_title_file(transcript: str) -> str | None:
+    try:
+        return title_from_file(_read_range(_title_path(transcript), 0, WINDOW)[0])
+    except OSError:
+        return None
 
 
 def list_infos(
@@ -294,12 +311,19 @@ def _write_all(fd: int, data: bytes) -> None:
 def append_entry(
     session_id: str, entry: JSONDict, directory: StrPath | None, config: StrPath | None
 ) -> None:
-    """Append one metadata line in one ``write`` with ``O_APPEND``, as the CLI appends.
+    """Append one metadata line; for a ``custom-title``, write the title file as well."""
+    path, _ = find_session(session_id, directory, config)
+    _append(session_id, path, entry)
+    if entry["type"] == "custom-title":
+        _write_title_file(path, entry["customTitle"])
+
+
+def _append(session_id: str, path: str, entry: JSONDict) -> None:
+    """Append in one ``write`` with ``O_APPEND``, as the CLI appends.
 
     A file whose last line was cut (a crash mid-write) gets a newline first,
     so that the new line stays a line of its own.
     """
-    path, _ = find_session(session_id, directory, config)
     try:
         fd = os.open(path, os.O_RDWR | os.O_APPEND | _CLOEXEC)
     except FileNotFoundError:
@@ -312,6 +336,24 @@ def append_entry(
         _write_all(fd, data)
     finally:
         os.close(fd)
+
+
+def _write_title_file(transcript: str, title: str) -> None:
+    """Replace the title file at once (a temporary file renamed over it): never half-written."""
+    target = _title_path(transcript)
+    folder = os.path.dirname(target)
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    temporary = os.path.join(folder, f".custom-title.{os.getpid()}.{threading.get_ident()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _CLOEXEC, 0o600)
+    try:
+        try:
+            _write_all(fd, title_file(title))
+        finally:
+            os.close(fd)
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 def delete(session_id: str, directory: StrPath | None, config: StrPath | None) -> None:
@@ -352,7 +394,8 @@ def fork(
 ) -> SessionInfo:
     """Write a fork beside the source: created with ``O_EXCL``, mode 0600, never half-written."""
     path, cwd = find_session(session_id, directory, config)
-    new_id, content = fork_lines(file_entries(_read_all(path), path), session_id, up_to, title)
+    entries = file_entries(_read_all(path), path)
+    new_id, content, title = fork_lines(entries, session_id, up_to, title)
     new_path = os.path.join(os.path.dirname(path), new_id + ".jsonl")
     fd = os.open(new_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC, 0o600)
     try:
@@ -362,6 +405,7 @@ def fork(
         os.unlink(new_path)
         raise
     os.close(fd)
+    _write_title_file(new_path, title)
     info = read_info(new_id, new_path, cwd)
     if info is None:  # cannot happen: the fork has a title line
         raise SessionNotFoundError(new_id, None, "was written but cannot be read back")

@@ -17,8 +17,11 @@ them (checked against the real binary):
 * Metadata entries have no ``uuid``: ``custom-title`` (``customTitle``),
   ``ai-title`` (``aiTitle``), ``tag`` (``""`` clears it), ``last-prompt``,
   ``summary``, ``content-replacement`` and more. The last one of each kind
-  wins. The CLI re-appends titles and tags when it stops writing, so they
-  stay near the end of the file: listing reads only a head and a tail window.
+  wins. The CLI reads titles and tags from the end of the file (it often
+  writes them again there), and a rename also writes the title to
+  ``<session id>/custom-title.json`` beside the file, where the CLI looks
+  when the end of the file has none: listing reads only a head and a tail
+  window, and that file.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid as uuid_module
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any, Final, cast
 
@@ -281,9 +284,14 @@ def session_info(
     tail: list[JSONDict],
     size: int,
     modified_at: datetime,
+    sidecar_title: Callable[[], str | None],
 ) -> SessionInfo | None:
     """Listing's view of a file from the entries of its head and tail windows.
 
+    ``tail`` is empty when ``head`` is the whole file. The title is the last
+    ``custom-title`` of the tail, else the one in the session's title file
+    (``sidecar_title``, called only then: the CLI looks there too, for a
+    title that has left the tail), else the last one of the head.
     None for a subagent's file (its first conversation entry is a
     sidechain) and for a file with neither a prompt, a title nor a summary.
     """
@@ -299,7 +307,9 @@ def session_info(
         created = created or _timestamp(entry.get("timestamp"))
         first_prompt = first_prompt or _prompt_text(entry)
     both = head + tail
-    title = _last_str(both, "custom-title", "customTitle")
+    title = _last_str(tail or head, "custom-title", "customTitle")
+    if title is None and tail:
+        title = sidecar_title() or _last_str(head, "custom-title", "customTitle")
     ai_title = _last_str(both, "ai-title", "aiTitle")
     last_prompt = _last_str(both, "last-prompt", "lastPrompt")
     summary = title or ai_title or last_prompt or _last_str(both, "summary", "summary")
@@ -449,10 +459,25 @@ def dump(obj: JSONDict) -> bytes:
     return orjson.dumps(obj) + b"\n"
 
 
+def title_file(title: str) -> bytes:
+    """The title file (``<session>/custom-title.json``), as the CLI's rename writes it."""
+    return orjson.dumps({"customTitle": title})
+
+
+def title_from_file(data: bytes) -> str | None:
+    """The title in a title file; None for anything else (the CLI ignores such a file too)."""
+    try:
+        obj = loads(data)
+    except ValueError:
+        return None
+    title = obj.get("customTitle") if isinstance(obj, dict) else None
+    return title if isinstance(title, str) and title.strip() else None
+
+
 def fork_lines(
     entries: list[JSONDict], session_id: str, up_to: str | None, title: str | None
-) -> tuple[str, bytes]:
-    """``(new session id, file content)`` of a fork of the conversation, up to ``up_to``.
+) -> tuple[str, bytes, str]:
+    """``(new session id, file content, title)`` of a fork of the conversation, up to ``up_to``.
 
     Entries get new uuids and are chained one after another in conversation
     order, as the CLI's own ``/branch`` chains them, each with a
@@ -492,4 +517,4 @@ def fork_lines(
     if title is None:
         title = f"{title_of(entries) or 'Untitled session'} (fork)"
     lines.append(dump({"type": "custom-title", "customTitle": title, "sessionId": new_id}))
-    return new_id, b"".join(lines)
+    return new_id, b"".join(lines), title

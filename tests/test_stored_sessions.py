@@ -583,6 +583,37 @@ def test_rename_and_tag_append_lines_the_last_of_which_wins(
     ]
 
 
+def test_a_rename_writes_the_title_file_the_cli_writes(run: Runner, cwd: str, config: Path) -> None:
+    path = simple(S1, cwd).write(config)
+    run(lambda: rename_session(S1, "Old", config_dir=config))
+    run(lambda: rename_session(S1, "New", config_dir=config))
+    title_file = path.with_suffix("") / "custom-title.json"
+    # The format, and the modes, of the file the real CLI wrote for its own rename.
+    assert orjson.loads(title_file.read_bytes()) == {"customTitle": "New"}
+    assert stat.S_IMODE(title_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(title_file.parent.stat().st_mode) == 0o700
+    assert [p.name for p in title_file.parent.iterdir()] == ["custom-title.json"]
+
+
+def test_a_title_that_left_the_tail_is_read_from_the_title_file(
+    run: Runner, cwd: str, config: Path
+) -> None:
+    t = Transcript(S1, cwd)
+    t.user("question")
+    t.meta("custom-title", customTitle="In the head")
+    for n in range(40):
+        t.assistant(tb("filler " * 500), msg=f"m{n}")
+    path = t.write(config)
+    assert run(lambda: get_session_info(S1, config_dir=config)).title == "In the head"
+    title_file = path.with_suffix("") / "custom-title.json"
+    title_file.parent.mkdir()
+    title_file.write_bytes(orjson.dumps({"customTitle": "From the file", "by": "remote"}))
+    assert run(lambda: get_session_info(S1, config_dir=config)).title == "From the file"
+    with path.open("ab") as f:
+        f.write(orjson.dumps({"type": "custom-title", "customTitle": "In the tail"}) + b"\n")
+    assert run(lambda: get_session_info(S1, config_dir=config)).title == "In the tail"
+
+
 def test_a_rename_after_a_cut_last_line_is_a_line_of_its_own(
     run: Runner, cwd: str, config: Path
 ) -> None:
@@ -667,6 +698,8 @@ def test_a_fork_is_a_new_session_with_new_uuids_chained_in_order(
         "customTitle": "Tools (fork)",
         "sessionId": info.session_id,
     }
+    title_file = Path(info.path).with_suffix("") / "custom-title.json"
+    assert orjson.loads(title_file.read_bytes()) == {"customTitle": "Tools (fork)"}
 
 
 def test_a_fork_by_default_copies_everything_and_takes_a_given_title(
