@@ -11,8 +11,11 @@ nox.options.reuse_existing_virtualenvs = True
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The whole suite, trio and asyncio, with the pinned real CLI."""
-    session.install("-e", ".[test]")
+    """The whole suite, trio and asyncio, with the pinned real CLI.
+
+    The dev extra: the suite also builds the docs and runs both type checkers.
+    """
+    session.install("-e", ".[dev]")
     session.run("python", "-m", "ccsdk.testing.cli")
     session.run("pytest", *session.posargs)
 
@@ -25,8 +28,9 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    session.install("-e", ".[test]", "mypy")
-    session.run("mypy", "--strict", "ccsdk")
+    session.install("-e", ".[dev]")
+    session.run("mypy", "--strict", "ccsdk", "tests/typecheck")
+    session.run("pyright")  # strict, as [tool.pyright] in pyproject.toml says
 
 
 @nox.session
