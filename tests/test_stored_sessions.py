@@ -828,6 +828,36 @@ def test_the_loop_keeps_running_while_a_slow_disk_is_read(
     assert end - start >= 5  # 0.3 s at a tick per 10 ms: far more if the loop is free
 
 
+def test_a_cancelled_fork_still_finishes_whole(
+    run: Runner, cwd: str, config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    simple(S1, cwd, "Original").write(config)
+    real_fork_lines = session_files.fork_lines
+
+    def slow_fork_lines(*args: Any) -> Any:
+        time.sleep(0.3)
+        return real_fork_lines(*args)
+
+    monkeypatch.setattr(session_files, "fork_lines", slow_fork_lines)
+
+    async def main() -> tuple[SessionInfo | None, bool, list[SessionInfo]]:
+        forked = None
+        with anyio.move_on_after(0.05) as scope:
+            forked = await fork_session(S1, config_dir=config)
+            await anyio.sleep(1)  # the cancellation arrives at the next checkpoint
+        return forked, scope.cancelled_caught, await list_sessions(cwd, config_dir=config)
+
+    forked, cancelled, listed = run(main)
+    assert forked is not None and cancelled
+    [fork] = [i for i in listed if i.session_id != S1]
+    assert fork == forked
+    assert fork.title == "Original (fork)"
+    assert said(run(lambda: get_session_messages(fork.session_id, config_dir=config))) == [
+        ("user", "Original"),
+        ("assistant", "Hi!"),
+    ]
+
+
 # --------------------------------------------------------------------------
 # End to end: the real CLI writes, ccsdk changes, the real CLI resumes
 # --------------------------------------------------------------------------
