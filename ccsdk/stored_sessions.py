@@ -12,8 +12,9 @@ Every function is async and does its file I/O in one worker thread
 never blocks the event loop, on trio or asyncio; the official SDK's
 versions are plain blocking functions that also run ``git`` on the loop.
 Here no ``git`` process runs at all: worktrees are found from git's own
-files. Listing reads at most the first and last 64 KiB of each file, and
-stops reading once ``limit`` sessions are found.
+files. Listing reads at most the first and last 64 KiB of each file (and
+the session's small title file when the end of the file names no title),
+and stops reading once ``limit`` sessions are found.
 
 Bad input: a session id that is not a UUID (``"../x"``) is a
 :class:`ValueError` before anything touches the disk; a well-formed id with
