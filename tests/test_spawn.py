@@ -227,6 +227,31 @@ def test_a_python_spawn_function_starts_the_cli_its_own_way(
     assert "sk-test" not in repr(request)  # the API key stays out of reprs
 
 
+def test_a_spawn_built_on_spawn_subprocess_runs_the_cli_niced_in_its_own_group(
+    run: Runner, tmp_path: Path
+) -> None:
+    """The docs' example: the default spawn with the command changed."""
+
+    async def niced(request: SpawnRequest) -> anyio.abc.Process:
+        argv = ["nice", "-n", "10", *request.argv]
+        return await spawn_subprocess(attrs.evolve(request, argv=argv))
+
+    async def main() -> None:
+        options = ClaudeCodeOptions(cli_path=fake_cli(tmp_path, "plain"), spawn=niced)
+        transport = SubprocessCLITransport(options)
+        before = living_tasks()
+        async with ClaudeSDKClient(options, transport=transport) as client:
+            pid = transport.pid
+            assert pid is not None and os.getpgid(pid) == pid
+            ours = os.getpriority(os.PRIO_PROCESS, 0)
+            assert os.getpriority(os.PRIO_PROCESS, pid) == min(ours + 10, 19)
+            await client.query("hi")
+            assert isinstance([m async for m in client.receive_response()][-1], ResultMessage)
+        await assert_nothing_left(transport, before)
+
+    run(main)
+
+
 # -- faults: the same typed errors as the default child ------------------------------------
 
 
@@ -489,7 +514,7 @@ def test_the_default_spawn_is_spawn_subprocess_in_a_group_of_its_own(
     run: Runner, tmp_path: Path
 ) -> None:
     async def main() -> None:
-        script = "echo $A; pwd; read -r _"  # runs until its input ends
+        script = "echo $A; pwd; cat"  # runs until its input ends
         process = await spawn_subprocess(
             request(
                 argv=["sh", "-c", script], env={"A": "1", "PATH": os.defpath}, cwd=str(tmp_path)
