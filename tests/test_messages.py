@@ -29,14 +29,24 @@ from ccsdk.protocol.codec import (
 )
 from ccsdk.protocol.errors import MessageParseError, RemoteProtocolError
 from ccsdk.protocol.messages import (
+    TERMINAL_TASK_STATUSES,
     ApiRetryMessage,
     AssistantMessage,
+    AuthStatusMessage,
     ContentBlock,
+    ConversationResetMessage,
+    DeferredToolUse,
+    HookEventMessage,
+    HookProgressMessage,
+    HookResponseMessage,
+    HookStartedMessage,
     ImageBlock,
     InitMessage,
     Message,
     PermissionDeniedMessage,
+    PromptSuggestionMessage,
     RateLimitEvent,
+    RateLimitInfo,
     RedactedThinkingBlock,
     ResultMessage,
     ServerToolResultBlock,
@@ -45,10 +55,17 @@ from ccsdk.protocol.messages import (
     StatusMessage,
     StreamEvent,
     SystemMessage,
+    TaskNotificationMessage,
+    TaskProgressMessage,
+    TaskStartedMessage,
+    TaskUpdatedMessage,
+    TaskUsage,
     TextBlock,
     ThinkingBlock,
+    ToolProgressMessage,
     ToolResultBlock,
     ToolUseBlock,
+    ToolUseSummaryMessage,
     UnknownBlock,
     UnknownMessage,
     UserMessage,
@@ -373,12 +390,59 @@ def test_stream_event() -> None:
 
 
 def test_rate_limit_event() -> None:
-    info = {"status": "allowed", "resetsAt": 1767225600, "rateLimitType": "five_hour"}
-    m = decode_message(
-        {"type": "rate_limit_event", "rate_limit_info": info, "uuid": "u-rl", "session_id": SID}
+    # As CLI 2.1.331 sent it for the FakeModel's anthropic-ratelimit-unified-* headers.
+    info = {
+        "status": "allowed",
+        "resetsAt": 1795592712,
+        "rateLimitType": "five_hour",
+        "isUsingOverage": False,
+        "unifiedWindows": {"five_hour": {"utilization": 0.91, "resetsAt": 1795592712}},
+    }
+    frame = {"type": "rate_limit_event", "rate_limit_info": info, "uuid": "u-rl", "session_id": SID}
+    m = decode_message(frame)
+    assert m == RateLimitEvent(
+        rate_limit_info=RateLimitInfo(
+            status="allowed",
+            resets_at=1795592712,
+            rate_limit_type="five_hour",
+            is_using_overage=False,
+            raw=info,
+        ),
+        uuid="u-rl",
+        session_id=SID,
+        data=frame,
     )
-    assert m == RateLimitEvent(rate_limit_info=info, uuid="u-rl", session_id=SID)
+    assert m.rate_limit_info.raw["unifiedWindows"]["five_hour"]["utilization"] == 0.91
+    assert encode_message(m) == frame
     roundtrip(m)
+
+
+def test_rate_limit_info_fields_from_camel_case() -> None:
+    info = {
+        "status": "rejected",
+        "resetsAt": 1795592712,
+        "rateLimitType": "seven_day_opus",
+        "utilization": 1,
+        "overageStatus": "allowed_warning",
+        "overageResetsAt": 1795600000,
+        "overageDisabledReason": "out_of_credits",
+        "isUsingOverage": True,
+    }
+    m = decode_message({"type": "rate_limit_event", "rate_limit_info": info})
+    assert isinstance(m, RateLimitEvent)
+    assert m.rate_limit_info == RateLimitInfo(
+        status="rejected",
+        resets_at=1795592712,
+        rate_limit_type="seven_day_opus",
+        utilization=1,
+        overage_status="allowed_warning",
+        overage_resets_at=1795600000,
+        overage_disabled_reason="out_of_credits",
+        is_using_overage=True,
+        raw=info,
+    )
+    changed = attrs.evolve(m, rate_limit_info=attrs.evolve(m.rate_limit_info, status="allowed"))
+    assert encode_message(changed)["rate_limit_info"] == {**info, "status": "allowed"}
 
 
 def system(subtype: str, **fields: Any) -> dict[str, Any]:
@@ -436,6 +500,339 @@ def test_permission_denied() -> None:
     assert (m.tool_name, m.tool_use_id) == ("Write", "toolu_w")
 
 
+# Frames below as CLI 2.1.331 sent them against the FakeModel (ids shortened);
+# tests/test_e2e_messages.py provokes each of them from the real CLI.
+
+
+def test_task_frames_of_a_foreground_subagent() -> None:
+    started = system(
+        "task_started",
+        task_id="a3fb",
+        run_id="0mwv-a4df",
+        tool_use_id="toolu_1",
+        description="look around",
+        subagent_type="general-purpose",
+        is_backgrounded=False,
+        spawn_depth=1,
+        task_type="local_agent",
+        prompt="Say hi",
+    )
+    progress = system(
+        "task_progress",
+        task_id="a3fb",
+        run_id="0mwv-a4df",
+        tool_use_id="toolu_1",
+        description="Running echo sub",
+        subagent_type="general-purpose",
+        usage={"total_tokens": 105, "tool_uses": 1, "duration_ms": 56},
+        last_tool_name="Bash",
+    )
+    updated = system(
+        "task_updated",
+        task_id="a3fb",
+        run_id="0mwv-a4df",
+        patch={"status": "completed", "end_time": 1795589103398},
+    )
+    notification = system(
+        "task_notification",
+        task_id="a3fb",
+        run_id="0mwv-a4df",
+        tool_use_id="toolu_1",
+        status="completed",
+        output_file="/tmp/claude-0/x/tasks/a3fb.output",
+        summary="sub says hi",
+        usage={"total_tokens": 103, "tool_uses": 1, "duration_ms": 187},
+    )
+    m = decode_message(started)
+    assert isinstance(m, TaskStartedMessage) and isinstance(m, SystemMessage)
+    assert (m.task_id, m.task_type, m.subagent_type, m.prompt) == (
+        "a3fb",
+        "local_agent",
+        "general-purpose",
+        "Say hi",
+    )
+    assert (m.is_backgrounded, m.spawn_depth, m.tool_use_id, m.skip_transcript) == (
+        False,
+        1,
+        "toolu_1",
+        False,
+    )
+    assert m.data is started
+
+    p = decode_message(progress)
+    assert isinstance(p, TaskProgressMessage)
+    assert p.usage == TaskUsage(
+        total_tokens=105, tool_uses=1, duration_ms=56, raw=progress["usage"]
+    )
+    assert (p.last_tool_name, p.description) == ("Bash", "Running echo sub")
+
+    u = decode_message(updated)
+    assert isinstance(u, TaskUpdatedMessage)
+    assert u.patch == {"status": "completed", "end_time": 1795589103398}
+    assert u.status == "completed"
+    assert attrs.evolve(u, patch={"end_time": 1}).status is None
+
+    n = decode_message(notification)
+    assert isinstance(n, TaskNotificationMessage)
+    assert n.status in TERMINAL_TASK_STATUSES
+    assert (n.summary, n.usage and n.usage.tool_uses, n.reason) == ("sub says hi", 1, None)
+    for frame, msg in ((started, m), (progress, p), (updated, u), (notification, n)):
+        assert encode_message(msg) == frame
+        roundtrip(msg)
+
+
+def test_task_frames_of_a_long_bash_command() -> None:
+    started = system(
+        "task_started",
+        task_id="b4di",
+        run_id="0mwv-f24c",
+        tool_use_id="toolu_1",
+        description="sleep 4; echo done",
+        is_backgrounded=False,
+        task_type="local_bash",
+    )
+    done = system(
+        "task_notification",
+        task_id="b4di",
+        run_id="0mwv-f24c",
+        tool_use_id="toolu_1",
+        status="completed",
+        output_file="",
+        summary="sleep 4; echo done",
+    )
+    m, n = decode_message(started), decode_message(done)
+    assert isinstance(m, TaskStartedMessage) and m.subagent_type is None
+    assert isinstance(n, TaskNotificationMessage)
+    assert (n.output_file, n.usage) == ("", None)
+
+
+def test_hook_frames() -> None:
+    started = system(
+        "hook_started", hook_id="434e", hook_name="PreToolUse:Bash", hook_event="PreToolUse"
+    )
+    progress = system(
+        "hook_progress",
+        hook_id="434e",
+        hook_name="PreToolUse:Bash",
+        hook_event="PreToolUse",
+        stdout="first\n",
+        stderr="",
+        output="first\n",
+    )
+    response = system(
+        "hook_response",
+        hook_id="434e",
+        hook_name="PreToolUse:Bash",
+        hook_event="PreToolUse",
+        output="first\nsecond\n",
+        stdout="first\nsecond\n",
+        stderr="",
+        exit_code=0,
+        outcome="success",
+    )
+    s, p, r = (decode_message(f) for f in (started, progress, response))
+    assert type(s) is HookStartedMessage
+    assert isinstance(p, HookProgressMessage) and isinstance(r, HookResponseMessage)
+    for m in (s, p, r):
+        assert isinstance(m, HookEventMessage) and isinstance(m, SystemMessage)
+        assert (m.hook_id, m.hook_name, m.hook_event) == ("434e", "PreToolUse:Bash", "PreToolUse")
+    assert p.stdout == "first\n"
+    assert (r.outcome, r.exit_code, r.stdout) == ("success", 0, "first\nsecond\n")
+    for frame, msg in ((started, s), (progress, p), (response, r)):
+        assert encode_message(msg) == frame
+        roundtrip(msg)
+
+
+def test_tool_progress_heartbeat() -> None:
+    frame = {
+        "type": "tool_progress",
+        "tool_use_id": "toolu_1-heartbeat-0",
+        "tool_name": "Bash",
+        "parent_tool_use_id": "toolu_1",
+        "elapsed_time_seconds": 30,
+        "heartbeat": True,
+        "session_id": SID,
+        "uuid": "u-tp",
+    }
+    m = decode_message(frame)
+    assert m == ToolProgressMessage(
+        tool_use_id="toolu_1-heartbeat-0",
+        tool_name="Bash",
+        elapsed_time_seconds=30,
+        parent_tool_use_id="toolu_1",
+        heartbeat=True,
+        uuid="u-tp",
+        session_id=SID,
+        data=frame,
+    )
+    assert encode_message(m) == frame
+    roundtrip(m)
+
+
+def test_tool_use_summary_prompt_suggestion_auth_status_conversation_reset() -> None:
+    summary = {
+        "type": "tool_use_summary",
+        "summary": "Ran echo",
+        "preceding_tool_use_ids": ["toolu_1"],
+        "uuid": "u-s",
+        "session_id": SID,
+    }
+    suggestion = {
+        "type": "prompt_suggestion",
+        "suggestion": "now run the tests",
+        "uuid": "u-p",
+        "session_id": SID,
+    }
+    auth = {
+        "type": "auth_status",
+        "isAuthenticating": False,
+        "output": [],
+        "error": "apiKeyHelper failed: exited 3: oops",
+        "uuid": "u-a",
+        "session_id": SID,
+    }
+    reset = {
+        "type": "conversation_reset",
+        "new_conversation_id": "6dbb",
+        "uuid": "6dbb",
+        "trigger": "clear",
+        "user_message_uuid": "f18d",
+        "timestamp": "2026-11-25T06:45:05.688Z",
+        "session_id": SID,
+    }
+    assert decode_message(summary) == ToolUseSummaryMessage(
+        summary="Ran echo",
+        preceding_tool_use_ids=["toolu_1"],
+        uuid="u-s",
+        session_id=SID,
+        data=summary,
+    )
+    assert decode_message(suggestion) == PromptSuggestionMessage(
+        suggestion="now run the tests", uuid="u-p", session_id=SID, data=suggestion
+    )
+    a = decode_message(auth)
+    assert a == AuthStatusMessage(
+        is_authenticating=False,
+        output=[],
+        error="apiKeyHelper failed: exited 3: oops",
+        uuid="u-a",
+        session_id=SID,
+        data=auth,
+    )
+    r = decode_message(reset)
+    assert isinstance(r, ConversationResetMessage)
+    assert (r.new_conversation_id, r.trigger, r.user_message_uuid) == ("6dbb", "clear", "f18d")
+    for frame in (summary, suggestion, auth, reset):
+        m = decode_message(frame)
+        assert encode_message(m) == frame
+        roundtrip(m)
+    # The renamed key is written back under its wire name.
+    assert encode_message(attrs.evolve(a, is_authenticating=True))["isAuthenticating"] is True
+
+
+INFO_FRAMES_THAT_DO_NOT_FIT = [
+    {"type": "rate_limit_event"},
+    {"type": "rate_limit_event", "rate_limit_info": {}},
+    {"type": "rate_limit_event", "rate_limit_info": {"status": "allowed", "resetsAt": "soon"}},
+    {"type": "tool_progress", "tool_use_id": "t", "tool_name": "Bash"},
+    {"type": "tool_use_summary", "summary": "s", "preceding_tool_use_ids": "t"},
+    {"type": "prompt_suggestion", "suggestion": None},
+    {"type": "auth_status", "is_authenticating": True, "output": []},
+    {"type": "conversation_reset", "why": "?"},
+]
+SYSTEM_FRAMES_THAT_DO_NOT_FIT = [
+    system("task_started", task_id=7, description="d"),
+    system("task_progress", task_id="t", description="d", usage={"total_tokens": 1}),
+    system("task_updated", task_id="t", patch=None),
+    system("task_notification", task_id="t", status="completed", summary="s"),
+    system("hook_started", hook_id="h", hook_name="n"),
+    system("hook_progress", hook_id="h", hook_name="n", hook_event="e", stdout=1),
+    system("hook_response", hook_id="h", hook_name="n", hook_event="e", output="o"),
+]
+
+
+@pytest.mark.parametrize("frame", INFO_FRAMES_THAT_DO_NOT_FIT)
+def test_an_informational_frame_that_does_not_fit_stays_unknown(frame: dict[str, Any]) -> None:
+    """Not an error that would end the user's iteration: what it was before ccsdk typed it."""
+    m = decode_message(frame)
+    assert m == UnknownMessage(type=frame["type"], data=frame)
+    assert m.data is frame
+    assert encode_message(m) == frame
+
+
+@pytest.mark.parametrize("frame", SYSTEM_FRAMES_THAT_DO_NOT_FIT)
+def test_a_task_or_hook_frame_that_does_not_fit_stays_plain(frame: dict[str, Any]) -> None:
+    m = decode_message(frame)
+    assert type(m) is SystemMessage
+    assert m.subtype == frame["subtype"] and m.data is frame
+
+
+@pytest.mark.parametrize(
+    ("frame", "cls", "words"),
+    [
+        (INFO_FRAMES_THAT_DO_NOT_FIT[0], RateLimitEvent, ["rate_limit_info is missing"]),
+        (INFO_FRAMES_THAT_DO_NOT_FIT[2], RateLimitEvent, ["rate_limit_info.resetsAt", "integer"]),
+        (INFO_FRAMES_THAT_DO_NOT_FIT[3], ToolProgressMessage, ["elapsed_time_seconds is missing"]),
+        (INFO_FRAMES_THAT_DO_NOT_FIT[4], ToolUseSummaryMessage, ["preceding_tool_use_ids"]),
+        (INFO_FRAMES_THAT_DO_NOT_FIT[6], AuthStatusMessage, ["isAuthenticating is missing"]),
+        (SYSTEM_FRAMES_THAT_DO_NOT_FIT[0], TaskStartedMessage, ["task_id must be a string"]),
+        (SYSTEM_FRAMES_THAT_DO_NOT_FIT[1], TaskProgressMessage, ["usage.tool_uses is missing"]),
+        (SYSTEM_FRAMES_THAT_DO_NOT_FIT[6], HookResponseMessage, ["outcome is missing"]),
+    ],
+)
+def test_the_converter_is_strict_for_a_class_asked_for(
+    frame: dict[str, Any], cls: type[Any], words: list[str]
+) -> None:
+    """``converter.structure(frame, TheClass)`` cannot return another class: it raises."""
+    with pytest.raises(MessageParseError) as info:
+        converter.structure(frame, cls)
+    assert info.value.data is frame
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_newer_fields_of_the_frequent_frames() -> None:
+    a = decode_message(
+        assistant_frame(
+            {"type": "text", "text": "hi"},
+            user_message_uuid="c-2",
+            user_message_uuids=["c-1", "c-2"],
+        )
+    )
+    assert isinstance(a, AssistantMessage)
+    assert (a.user_message_uuid, a.user_message_uuids) == ("c-2", ["c-1", "c-2"])
+    user = decode_message(
+        {
+            "type": "user",
+            "message": {"role": "user", "content": "hi"},
+            "parent_tool_use_id": None,
+            "origin": {"kind": "human"},
+        }
+    )
+    assert isinstance(user, UserMessage) and user.origin == {"kind": "human"}
+    deferred = {"id": "toolu_d", "name": "Bash", "input": {"command": "make"}}
+    r = decode_message(
+        result_frame(
+            terminal_reason="tool_deferred",
+            deferred_tool_use=deferred,
+            origin={"kind": "channel", "server": "slack"},
+            user_message_uuid="c-2",
+            user_message_uuids=["c-2"],
+        )
+    )
+    assert isinstance(r, ResultMessage)
+    assert r.deferred_tool_use == DeferredToolUse(
+        id="toolu_d", name="Bash", input={"command": "make"}
+    )
+    assert (r.origin, r.user_message_uuid, r.user_message_uuids) == (
+        {"kind": "channel", "server": "slack"},
+        "c-2",
+        ["c-2"],
+    )
+    for m in (a, user, r):
+        roundtrip(m)
+
+
 def test_untyped_system_subtypes_stay_plain() -> None:
     for frame in (
         system("thinking_tokens", estimated_tokens=4, estimated_tokens_delta=2),
@@ -450,8 +847,8 @@ def test_untyped_system_subtypes_stay_plain() -> None:
 
 def test_unknown_type_kept() -> None:
     for frame in (
-        {"type": "conversation_reset", "new_conversation_id": "c2", "uuid": "u"},
         {"type": "command_lifecycle", "command_uuid": "x", "state": "queued"},
+        {"type": "api_metrics", "event": {"type": "start", "ttft_ms": 3}},
         {"type": "control_cancel_request", "request_id": "r"},
     ):
         m = decode_message(frame)
@@ -535,7 +932,17 @@ def test_unknown_block_inside_a_message_is_kept() -> None:
         ({**INIT, "tools": "Bash"}, ["tools must be an array"]),
         ({**INIT, "tools": ["Bash", None]}, ["tools[1]"]),
         (system("api_retry", attempt="1", max_retries=2, retry_delay_ms=1), ["attempt"]),
-        ({"type": "rate_limit_event"}, ["rate_limit_info is missing"]),
+        (
+            assistant_frame({"type": "text", "text": "x"}, user_message_uuids=["a", 2]),
+            ["'assistant' frame", "user_message_uuids[1] must be a string"],
+        ),
+        (result_frame(user_message_uuid=3), ["user_message_uuid", "string or null"]),
+        (result_frame(origin="human"), ["origin", "object or null"]),
+        (result_frame(deferred_tool_use={"id": "t", "name": "B"}), ["deferred_tool_use.input"]),
+        (
+            {"type": "user", "message": {"content": "x"}, "origin": []},
+            ["'user' frame", "origin"],
+        ),
         ({"no": "type"}, ["type is missing"]),
         ({"type": 7}, ["type must be a string"]),
     ],
@@ -572,7 +979,14 @@ def test_bool_is_not_an_int_and_nothing_is_coerced() -> None:
 
 
 def test_converter_agrees_with_the_functions() -> None:
-    frames = [INIT, assistant_frame({"type": "text", "text": "x"}), result_frame()]
+    frames = [
+        INIT,
+        assistant_frame({"type": "text", "text": "x"}),
+        result_frame(),
+        {"type": "rate_limit_event", "rate_limit_info": {"status": "allowed"}},
+        {"type": "prompt_suggestion", "suggestion": "go on"},
+        system("hook_started", hook_id="h", hook_name="Stop", hook_event="Stop"),
+    ]
     for frame in frames:
         m: Any = converter.structure(frame, Message)  # type: ignore[arg-type]
         assert m == decode_message(frame)
@@ -582,6 +996,20 @@ def test_converter_agrees_with_the_functions() -> None:
     assert converter.structure({"type": "text", "text": "x"}, ContentBlock) == TextBlock("x")  # type: ignore[arg-type]
     with pytest.raises(MessageParseError, match="num_turns"):
         converter.structure(result_frame(num_turns="1"), ResultMessage)
+    usage = {"total_tokens": 1, "tool_uses": 0, "duration_ms": 5, "later": True}
+    assert converter.structure(usage, TaskUsage) == TaskUsage(1, 0, 5, raw=usage)
+    assert converter.unstructure(TaskUsage(1, 0, 5)) == {
+        "total_tokens": 1,
+        "tool_uses": 0,
+        "duration_ms": 5,
+    }
+    with pytest.raises(MessageParseError, match="TaskUsage object: tool_uses is missing"):
+        converter.structure({"total_tokens": 1, "duration_ms": 5}, TaskUsage)
+    with pytest.raises(MessageParseError, match="RateLimitInfo object: status"):
+        converter.structure({"status": None}, RateLimitInfo)
+    assert converter.structure(
+        {"id": "t", "name": "Bash", "input": {}}, DeferredToolUse
+    ) == DeferredToolUse("t", "Bash", {})
 
 
 # What `import ccsdk` and the frames of every turn must not import: cattrs (and
@@ -607,7 +1035,7 @@ assert "cattrs" not in sys.modules, "the frames of every turn"
 if trigger is None:
     from ccsdk.protocol import converter
 elif trigger == "encode":
-    encode_message(ccsdk.RateLimitEvent(rate_limit_info={}))
+    encode_block(ccsdk.ImageBlock(source={}))
 else:
     decode_message(trigger)
 assert "cattrs" in sys.modules
@@ -626,7 +1054,7 @@ EVERY_TURN = [
     system("status", status="requesting"),
     system("session_state_changed", state="running", sdk_host_only=True),
     {"type": "system", "subtype": "thinking_tokens", "tokens": 3},
-    {"type": "tool_progress", "data": 1},
+    {"type": "command_lifecycle", "command_uuid": "c", "state": "started"},
 ]
 # Errors in them are reported without cattrs too.
 BAD_EVERY_TURN = [
@@ -642,7 +1070,9 @@ BAD_EVERY_TURN = [
     [
         None,  # from ccsdk.protocol import converter
         "encode",  # a generated encoder
-        {"type": "rate_limit_event", "rate_limit_info": {}},
+        {"type": "rate_limit_event", "rate_limit_info": {"status": "allowed"}},
+        {"type": "rate_limit_event", "rate_limit_info": {}},  # does not fit: still tried
+        system("task_started", task_id="t", description="d"),
         system("api_retry", attempt=1, max_retries=2, retry_delay_ms=0.5),
         {"type": "user", "message": {"content": [{"type": "image", "source": {}}]}},
     ],
@@ -672,7 +1102,8 @@ def test_models_are_frozen_and_keyword_constructible() -> None:
         == []
     )
     assert ThinkingBlock(thinking="t").signature == ""
-    for cls in (*MESSAGE_CLASSES, *BLOCK_CLASSES):
+    extra = (*SYSTEM_CLASSES.values(), HookEventMessage, RateLimitInfo, TaskUsage, DeferredToolUse)
+    for cls in (*MESSAGE_CLASSES, *BLOCK_CLASSES, *extra):
         assert attrs.has(cls) and "__slots__" in cls.__dict__ and cls.__doc__
 
 
@@ -736,7 +1167,15 @@ json_values = st.recursive(
 )
 json_objects = st.dictionaries(st.text(max_size=8), json_values, max_size=4)
 
-KNOWN_TYPES = ["assistant", "user", "result", "stream_event", "system", "rate_limit_event"]
+INFO_CLASSES: dict[str, type[Any]] = {
+    "rate_limit_event": RateLimitEvent,
+    "tool_progress": ToolProgressMessage,
+    "tool_use_summary": ToolUseSummaryMessage,
+    "prompt_suggestion": PromptSuggestionMessage,
+    "auth_status": AuthStatusMessage,
+    "conversation_reset": ConversationResetMessage,
+}
+KNOWN_TYPES = ["assistant", "user", "result", "stream_event", "system", *INFO_CLASSES]
 KNOWN_BLOCK_TYPES = [
     "text",
     "thinking",
@@ -746,14 +1185,42 @@ KNOWN_BLOCK_TYPES = [
     "image",
     "server_tool_use",
 ]
-SYSTEM_CLASSES = {
+SYSTEM_CLASSES: dict[str, type[SystemMessage]] = {
     "init": InitMessage,
     "status": StatusMessage,
     "api_retry": ApiRetryMessage,
     "session_state_changed": SessionStateChangedMessage,
     "permission_denied": PermissionDeniedMessage,
+    "task_started": TaskStartedMessage,
+    "task_progress": TaskProgressMessage,
+    "task_updated": TaskUpdatedMessage,
+    "task_notification": TaskNotificationMessage,
+    "hook_started": HookStartedMessage,
+    "hook_progress": HookProgressMessage,
+    "hook_response": HookResponseMessage,
 }
-WIRE_NAMES = {"permission_mode": "permissionMode", "api_key_source": "apiKeySource"}
+# Python field name -> wire key, where they differ (an independent restatement
+# of the codec's renames).
+WIRE_NAMES = {
+    "permission_mode": "permissionMode",
+    "api_key_source": "apiKeySource",
+    "is_authenticating": "isAuthenticating",
+    "resets_at": "resetsAt",
+    "rate_limit_type": "rateLimitType",
+    "overage_status": "overageStatus",
+    "overage_resets_at": "overageResetsAt",
+    "overage_disabled_reason": "overageDisabledReason",
+    "is_using_overage": "isUsingOverage",
+}
+
+
+def raw_field(cls: type[Any]) -> str | None:
+    """The field that keeps a class's raw dict: ``data`` of frames, ``raw`` of nested values."""
+    if issubclass(cls, SystemMessage) or cls in INFO_CLASSES.values():
+        return "data"
+    if cls in (RateLimitInfo, TaskUsage):
+        return "raw"
+    return None
 
 
 def unknown_name(known: list[str]) -> st.SearchStrategy[str]:
@@ -788,8 +1255,40 @@ def for_type(t: Any) -> st.SearchStrategy[Any]:
     raise NotImplementedError(t)
 
 
+def wire_for(t: Any) -> st.SearchStrategy[Any]:
+    """The JSON of a field of annotation ``t``: a nested raw-keeping value is an object."""
+    if isinstance(t, type) and raw_field(t) is not None:
+        return wire_object(t, {})
+    if get_origin(t) in (Union, types.UnionType):
+        return st.one_of([wire_for(a) for a in get_args(t)])
+    return for_type(t)
+
+
+def wire_object(cls: type[Any], tags: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """Raw dicts for ``cls``: typed keys of the right JSON types, absent or present, plus noise."""
+    required: dict[str, st.SearchStrategy[Any]] = {}
+    optional: dict[str, st.SearchStrategy[Any]] = {}
+    for a in attrs.fields(cls):
+        if a.name in ("subtype", raw_field(cls)):
+            continue
+        key = WIRE_NAMES.get(a.name, a.name)
+        (required if a.default is attrs.NOTHING else optional)[key] = wire_for(a.type)
+    typed = st.fixed_dictionaries(required, optional=optional)
+    # Noise never reuses a typed key: an absent optional field must stay absent.
+    taken = {*required, *optional, "uuid", "session_id", *tags}
+    return st.builds(
+        lambda noise, fields: {
+            **{k: v for k, v in noise.items() if k not in taken},
+            **fields,
+            **tags,
+        },
+        json_objects,
+        typed,
+    )
+
+
 def for_model(cls: type[Any]) -> st.SearchStrategy[Any]:
-    """Instances of a model, built from its attrs fields."""
+    """Instances of a model, built from its attrs fields (from frames if it keeps one)."""
     if cls is UnknownBlock:
         return st.builds(
             lambda kind, raw: UnknownBlock(type=kind, raw={**raw, "type": kind}),
@@ -811,40 +1310,35 @@ def for_model(cls: type[Any]) -> st.SearchStrategy[Any]:
         )
     if cls is SystemMessage:
         return system_frames().map(decode_message)
+    if cls in INFO_CLASSES.values():
+        return info_frames(cls).map(decode_message)
     return st.builds(cls, **{a.name: for_type(a.type) for a in attrs.fields(cls)})
 
 
 def system_frames() -> st.SearchStrategy[dict[str, Any]]:
     """Raw system frames: typed fields of the right JSON types, absent or present, plus noise."""
-
-    def frame_for(
-        subtype: str, cls: type[SystemMessage] | None
-    ) -> st.SearchStrategy[dict[str, Any]]:
-        required: dict[str, st.SearchStrategy[Any]] = {}
-        optional: dict[str, st.SearchStrategy[Any]] = {}
-        if cls is not None:
-            for a in attrs.fields(cls):
-                if a.name in ("subtype", "data"):
-                    continue
-                key = WIRE_NAMES.get(a.name, a.name)
-                (required if a.default is attrs.NOTHING else optional)[key] = for_type(a.type)
-        typed = st.fixed_dictionaries(required, optional=optional)
-        # Noise never reuses a typed key: an absent optional field must stay absent.
-        taken = {*required, *optional, "uuid", "session_id"}
-        return st.builds(
-            lambda noise, fields: {
-                **{k: v for k, v in noise.items() if k not in taken},
-                **fields,
-                "type": "system",
-                "subtype": subtype,
-            },
+    known = [
+        wire_object(cls, {"type": "system", "subtype": subtype})
+        for subtype, cls in SYSTEM_CLASSES.items()
+    ]
+    plain = unknown_name(list(SYSTEM_CLASSES)).flatmap(
+        lambda s: st.builds(
+            lambda noise: {**noise, "type": "system", "subtype": s},
             json_objects,
-            typed,
         )
-
-    known = [frame_for(s, cls) for s, cls in SYSTEM_CLASSES.items()]
-    plain = unknown_name(list(SYSTEM_CLASSES)).flatmap(lambda s: frame_for(s, None))
+    )
     return st.one_of([*known, plain])
+
+
+def info_frames(cls: type[Any] | None = None) -> st.SearchStrategy[dict[str, Any]]:
+    """Raw frames of the informational types (of ``cls`` only, if given)."""
+    return st.one_of(
+        [
+            wire_object(c, {"type": kind})
+            for kind, c in INFO_CLASSES.items()
+            if cls is None or c is cls
+        ]
+    )
 
 
 @given(st.one_of([for_model(cls) for cls in MESSAGE_CLASSES]))
@@ -862,13 +1356,26 @@ def test_block_roundtrip(b: Any) -> None:
 
 
 @given(system_frames())
-@settings(max_examples=200)
+@settings(max_examples=300)
 def test_system_frames_roundtrip_through_their_raw_dicts(frame: dict[str, Any]) -> None:
     m = decode_message(frame)
     assert isinstance(m, SYSTEM_CLASSES.get(frame["subtype"], SystemMessage))
     assert isinstance(m, SystemMessage) and m.data is frame
     assert encode_message(m) == frame
     assert decode_message(encode_message(m)) == m
+
+
+@given(info_frames())
+@settings(max_examples=300)
+def test_informational_frames_roundtrip_through_their_raw_dicts(frame: dict[str, Any]) -> None:
+    """Typed (not fallen back), the whole frame kept in ``data``, encoded back exactly."""
+    m = decode_message(frame)
+    assert type(m) is INFO_CLASSES[frame["type"]]
+    assert m.data is frame
+    if isinstance(m, RateLimitEvent):
+        assert m.rate_limit_info.raw is frame["rate_limit_info"]
+    assert encode_message(m) == frame
+    assert decode_message(json.loads(json.dumps(encode_message(m)))) == m
 
 
 FRAME_KEYS = [
@@ -878,6 +1385,10 @@ FRAME_KEYS = [
     "permission_denials", "errors", "api_error_status", "modelUsage", "rate_limit_info", "model",
     "cwd", "tools", "mcp_servers", "permissionMode", "status", "attempt", "max_retries",
     "retry_delay_ms", "error_status", "state", "sdk_host_only", "tool_name", "tool_use_id",
+    "origin", "user_message_uuid", "user_message_uuids", "deferred_tool_use", "task_id",
+    "description", "patch", "output_file", "summary", "hook_id", "hook_name", "hook_event",
+    "outcome", "stdout", "stderr", "output", "elapsed_time_seconds", "heartbeat",
+    "preceding_tool_use_ids", "suggestion", "isAuthenticating", "new_conversation_id",
 ]  # fmt: skip
 BLOCK_KEYS = [
     "type", "text", "thinking", "signature", "data", "id", "name", "input", "tool_use_id",
@@ -929,7 +1440,37 @@ REAL_FRAMES = [
         "event": {},
         "parent_tool_use_id": None,
     },
-    {"type": "rate_limit_event", "rate_limit_info": {}, "uuid": "u", "session_id": SID},
+    {
+        "type": "rate_limit_event",
+        "rate_limit_info": {"status": "allowed", "resetsAt": 1, "utilization": 0.5},
+        "uuid": "u",
+        "session_id": SID,
+    },
+    {"type": "tool_progress", "tool_use_id": "t", "tool_name": "B", "elapsed_time_seconds": 30},
+    {"type": "tool_use_summary", "summary": "s", "preceding_tool_use_ids": ["t"]},
+    {"type": "prompt_suggestion", "suggestion": "go on"},
+    {"type": "auth_status", "isAuthenticating": True, "output": ["a"], "error": None},
+    {"type": "conversation_reset", "new_conversation_id": "c", "trigger": "clear"},
+    system("task_started", task_id="t", description="d", is_backgrounded=True),
+    system(
+        "task_progress",
+        task_id="t",
+        description="d",
+        usage={"total_tokens": 1, "tool_uses": 2, "duration_ms": 3},
+    ),
+    system("task_updated", task_id="t", patch={"status": "killed"}),
+    system("task_notification", task_id="t", status="failed", output_file="", summary="s"),
+    system(
+        "hook_response",
+        hook_id="h",
+        hook_name="Stop",
+        hook_event="Stop",
+        output="",
+        stdout="",
+        stderr="",
+        exit_code=2,
+        outcome="error",
+    ),
     system("status", status=None, permissionMode="plan"),
     system("api_retry", attempt=1, max_retries=2, retry_delay_ms=0.5, error_status=None),
     system("session_state_changed", state="idle", sdk_host_only=True),
@@ -965,9 +1506,32 @@ def test_any_dict_gives_a_message_or_message_parse_error(frame: dict[str, Any]) 
         assert str(e).startswith("invalid ")
     else:
         assert isinstance(m, MESSAGE_CLASSES)
-        if isinstance(m, (SystemMessage, UnknownMessage)):
+        if isinstance(m, (SystemMessage, UnknownMessage, *INFO_CLASSES.values())):
             assert m.data is frame
     assert frame == before  # decoding never mutates its input
+
+
+INFO_SUBTYPES = [
+    s for s, cls in SYSTEM_CLASSES.items() if cls.__name__.startswith(("Task", "Hook"))
+]
+
+
+@given(
+    mutated_frames() | fuzz_frames | json_objects,
+    st.sampled_from([*INFO_CLASSES, *INFO_SUBTYPES]),
+)
+@settings(max_examples=300)
+def test_an_informational_frame_never_raises(frame: dict[str, Any], kind: str) -> None:
+    """Whatever its fields, it decodes: typed, or kept as it was before ccsdk typed it."""
+    if kind in INFO_CLASSES:
+        frame = {**frame, "type": kind}
+        allowed: tuple[type[Any], ...] = (INFO_CLASSES[kind], UnknownMessage)
+    else:
+        frame = {**frame, "type": "system", "subtype": kind}
+        allowed = (SYSTEM_CLASSES[kind], SystemMessage)
+    m = decode_message(frame)
+    assert type(m) in allowed
+    assert m.data is frame
 
 
 HAND_WRITTEN_SYSTEM = {

@@ -22,17 +22,30 @@ How it is configured:
   and ``SystemMessage``.  An unknown type, subtype or block is never an
   error: it becomes ``UnknownMessage`` / plain ``SystemMessage`` /
   ``UnknownBlock`` with the raw dict.
+* **Informational frames are lenient.**  ``rate_limit_event``,
+  ``tool_progress``, ``tool_use_summary``, ``prompt_suggestion``,
+  ``auth_status``, ``conversation_reset`` and the ``system`` subtypes
+  ``task_*`` and ``hook_*`` only inform: one whose fields do not fit its
+  class becomes the ``UnknownMessage`` / plain ``SystemMessage`` it would be
+  if ccsdk did not type it, rather than an error that ends the user's
+  iteration.  (``converter.structure(frame, TheClass)`` is still strict.)
+* **Raw dicts are kept.**  A ``SystemMessage`` subclass and each
+  informational message keep their whole frame in ``data``; the nested
+  ``RateLimitInfo`` and ``TaskUsage`` keep their object in ``raw``.  They
+  encode as that dict with the typed fields laid over it, so a decoded
+  value encodes back to exactly its frame.
 * **Renames** of camelCase wire keys (``permissionMode``, ``apiKeySource``,
-  ``isReplay``, ``modelUsage``) live in the converter: in ``cattrs.gen``
-  overrides for the generated hooks, in the hand-written hooks for the hot
-  path.  Extra keys are ignored.
+  ``isReplay``, ``modelUsage``, ``isAuthenticating``, ``resetsAt``, ...)
+  live in the converter: in ``cattrs.gen`` overrides for the generated
+  hooks (:data:`_RENAMES`), in the hand-written hooks for the hot path.
+  Extra keys are ignored.
 * **The hot path** (``assistant``, ``user``, ``stream_event``, ``result``,
   the ``system`` subtypes of every turn, ``init``, ``status`` and
   ``session_state_changed``, and the common blocks) is hand-written: plain
   ``dict.get`` and ``isinstance`` checks and a positional constructor call,
   several times faster than the generated hooks with detailed validation.
-  The rarer frames (``system/api_retry`` and ``permission_denied``,
-  ``rate_limit_event``, the other blocks) use cattrs-generated hooks.
+  The rarer frames (``system/api_retry`` and ``permission_denied``, the
+  informational frames above, the other blocks) use cattrs-generated hooks.
 * **Errors.** A known frame with a missing or mistyped field raises
   :class:`~ccsdk.protocol.errors.MessageParseError` naming the frame and the
   JSON path (``invalid 'assistant' frame: message.model is missing``), with
@@ -53,12 +66,20 @@ from .errors import MessageParseError
 from .messages import (
     ApiRetryMessage,
     AssistantMessage,
+    AuthStatusMessage,
     ContentBlock,
+    ConversationResetMessage,
+    DeferredToolUse,
+    HookProgressMessage,
+    HookResponseMessage,
+    HookStartedMessage,
     ImageBlock,
     InitMessage,
     Message,
     PermissionDeniedMessage,
+    PromptSuggestionMessage,
     RateLimitEvent,
+    RateLimitInfo,
     RedactedThinkingBlock,
     ResultMessage,
     ServerToolResultBlock,
@@ -67,10 +88,17 @@ from .messages import (
     StatusMessage,
     StreamEvent,
     SystemMessage,
+    TaskNotificationMessage,
+    TaskProgressMessage,
+    TaskStartedMessage,
+    TaskUpdatedMessage,
+    TaskUsage,
     TextBlock,
     ThinkingBlock,
+    ToolProgressMessage,
     ToolResultBlock,
     ToolUseBlock,
+    ToolUseSummaryMessage,
     UnknownBlock,
     UnknownMessage,
     UserMessage,
@@ -265,16 +293,49 @@ def _strict(conv: "cattrs.Converter") -> None:
 # Generated hooks for the rarer classes
 # --------------------------------------------------------------------------
 
-# The raw frame reaches a SystemMessage subclass's ``data`` through this key,
-# added to a shallow copy of the frame: the generated hook reads fields by key.
+# The raw dict reaches a class's raw field (``data`` / ``raw``) through this
+# key, added to a shallow copy of the dict: the generated hook reads fields
+# by key.
 _RAW_KEY: Final = "\x00ccsdk:raw"
 
 # Python field name -> wire key, per class; used by the generated hooks
-# (as cattrs overrides), by the system encoder and by error messages.
+# (as cattrs overrides), by the overlay encoders and by error messages.
 _RENAMES: Final[dict[type, dict[str, str]]] = {
     InitMessage: {"permission_mode": "permissionMode", "api_key_source": "apiKeySource"},
     StatusMessage: {"permission_mode": "permissionMode"},
+    RateLimitInfo: {
+        "resets_at": "resetsAt",
+        "rate_limit_type": "rateLimitType",
+        "overage_status": "overageStatus",
+        "overage_resets_at": "overageResetsAt",
+        "overage_disabled_reason": "overageDisabledReason",
+        "is_using_overage": "isUsingOverage",
+    },
+    AuthStatusMessage: {"is_authenticating": "isAuthenticating"},
 }
+
+# The informational top-level messages: wire ``type`` -> class.  Each keeps
+# its frame in ``data`` and is decoded leniently (see the module docstring).
+_INFO_CLASSES: Final[dict[str, type[Any]]] = {
+    "rate_limit_event": RateLimitEvent,
+    "tool_progress": ToolProgressMessage,
+    "tool_use_summary": ToolUseSummaryMessage,
+    "prompt_suggestion": PromptSuggestionMessage,
+    "auth_status": AuthStatusMessage,
+    "conversation_reset": ConversationResetMessage,
+}
+
+# Values decoded from a nested JSON object that keep it in ``raw``.
+_NESTED_CLASSES: Final = (RateLimitInfo, TaskUsage)
+
+
+def _raw_field(cls: type) -> str | None:
+    """The name of the field that keeps ``cls``'s raw dict, if it has one."""
+    if issubclass(cls, SystemMessage) or cls in _INFO_CLASSES.values():
+        return "data"
+    if cls in _NESTED_CLASSES:
+        return "raw"
+    return None
 
 
 def _from_cattrs(exc: BaseException, path: str = "") -> _FieldError:
@@ -317,11 +378,16 @@ def _generated_decoder(cls: type[T]) -> Callable[[JSONDict], T]:
 
     renames = _RENAMES.get(cls, {})
     overrides = {name: override(rename=key) for name, key in renames.items()}
-    if issubclass(cls, SystemMessage):
-        overrides["data"] = override(rename=_RAW_KEY)
+    raw_name = _raw_field(cls)
+    if raw_name is not None:
+        overrides[raw_name] = override(rename=_RAW_KEY)
+    for a in attrs.fields(cast(Any, cls)):
+        nested = _nested_field_hook(a.type)
+        if nested is not None:
+            overrides[a.name] = override(rename=renames.get(a.name), struct_hook=nested)
     conv = _cattrs().converter
     generated = make_dict_structure_fn(cls, conv, **cast(dict[str, Any], overrides))
-    with_raw = issubclass(cls, SystemMessage)
+    with_raw = raw_name is not None
 
     def decode(obj: JSONDict) -> T:
         try:
@@ -330,6 +396,29 @@ def _generated_decoder(cls: type[T]) -> Callable[[JSONDict], T]:
             raise _from_cattrs(e) from None
 
     return decode
+
+
+def _nested_field_hook(t: Any) -> Callable[[Any, Any], Any] | None:
+    """The hook for a field holding a nested value (``RateLimitInfo``, ...), or ``None``.
+
+    Used inside generated hooks, so it raises :class:`_FieldError` (the
+    converter's own hooks for these classes raise ``MessageParseError``).
+    """
+    optional = _is_optional(t)
+    inner = next(a for a in get_args(t) if a is not NoneType) if optional else t
+    decode = _NESTED_DECODERS.get(inner)
+    if decode is None:
+        return None
+    expected = "an object or null" if optional else "an object"
+
+    def structure_nested(value: Any, _: Any) -> Any:
+        if value is None and optional:
+            return None
+        if not isinstance(value, dict):
+            raise _wrong(value, expected)
+        return decode(value)
+
+    return structure_nested
 
 
 def _generated_encoder(cls: type[T], tag: str | None) -> Callable[[T], JSONDict]:
@@ -528,6 +617,29 @@ def _encode_block(b: ContentBlock) -> JSONDict:
 # --------------------------------------------------------------------------
 
 
+def _uuids(o: JSONDict) -> tuple[str | None, list[str] | None]:
+    """``user_message_uuid`` and ``user_message_uuids``, checked (absent: ``None``)."""
+    one, many = o.get("user_message_uuid"), o.get("user_message_uuids")
+    if one is not None and not isinstance(one, str):
+        raise _bad(o, "user_message_uuid", "a string or null")
+    if many is not None:
+        if not isinstance(many, list):
+            raise _bad(o, "user_message_uuids", "an array or null")
+        for i, item in enumerate(many):
+            if not isinstance(item, str):
+                raise _FieldError(
+                    [(f".user_message_uuids[{i}]", f"must be a string, got {_kind(item)}")]
+                )
+    return one, many
+
+
+def _put_uuids(out: JSONDict, one: str | None, many: list[str] | None) -> None:
+    if one is not None:
+        out["user_message_uuid"] = one
+    if many is not None:
+        out["user_message_uuids"] = many
+
+
 def _assistant(o: JSONDict) -> AssistantMessage:
     m = o.get("message")
     if not isinstance(m, dict):
@@ -562,6 +674,9 @@ def _assistant(o: JSONDict) -> AssistantMessage:
     aborted = o.get("aborted", False)
     if not isinstance(aborted, bool):
         raise _bad(o, "aborted", "a boolean")
+    one, many = o.get("user_message_uuid"), o.get("user_message_uuids")
+    if one is not None or many is not None:
+        one, many = _uuids(o)
     return AssistantMessage(
         _blocks(content, ".message.content"),
         model,
@@ -573,6 +688,8 @@ def _assistant(o: JSONDict) -> AssistantMessage:
         stop_reason,
         error,
         aborted,
+        one,
+        many,
     )
 
 
@@ -598,6 +715,7 @@ def _encode_assistant(a: AssistantMessage) -> JSONDict:
         out["error"] = a.error
     if a.aborted:
         out["aborted"] = True
+    _put_uuids(out, a.user_message_uuid, a.user_message_uuids)
     return out
 
 
@@ -622,7 +740,12 @@ def _user(o: JSONDict) -> UserMessage:
     is_replay = o.get("isReplay", False)
     if not isinstance(is_replay, bool):
         raise _bad(o, "isReplay", "a boolean")
-    return UserMessage(content, parent, uuid, session_id, o.get("tool_use_result"), is_replay)
+    origin = o.get("origin")
+    if origin is not None and not isinstance(origin, dict):
+        raise _bad(o, "origin", "an object or null")
+    return UserMessage(
+        content, parent, uuid, session_id, o.get("tool_use_result"), is_replay, origin
+    )
 
 
 def _encode_user(u: UserMessage) -> JSONDict:
@@ -640,6 +763,8 @@ def _encode_user(u: UserMessage) -> JSONDict:
         out["tool_use_result"] = u.tool_use_result
     if u.is_replay:
         out["isReplay"] = True
+    if u.origin is not None:
+        out["origin"] = u.origin
     return out
 
 
@@ -745,6 +870,19 @@ def _result(o: JSONDict) -> ResultMessage:
         for i, item in enumerate(errors):
             if not isinstance(item, str):
                 raise _FieldError([(f".errors[{i}]", f"must be a string, got {_kind(item)}")])
+    deferred, origin = get("deferred_tool_use"), get("origin")
+    if deferred is not None:
+        if not isinstance(deferred, dict):
+            raise _bad(o, "deferred_tool_use", "an object or null")
+        try:
+            deferred = _deferred_tool_use(deferred)
+        except _FieldError as e:
+            raise e.under(".deferred_tool_use") from None
+    if origin is not None and not isinstance(origin, dict):
+        raise _bad(o, "origin", "an object or null")
+    one, many = get("user_message_uuid"), get("user_message_uuids")
+    if one is not None or many is not None:
+        one, many = _uuids(o)
     return ResultMessage(
         subtype,
         duration_ms,
@@ -763,7 +901,22 @@ def _result(o: JSONDict) -> ResultMessage:
         get("structured_output"),
         uuid,
         model_usage,
+        deferred,
+        origin,
+        one,
+        many,
     )
+
+
+def _deferred_tool_use(o: JSONDict) -> DeferredToolUse:
+    id_, name, input_ = o.get("id"), o.get("name"), o.get("input")
+    if not isinstance(id_, str):
+        raise _bad(o, "id", "a string")
+    if not isinstance(name, str):
+        raise _bad(o, "name", "a string")
+    if not isinstance(input_, dict):
+        raise _bad(o, "input", "an object")
+    return DeferredToolUse(id_, name, input_)
 
 
 def _encode_result(r: ResultMessage) -> JSONDict:
@@ -787,12 +940,18 @@ def _encode_result(r: ResultMessage) -> JSONDict:
         ("structured_output", r.structured_output),
         ("modelUsage", r.model_usage),
         ("uuid", r.uuid),
+        ("origin", r.origin),
+        ("user_message_uuid", r.user_message_uuid),
+        ("user_message_uuids", r.user_message_uuids),
     )
     for key, value in optional:
         if value is not None:
             out[key] = value
     if r.errors:
         out["errors"] = r.errors
+    if r.deferred_tool_use is not None:
+        d = r.deferred_tool_use
+        out["deferred_tool_use"] = {"id": d.id, "name": d.name, "input": d.input}
     return out
 
 
@@ -806,7 +965,26 @@ _SYSTEM_CLASSES: Final[dict[str, type[SystemMessage]]] = {
     "api_retry": ApiRetryMessage,
     "session_state_changed": SessionStateChangedMessage,
     "permission_denied": PermissionDeniedMessage,
+    "task_started": TaskStartedMessage,
+    "task_progress": TaskProgressMessage,
+    "task_updated": TaskUpdatedMessage,
+    "task_notification": TaskNotificationMessage,
+    "hook_started": HookStartedMessage,
+    "hook_progress": HookProgressMessage,
+    "hook_response": HookResponseMessage,
 }
+# The informational subtypes among them, decoded leniently.
+_INFO_SUBTYPES: Final = frozenset(
+    {
+        "task_started",
+        "task_progress",
+        "task_updated",
+        "task_notification",
+        "hook_started",
+        "hook_progress",
+        "hook_response",
+    }
+)
 
 
 # The system subtypes of every turn are hand-written like the hot path:
@@ -980,9 +1158,39 @@ _HAND_WRITTEN_SYSTEM: Final[dict[type, Callable[[JSONDict], SystemMessage]]] = {
     SessionStateChangedMessage: _session_state_changed,
     StatusMessage: _status,
 }
-_SYSTEM_DECODERS: Final[dict[str, Callable[[JSONDict], SystemMessage]]] = {
+# Strict: a frame that does not fit raises.  Used by the converter's hooks.
+_STRICT_SYSTEM_DECODERS: Final[dict[str, Callable[[JSONDict], SystemMessage]]] = {
     subtype: _HAND_WRITTEN_SYSTEM.get(cls) or _lazy_decoder(cls)
     for subtype, cls in _SYSTEM_CLASSES.items()
+}
+
+
+def _or_untyped(
+    decode: Callable[[JSONDict], T], untyped: Callable[[JSONDict], T]
+) -> Callable[[JSONDict], T]:
+    """``decode``, but a frame that does not fit becomes ``untyped(frame)`` instead."""
+
+    def decode_or_untyped(o: JSONDict) -> T:
+        try:
+            return decode(o)
+        except _FieldError:
+            return untyped(o)
+
+    return decode_or_untyped
+
+
+def _plain_system(o: JSONDict) -> SystemMessage:
+    return SystemMessage(o["subtype"], o)
+
+
+def _untyped_frame(o: JSONDict) -> Message:
+    return UnknownMessage(o["type"], o)
+
+
+# What decode_message uses: the informational subtypes fall back.
+_SYSTEM_DECODERS: Final[dict[str, Callable[[JSONDict], SystemMessage]]] = {
+    subtype: _or_untyped(decode, _plain_system) if subtype in _INFO_SUBTYPES else decode
+    for subtype, decode in _STRICT_SYSTEM_DECODERS.items()
 }
 
 
@@ -1001,31 +1209,54 @@ def _default_of(a: "attrs.Attribute[Any]") -> Any:
     return factory() if factory is not None else a.default
 
 
-def _system_encoder(cls: type[SystemMessage]) -> Callable[[SystemMessage], JSONDict]:
-    """``data`` with the typed fields laid over it.
+def _wire(value: Any) -> Any:
+    """A typed field's value as JSON: a nested value is encoded, the rest is JSON already."""
+    encode = _NESTED_ENCODERS.get(type(value))
+    return value if encode is None else encode(value)
 
-    A field is written when ``data`` has its key or its value is not the
-    default, so a decoded message encodes back to exactly its frame, and an
-    ``attrs.evolve``-d one carries the change.
+
+def _overlay_encoder(cls: type, tag: str | None) -> Callable[[Any], JSONDict]:
+    """The raw dict (``data`` / ``raw``) with the typed fields laid over it.
+
+    A field is written when the raw dict has its key or its value is not
+    the default, so a decoded value encodes back to exactly its dict, and
+    an ``attrs.evolve``-d one carries the change.  ``tag`` is the ``type``
+    to write (``None``: none); a ``SystemMessage`` writes ``system`` and its
+    ``subtype``.
     """
+    raw_name = _raw_field(cls)
+    assert raw_name is not None
     renames = _RENAMES.get(cls, {})
     spec = [
         (renames.get(a.name, a.name), a.name, _default_of(a))
         for a in attrs.fields(cls)
-        if a.name not in ("subtype", "data")
+        if a.name not in ("subtype", raw_name)
     ]
+    system = issubclass(cls, SystemMessage)
 
-    def encode(m: SystemMessage) -> JSONDict:
-        out = dict(m.data)
-        out["type"] = "system"
-        out["subtype"] = m.subtype
+    def encode(m: Any) -> JSONDict:
+        out = dict(getattr(m, raw_name))
+        if system:
+            out["type"] = "system"
+            out["subtype"] = m.subtype
+        elif tag is not None:
+            out["type"] = tag
         for key, name, default in spec:
             value = getattr(m, name)
             if key in out or value != default:
-                out[key] = value
+                out[key] = _wire(value)
         return out
 
     return encode
+
+
+_NESTED_DECODERS: Final[dict[type, Callable[[JSONDict], Any]]] = {
+    cls: _lazy_decoder(cls) for cls in _NESTED_CLASSES
+}
+_NESTED_ENCODERS: Final[dict[type, Callable[[Any], JSONDict]]] = {
+    **{cls: _overlay_encoder(cls, None) for cls in _NESTED_CLASSES},
+    DeferredToolUse: lambda d: {"id": d.id, "name": d.name, "input": d.input},
+}
 
 
 def _encode_plain_system(m: SystemMessage) -> JSONDict:
@@ -1047,8 +1278,14 @@ _DECODERS: Final[dict[str, Callable[[JSONDict], Message]]] = {
     "stream_event": _stream_event,
     "result": _result,
     "system": _system,
-    "rate_limit_event": _lazy_decoder(RateLimitEvent),
 }
+# Strict, for the converter's hooks; decode_message uses the lenient ones.
+_STRICT_INFO_DECODERS: Final[dict[str, Callable[[JSONDict], Message]]] = {
+    kind: _lazy_decoder(cls) for kind, cls in _INFO_CLASSES.items()
+}
+_DECODERS.update(
+    {kind: _or_untyped(decode, _untyped_frame) for kind, decode in _STRICT_INFO_DECODERS.items()}
+)
 
 _ENCODERS: Final[dict[type, Callable[[Any], JSONDict]]] = {
     AssistantMessage: _encode_assistant,
@@ -1056,8 +1293,8 @@ _ENCODERS: Final[dict[type, Callable[[Any], JSONDict]]] = {
     StreamEvent: _encode_stream_event,
     ResultMessage: _encode_result,
     SystemMessage: _encode_plain_system,
-    **{cls: _system_encoder(cls) for cls in _SYSTEM_CLASSES.values()},
-    RateLimitEvent: _lazy_encoder(RateLimitEvent, "rate_limit_event"),
+    **{cls: _overlay_encoder(cls, None) for cls in _SYSTEM_CLASSES.values()},
+    **{cls: _overlay_encoder(cls, kind) for kind, cls in _INFO_CLASSES.items()},
     UnknownMessage: _encode_unknown,
 }
 
@@ -1145,6 +1382,12 @@ def _hook(decode: Callable[[JSONDict], T], label: Callable[[Any], str]) -> Calla
     return structure
 
 
+def _object_label(cls: type) -> Callable[[Any], str]:
+    """The label of a nested value in errors: ``RateLimitInfo object``."""
+    label = f"{cls.__name__} object"
+    return lambda _: label
+
+
 def _unknown_message(o: JSONDict) -> UnknownMessage:
     kind = o.get("type")
     if not isinstance(kind, str):
@@ -1165,7 +1408,6 @@ _MESSAGE_CLASSES: Final[dict[str, type[Any]]] = {
     "stream_event": StreamEvent,
     "result": ResultMessage,
     "system": SystemMessage,
-    "rate_limit_event": RateLimitEvent,
 }
 _BLOCK_CLASSES: Final[dict[str, type[Any]]] = {
     "text": TextBlock,
@@ -1182,8 +1424,13 @@ def _register(conv: "cattrs.Converter") -> None:
     structure = conv.register_structure_hook
     for kind, cls in _MESSAGE_CLASSES.items():
         structure(cls, _hook(_DECODERS[kind], _frame_label))
+    for kind, cls in _INFO_CLASSES.items():
+        structure(cls, _hook(_STRICT_INFO_DECODERS[kind], _frame_label))
     for subtype, cls in _SYSTEM_CLASSES.items():
-        structure(cls, _hook(_SYSTEM_DECODERS[subtype], _frame_label))
+        structure(cls, _hook(_STRICT_SYSTEM_DECODERS[subtype], _frame_label))
+    for cls, decode in _NESTED_DECODERS.items():
+        structure(cls, _hook(decode, _object_label(cls)))
+    structure(DeferredToolUse, _hook(_deferred_tool_use, _object_label(DeferredToolUse)))
     structure(UnknownMessage, _hook(_unknown_message, _frame_label))
     for kind, cls in _BLOCK_CLASSES.items():
         structure(cls, _hook(_BLOCK_DECODERS[kind], _block_label))
@@ -1192,7 +1439,7 @@ def _register(conv: "cattrs.Converter") -> None:
     # The unions: dispatch on "type" (and "subtype").
     conv.register_structure_hook_func(lambda t: t == Message, lambda obj, _: decode_message(obj))
     conv.register_structure_hook_func(lambda t: t == ContentBlock, lambda obj, _: decode_block(obj))
-    for cls, encode in (_ENCODERS | _BLOCK_ENCODERS).items():
+    for cls, encode in (_ENCODERS | _BLOCK_ENCODERS | _NESTED_ENCODERS).items():
         conv.register_unstructure_hook(cls, encode)
 
 

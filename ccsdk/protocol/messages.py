@@ -13,6 +13,14 @@ Forward compatibility is built in: a frame ``type`` we do not know becomes
 :class:`UnknownBlock`.  Each keeps the raw dict, so nothing is dropped and
 nothing is fatal.
 
+The informational frames that newer CLIs send (rate limits, background
+tasks, hook runs, tool progress, tool-use summaries, prompt suggestions,
+auth status, conversation resets) are typed too, and each keeps its whole
+raw frame in ``data``.  They only inform, so one whose fields do not fit
+(a CLI that changed its shape) is not an error: it arrives as the
+``UnknownMessage`` or plain ``SystemMessage`` it would have been before
+ccsdk typed it.
+
 Sequences are ``list`` throughout, never ``tuple``: the official SDK's types
 are lists (``content: list[ContentBlock]``), users index, slice and compare
 them with list literals, and decoding can hand over the list the JSON parser
@@ -26,14 +34,24 @@ from typing import Any, TypeAlias
 import attrs
 
 __all__ = [
+    "TERMINAL_TASK_STATUSES",
     "ApiRetryMessage",
     "AssistantMessage",
+    "AuthStatusMessage",
     "ContentBlock",
+    "ConversationResetMessage",
+    "DeferredToolUse",
+    "HookEventMessage",
+    "HookProgressMessage",
+    "HookResponseMessage",
+    "HookStartedMessage",
     "ImageBlock",
     "InitMessage",
     "Message",
     "PermissionDeniedMessage",
+    "PromptSuggestionMessage",
     "RateLimitEvent",
+    "RateLimitInfo",
     "RedactedThinkingBlock",
     "ResultMessage",
     "ServerToolResultBlock",
@@ -42,10 +60,17 @@ __all__ = [
     "StatusMessage",
     "StreamEvent",
     "SystemMessage",
+    "TaskNotificationMessage",
+    "TaskProgressMessage",
+    "TaskStartedMessage",
+    "TaskUpdatedMessage",
+    "TaskUsage",
     "TextBlock",
     "ThinkingBlock",
+    "ToolProgressMessage",
     "ToolResultBlock",
     "ToolUseBlock",
+    "ToolUseSummaryMessage",
     "UnknownBlock",
     "UnknownMessage",
     "UserMessage",
@@ -179,7 +204,9 @@ class UserMessage:
     the tool's structured output in ``tool_use_result``), for interruption
     markers (``[Request interrupted by user]``), and for replays of local
     commands (wire ``isReplay: true``).  ``content`` is a string or a list of
-    blocks, as in ``message.content``.
+    blocks, as in ``message.content``.  ``origin`` says who sent a prompt
+    when the CLI knows (``{"kind": "human"}``, ``"channel"``, ``"peer"``,
+    ``"task-notification"``, ...), as the raw dict.
     """
 
     content: str | list[ContentBlock]
@@ -189,6 +216,7 @@ class UserMessage:
     #: Raw JSON: a dict for most tools, a string for some errors.
     tool_use_result: Any = None
     is_replay: bool = False
+    origin: dict[str, Any] | None = None
 
 
 @attrs.frozen
@@ -200,6 +228,8 @@ class AssistantMessage:
     ``None`` on those.  ``error`` is set on the synthetic message the CLI
     makes for an API failure (``model`` is then ``"<synthetic>"``), and
     ``aborted`` on the partial message left by an interrupt.
+    ``user_message_uuid`` / ``user_message_uuids`` name the user messages
+    (by the ``uuid`` their sender gave them) that this turn answers.
     """
 
     content: list[ContentBlock]
@@ -212,6 +242,8 @@ class AssistantMessage:
     stop_reason: str | None = None
     error: str | None = None
     aborted: bool = False
+    user_message_uuid: str | None = None
+    user_message_uuids: list[str] | None = None
 
 
 @attrs.frozen
@@ -221,7 +253,7 @@ class SystemMessage:
     Subtypes ccsdk types get a subclass with named fields (:class:`InitMessage`,
     :class:`StatusMessage`, ...), so ``isinstance(m, SystemMessage)`` holds for
     every system frame; other subtypes (``thinking_tokens``, ``informational``,
-    ``task_started``, ...) stay plain ``SystemMessage``.
+    ``compact_boundary``, ...) stay plain ``SystemMessage``.
     """
 
     subtype: str
@@ -315,6 +347,185 @@ class PermissionDeniedMessage(SystemMessage):
     uuid: str | None = None
 
 
+# ``system`` subtypes of background tasks (subagents, long Bash commands,
+# workflows) and of hook runs: sent by CLI 2.1.331 as described in
+# docs/message-types-newer.md.
+
+#: The task statuses after which a task does no more work: the ``status`` of
+#: every :class:`TaskNotificationMessage`, and ``"killed"``, which only a
+#: :class:`TaskUpdatedMessage` patch carries.
+TERMINAL_TASK_STATUSES: frozenset[str] = frozenset({"completed", "failed", "stopped", "killed"})
+
+
+@attrs.frozen
+class TaskUsage:
+    """What a task has used so far: the ``usage`` of task progress and notifications.
+
+    Wire ``{"total_tokens", "tool_uses", "duration_ms"}``; ``raw`` is that
+    whole object.
+    """
+
+    total_tokens: int
+    tool_uses: int
+    duration_ms: int
+    raw: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class TaskStartedMessage(SystemMessage):
+    """``system/task_started``: a background task began.
+
+    Sent for a subagent the model starts with the Task tool (``task_type``
+    ``"local_agent"``, with ``subagent_type`` and ``prompt``) and for a Bash
+    command that runs for more than a few seconds (``"local_bash"``).
+    ``tool_use_id`` is the tool call that started it; ``is_backgrounded``
+    is false while that call waits for the task.  Later frames about the
+    task carry the same ``task_id``.
+    """
+
+    task_id: str
+    description: str
+    run_id: str | None = None
+    tool_use_id: str | None = None
+    task_type: str | None = None
+    subagent_type: str | None = None
+    prompt: str | None = None
+    is_backgrounded: bool | None = None
+    spawn_depth: int | None = None
+    parent_task_id: str | None = None
+    workflow_name: str | None = None
+    skip_transcript: bool = False
+    session_id: str | None = None
+    uuid: str | None = None
+
+
+@attrs.frozen
+class TaskProgressMessage(SystemMessage):
+    """``system/task_progress``: a running subagent used a tool.
+
+    ``usage`` is the total so far; ``last_tool_name`` the tool it just used;
+    ``description`` what it is doing now (e.g. ``"Running echo hi"``).
+    """
+
+    task_id: str
+    description: str
+    usage: TaskUsage
+    run_id: str | None = None
+    tool_use_id: str | None = None
+    subagent_type: str | None = None
+    last_tool_name: str | None = None
+    summary: str | None = None
+    session_id: str | None = None
+    uuid: str | None = None
+
+
+@attrs.frozen
+class TaskUpdatedMessage(SystemMessage):
+    """``system/task_updated``: some of a task's state changed.
+
+    ``patch`` holds only what changed (``status``, ``end_time``,
+    ``is_backgrounded``, ``error``, ...), as the raw dict: merge it into
+    your own record of the task.  ``status`` is ``patch["status"]`` or
+    ``None``.
+    """
+
+    task_id: str
+    patch: dict[str, Any]
+    run_id: str | None = None
+    session_id: str | None = None
+    uuid: str | None = None
+
+    @property
+    def status(self) -> str | None:
+        status = self.patch.get("status")
+        return status if isinstance(status, str) else None
+
+
+@attrs.frozen
+class TaskNotificationMessage(SystemMessage):
+    """``system/task_notification``: a task ended.
+
+    ``status`` is ``"completed"``, ``"failed"`` or ``"stopped"`` (all in
+    :data:`TERMINAL_TASK_STATUSES`); ``summary`` is a subagent's final text
+    or a Bash command's description; ``output_file`` where its full output
+    was written (``""`` if nowhere).  For a subagent it may come after the
+    turn's :class:`ResultMessage`.
+    """
+
+    task_id: str
+    status: str
+    output_file: str
+    summary: str
+    run_id: str | None = None
+    tool_use_id: str | None = None
+    usage: TaskUsage | None = None
+    reason: str | None = None
+    skip_transcript: bool = False
+    session_id: str | None = None
+    uuid: str | None = None
+
+
+@attrs.frozen
+class HookEventMessage(SystemMessage):
+    """The base of the hook-run frames (``--include-hook-events``).
+
+    ``hook_event`` is the event (``"PreToolUse"``, ...), ``hook_name`` the
+    event and matcher (``"PreToolUse:Bash"``); ``hook_id`` ties the frames
+    of one run together.  Only hooks that run a command (from settings or
+    plugins) are reported, not callbacks registered through the SDK.
+    """
+
+    hook_id: str
+    hook_name: str
+    hook_event: str
+    session_id: str | None = None
+    uuid: str | None = None
+
+
+@attrs.frozen
+class HookStartedMessage(HookEventMessage):
+    """``system/hook_started``: a hook command began."""
+
+
+@attrs.frozen
+class HookProgressMessage(HookEventMessage):
+    """``system/hook_progress``: a running hook wrote output (checked about once a second).
+
+    The fields hold all the output so far, not only the new part.
+    """
+
+    stdout: str = attrs.field(kw_only=True)
+    stderr: str = attrs.field(kw_only=True)
+    output: str = attrs.field(kw_only=True)
+
+
+@attrs.frozen
+class HookResponseMessage(HookEventMessage):
+    """``system/hook_response``: a hook command ended.
+
+    ``outcome`` is ``"success"``, ``"error"`` or ``"cancelled"``;
+    ``output`` is stdout and stderr interleaved.
+    """
+
+    outcome: str = attrs.field(kw_only=True)
+    stdout: str = attrs.field(kw_only=True)
+    stderr: str = attrs.field(kw_only=True)
+    output: str = attrs.field(kw_only=True)
+    exit_code: int | None = attrs.field(default=None, kw_only=True)
+
+
+@attrs.frozen
+class DeferredToolUse:
+    """The tool call a hook deferred: ``ResultMessage.deferred_tool_use``.
+
+    Wire ``{"id", "name", "input"}``, as a ``tool_use`` block.
+    """
+
+    id: str
+    name: str
+    input: dict[str, Any]
+
+
 @attrs.frozen
 class ResultMessage:
     """A ``result`` frame: the end of every turn, exactly one per turn.
@@ -324,7 +535,10 @@ class ResultMessage:
     gives ``subtype == "success"`` with ``is_error`` true, ``api_error_status``
     and ``terminal_reason == "api_error"``: test ``is_error``, not the subtype.
     ``total_cost_usd`` and ``model_usage`` (wire ``modelUsage``) are cumulative
-    over the session; ``usage`` is for this turn.
+    over the session; ``usage`` is for this turn.  ``deferred_tool_use`` is
+    the tool call a ``PreToolUse`` hook deferred (``terminal_reason ==
+    "tool_deferred"``); ``origin`` and ``user_message_uuid(s)`` are as on
+    :class:`UserMessage` and :class:`AssistantMessage`.
     """
 
     subtype: str
@@ -346,6 +560,10 @@ class ResultMessage:
     uuid: str | None = None
     #: Per-model usage and cost (wire ``modelUsage``), cumulative.
     model_usage: dict[str, Any] | None = None
+    deferred_tool_use: DeferredToolUse | None = None
+    origin: dict[str, Any] | None = None
+    user_message_uuid: str | None = None
+    user_message_uuids: list[str] | None = None
 
 
 @attrs.frozen
@@ -370,24 +588,143 @@ class StreamEvent:
 
 
 @attrs.frozen
+class RateLimitInfo:
+    """The account's rate-limit state: ``RateLimitEvent.rate_limit_info``.
+
+    ``status`` is ``"allowed"``, ``"allowed_warning"`` or ``"rejected"``;
+    ``rate_limit_type`` the window it is about (``"five_hour"``,
+    ``"seven_day"``, ``"seven_day_opus"``, ``"overage"``, ...);
+    ``resets_at`` and ``overage_resets_at`` are Unix times in seconds;
+    ``utilization`` a fraction (0.91 = 91 %).  Wire keys are camelCase
+    (``resetsAt``, ``rateLimitType``, ``overageStatus``, ...); everything
+    else the CLI sends (``unifiedWindows``, ``surpassedThreshold``, ...) is
+    in ``raw``, the whole object.
+    """
+
+    status: str
+    resets_at: int | None = None
+    rate_limit_type: str | None = None
+    utilization: float | None = None
+    overage_status: str | None = None
+    overage_resets_at: int | None = None
+    overage_disabled_reason: str | None = None
+    is_using_overage: bool | None = None
+    raw: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
 class RateLimitEvent:
     """A ``rate_limit_event`` frame: the account's rate-limit status changed.
 
-    ``rate_limit_info`` is the raw dict (``status``, ``resetsAt``,
-    ``rateLimitType``, ``utilization``, ``overage*``, ...).
+    The CLI reads the limits from the API's ``anthropic-ratelimit-unified-*``
+    response headers, and only for a claude.ai sign-in or a gateway (not for
+    an API key); it sends a frame when they change.  ``data`` is the whole
+    raw frame.
     """
 
-    rate_limit_info: dict[str, Any]
+    rate_limit_info: RateLimitInfo
     uuid: str | None = None
     session_id: str | None = None
+    data: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class ToolProgressMessage:
+    """A ``tool_progress`` frame: a tool call is still running.
+
+    The CLI sends a ``heartbeat`` one every 30 s of a main-thread tool call
+    (``parent_tool_use_id`` is then the call's id, and ``tool_use_id`` a
+    made-up ``<id>-heartbeat-<n>``), and some for subagent retries.
+    ``elapsed_time_seconds`` counts from the start of the call.
+    """
+
+    tool_use_id: str
+    tool_name: str
+    elapsed_time_seconds: float
+    parent_tool_use_id: str | None = None
+    task_id: str | None = None
+    heartbeat: bool = False
+    uuid: str | None = None
+    session_id: str | None = None
+    data: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class ToolUseSummaryMessage:
+    """A ``tool_use_summary`` frame: a short label for tool calls that finished.
+
+    Sent with ``CLAUDE_CODE_EMIT_TOOL_USE_SUMMARIES=1``, after a batch of
+    main-thread tool calls; the CLI asks the model for the label in a side
+    request.  ``preceding_tool_use_ids`` are the calls it describes.
+    """
+
+    summary: str
+    preceding_tool_use_ids: list[str]
+    uuid: str | None = None
+    session_id: str | None = None
+    data: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class PromptSuggestionMessage:
+    """A ``prompt_suggestion`` frame: what the user might type next.
+
+    Sent with ``--prompt-suggestions`` after a turn's result (and after
+    ``session_state_changed`` ``idle``), from a side request to the model;
+    only from the second model response of a session on, and only while
+    the prompt cache is warm.
+    """
+
+    suggestion: str
+    uuid: str | None = None
+    session_id: str | None = None
+    data: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class AuthStatusMessage:
+    """An ``auth_status`` frame: the CLI is (re)authenticating (``--enable-auth-status``).
+
+    E.g. while an ``apiKeyHelper`` runs, or after it failed (``error``).
+    Wire ``isAuthenticating`` becomes ``is_authenticating``; ``output`` is
+    the helper's latest output lines.
+    """
+
+    is_authenticating: bool
+    output: list[str]
+    error: str | None = None
+    uuid: str | None = None
+    session_id: str | None = None
+    data: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class ConversationResetMessage:
+    """A ``conversation_reset`` frame: the conversation was discarded.
+
+    ``trigger`` is ``"clear"`` (the ``/clear`` command), ``"plan_mode_exit"``,
+    ``"fresh_session"`` or ``"onboarding"``.  What follows belongs to a new
+    conversation, ``new_conversation_id``, with a new session id.
+    ``user_message_uuid`` is the ``/clear`` message's uuid.
+    """
+
+    new_conversation_id: str
+    trigger: str | None = None
+    user_message_uuid: str | None = None
+    timestamp: str | None = None
+    uuid: str | None = None
+    session_id: str | None = None
+    data: dict[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen
 class UnknownMessage:
     """A frame of a ``type`` ccsdk does not model; ``data`` is the whole raw frame.
 
-    Newer CLIs send e.g. ``conversation_reset``, ``command_lifecycle``,
-    ``tool_progress``; they arrive here instead of ending the stream.
+    Newer CLIs send e.g. ``command_lifecycle``, ``api_metrics``; they
+    arrive here instead of ending the stream.  So does a frame of a typed
+    informational kind (``tool_progress``, ``rate_limit_event``, ...) whose
+    fields do not fit its class.
     """
 
     type: str
@@ -401,5 +738,10 @@ Message: TypeAlias = (
     | ResultMessage
     | StreamEvent
     | RateLimitEvent
+    | ToolProgressMessage
+    | ToolUseSummaryMessage
+    | PromptSuggestionMessage
+    | AuthStatusMessage
+    | ConversationResetMessage
     | UnknownMessage
 )
