@@ -23,6 +23,7 @@ because users build and adjust it as configuration.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from os import PathLike
 from typing import Any, Literal, NotRequired, TypeAlias, TypedDict, cast, get_args
 
 import attrs
@@ -354,3 +355,192 @@ class HookMatcher:
     matcher: str | None = None
     hooks: list[HookCallback] = attrs.field(factory=list)
     timeout: float | None = None
+
+
+# --------------------------------------------------------------------------
+# Agent SDK options: system prompt forms, tools, agents, thinking, output
+# format, sandbox, plugins (the value types of the ClaudeCodeOptions fields
+# added after claude_code_sdk 0.0.25; what each becomes on the wire is in
+# docs/options-agent-sdk.md)
+# --------------------------------------------------------------------------
+
+#: The settings files ``setting_sources`` can select (``--setting-sources``).
+SettingSource: TypeAlias = Literal["user", "project", "local"]
+
+#: The API betas CLI 2.1.331 lets through ``--betas``; it drops any other
+#: with a warning on stderr, so ccsdk refuses them up front.
+SdkBeta: TypeAlias = Literal["context-1m-2025-08-07"]
+
+#: ``--effort`` levels. CLI 2.1.331 silently ignores any other value.
+EffortLevel: TypeAlias = Literal["low", "medium", "high", "xhigh", "max"]
+
+#: ``--thinking-display`` values (how thinking is shown in the API answer).
+ThinkingDisplay: TypeAlias = Literal["summarized", "omitted", "highlights"]
+
+
+class SystemPromptPreset(TypedDict):
+    """The CLI's own system prompt, optionally with text appended.
+
+    ``exclude_dynamic_sections`` moves the per-machine sections (cwd, memory
+    paths) out of the system prompt into the first user message, for prompt
+    caching across users; ``snapshot`` (default on in the CLI) records the
+    prompt once per conversation and reuses it verbatim.
+    """
+
+    type: Literal["preset"]
+    preset: Literal["claude_code"]
+    append: NotRequired[str]
+    exclude_dynamic_sections: NotRequired[bool]
+    snapshot: NotRequired[bool]
+
+
+class SystemPromptCustom(TypedDict):
+    """A system prompt of your own, in place of the CLI's (same as a plain str)."""
+
+    type: Literal["custom"]
+    prompt: str
+    snapshot: NotRequired[bool]
+
+
+class SystemPromptFile(TypedDict):
+    """A system prompt read by the CLI from a file (``--system-prompt-file``)."""
+
+    type: Literal["file"]
+    path: str | PathLike[str]
+
+
+SystemPrompt: TypeAlias = str | SystemPromptPreset | SystemPromptCustom | SystemPromptFile
+
+
+class ToolsPreset(TypedDict):
+    """The CLI's default built-in tool set (``--tools=default``)."""
+
+    type: Literal["preset"]
+    preset: Literal["claude_code"]
+
+
+class AgentDefinition(TypedDict):
+    """A subagent defined in code, sent in ``initialize.agents``.
+
+    The keys are the CLI's (camelCase), as in ``claude_agent_sdk``, so
+    ``AgentDefinition(description=..., prompt=..., disallowedTools=[...])``
+    works unchanged; it is a plain dict at run time. CLI 2.1.331 silently
+    drops an agent with a missing ``prompt`` or a bad value (a ``maxTurns``
+    of 0, say), so ccsdk checks each one when the options are made.
+    """
+
+    description: str
+    prompt: str
+    tools: NotRequired[list[str] | None]
+    disallowedTools: NotRequired[list[str] | None]
+    model: NotRequired[str | None]
+    skills: NotRequired[list[str] | None]
+    memory: NotRequired[Literal["user", "project", "local"] | None]
+    mcpServers: NotRequired[list[str | dict[str, Any]] | None]
+    initialPrompt: NotRequired[str | None]
+    maxTurns: NotRequired[int | None]
+    background: NotRequired[bool | None]
+    effort: NotRequired[EffortLevel | int | None]
+    permissionMode: NotRequired[PermissionMode | None]
+    autoCompactWindow: NotRequired[int | None]
+    omitClaudeMd: NotRequired[bool | None]
+
+
+class ThinkingConfigAdaptive(TypedDict):
+    """The model decides when and how much to think (``--thinking=adaptive``)."""
+
+    type: Literal["adaptive"]
+    display: NotRequired[ThinkingDisplay]
+
+
+class ThinkingConfigEnabled(TypedDict):
+    """Thinking on; ``budget_tokens`` sets its budget (``--max-thinking-tokens``)."""
+
+    type: Literal["enabled"]
+    budget_tokens: NotRequired[int]
+    display: NotRequired[ThinkingDisplay]
+
+
+class ThinkingConfigDisabled(TypedDict):
+    """No thinking (``--thinking=disabled``)."""
+
+    type: Literal["disabled"]
+
+
+ThinkingConfig: TypeAlias = ThinkingConfigAdaptive | ThinkingConfigEnabled | ThinkingConfigDisabled
+
+
+class OutputFormat(TypedDict):
+    """Structured output: the run's answer must match ``schema``.
+
+    The CLI gives the model a ``StructuredOutput`` tool whose input schema is
+    ``schema``; the validated input arrives in ``ResultMessage.structured_output``.
+    The schema's root must be an object: a tool's input always is one.
+    """
+
+    type: Literal["json_schema"]
+    schema: dict[str, Any]
+
+
+class SandboxNetworkConfig(TypedDict, total=False):
+    """``sandbox.network``: what sandboxed commands may reach."""
+
+    allowedDomains: list[str]
+    allowUnixSockets: list[str]
+    allowAllUnixSockets: bool
+    allowLocalBinding: bool
+    httpProxyPort: int
+    socksProxyPort: int
+
+
+class SandboxSettings(TypedDict, total=False):
+    """The Bash sandbox, merged into the ``--settings`` JSON as ``"sandbox"``.
+
+    Keys are the CLI's settings keys. When ``enabled`` is true and
+    ``failIfUnavailable`` is not given, ccsdk sends ``failIfUnavailable: true``:
+    CLI 2.1.331 otherwise runs commands *unsandboxed* with only a warning
+    when the sandbox cannot start (no bubblewrap, say).
+    """
+
+    enabled: bool
+    failIfUnavailable: bool
+    autoAllowBashIfSandboxed: bool
+    allowUnsandboxedCommands: bool
+    excludedCommands: list[str]
+    network: SandboxNetworkConfig
+    ignoreViolations: dict[str, list[str]]
+    enableWeakerNestedSandbox: bool
+
+
+class SdkPluginConfig(TypedDict):
+    """A local plugin directory (``--plugin-dir``); the only type the CLI loads.
+
+    ``skip_mcp_discovery`` loads the plugin's skills, hooks, agents and
+    commands but not its MCP servers (``--plugin-dir-no-mcp``).
+    """
+
+    type: Literal["local"]
+    path: str | PathLike[str]
+    skip_mcp_discovery: NotRequired[bool]
+
+
+__all__ += [
+    "AgentDefinition",
+    "EffortLevel",
+    "OutputFormat",
+    "SandboxNetworkConfig",
+    "SandboxSettings",
+    "SdkBeta",
+    "SdkPluginConfig",
+    "SettingSource",
+    "SystemPrompt",
+    "SystemPromptCustom",
+    "SystemPromptFile",
+    "SystemPromptPreset",
+    "ThinkingConfig",
+    "ThinkingConfigAdaptive",
+    "ThinkingConfigDisabled",
+    "ThinkingConfigEnabled",
+    "ThinkingDisplay",
+    "ToolsPreset",
+]

@@ -1,0 +1,120 @@
+"""The ``initialize`` request, built from ``ClaudeCodeOptions``.
+
+ccsdk sends ``initialize`` first on every connection, and the CLI reads
+more than hooks from it. Whatever the CLI accepts there goes there rather
+than on the command line: a system prompt or a subagent's prompt can be
+long (Windows caps a command line at 32 767 characters), argv is visible
+to every user of the machine in the process list, and ``initialize``
+reaches a CLI behind any transport, not only one ccsdk started::
+
+    {"subtype": "initialize",
+     "hooks": {...} | null,                  # HookMatcher callbacks
+     "systemPrompt": ["..."],                # system_prompt str / custom
+     "appendSystemPrompt": "...",            # append_system_prompt, preset "append"
+     "excludeDynamicSections": true,         # preset "exclude_dynamic_sections"
+     "systemPromptSnapshot": false,          # preset / custom "snapshot"
+     "agents": {"name": {...}},              # agents, None values dropped
+     "sdkMcpServers": ["name", ...],         # mcp_servers entries of type "sdk"
+     "jsonSchema": {...},                    # output_format["schema"]
+     "toolAliases": {"Shell": "Bash"},       # tool_aliases
+     "title": "..."}                         # title
+
+Keys are present only when their option is set, so a default
+``ClaudeCodeOptions`` sends ``{"subtype": "initialize", "hooks": null}``.
+CLI 2.1.331 answers ``initialize`` with success even when it ignores a
+malformed field, which is why :mod:`ccsdk.option_checks` checks them
+first, and :func:`check_answer` compares the agents it reports with ours.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any, cast
+
+from ccsdk.options import ClaudeCodeOptions
+from ccsdk.runtime.command import is_sdk_server, list_items
+
+__all__ = ["build_initialize", "check_answer"]
+
+log = logging.getLogger("ccsdk")
+
+
+def build_initialize(options: ClaudeCodeOptions, hooks: dict[str, Any] | None) -> dict[str, Any]:
+    """The ``initialize`` request for ``options``; ``hooks`` is its wire form.
+
+    Pure: no I/O, and the options are not modified.
+    """
+    o = options
+    request: dict[str, Any] = {"subtype": "initialize", "hooks": hooks}
+    prompt = o.system_prompt
+    if isinstance(prompt, str):
+        request["systemPrompt"] = [prompt]
+    elif prompt is not None:
+        if prompt["type"] == "custom":
+            request["systemPrompt"] = [prompt["prompt"]]
+            if "snapshot" in prompt:
+                request["systemPromptSnapshot"] = prompt["snapshot"]
+        elif prompt["type"] == "preset":
+            # No systemPrompt: the CLI keeps its own, and appends to it.
+            if "append" in prompt:
+                request["appendSystemPrompt"] = prompt["append"]
+            if "exclude_dynamic_sections" in prompt:
+                request["excludeDynamicSections"] = prompt["exclude_dynamic_sections"]
+            if "snapshot" in prompt:
+                request["systemPromptSnapshot"] = prompt["snapshot"]
+        # type "file" is --system-prompt-file (ccsdk.runtime.command)
+    if o.append_system_prompt is not None:
+        request["appendSystemPrompt"] = o.append_system_prompt
+    if o.agents:
+        request["agents"] = {
+            name: {key: value for key, value in agent.items() if value is not None}
+            for name, agent in o.agents.items()
+        }
+    sdk_servers = _sdk_servers(o.mcp_servers)
+    if sdk_servers:
+        request["sdkMcpServers"] = sdk_servers
+    if o.output_format is not None:
+        request["jsonSchema"] = o.output_format["schema"]
+    if o.tool_aliases:
+        request["toolAliases"] = dict(o.tool_aliases)
+    if o.title is not None:
+        request["title"] = o.title
+    return request
+
+
+def _sdk_servers(servers: Any) -> list[str]:
+    """The names (``mcp_servers`` keys) of the in-process servers.
+
+    The CLI then asks for them by that name in ``mcp_message`` requests;
+    the server objects never leave this process.
+    """
+    if not isinstance(servers, Mapping):
+        return []
+    configs = cast("Mapping[str, Any]", servers)
+    return [name for name, config in configs.items() if is_sdk_server(config)]
+
+
+def _name(item: Any) -> Any:
+    return cast("Mapping[str, Any]", item).get("name") if isinstance(item, Mapping) else None
+
+
+def check_answer(options: ClaudeCodeOptions, answer: Mapping[str, Any]) -> None:
+    """Warn when the CLI's ``initialize`` answer lacks one of our agents.
+
+    The answer lists the agents the CLI registered; one of ours missing
+    means it was dropped (a CLI too old to read ``initialize.agents``, or a
+    value it refused), and a later Agent call naming it will fail.
+    """
+    if not options.agents:
+        return
+    listed = answer.get("agents")
+    if not isinstance(listed, list):
+        return
+    names = {_name(item) for item in list_items(listed)}
+    missing = sorted(set(options.agents) - names)
+    if missing:
+        log.warning(
+            "the CLI did not register agent(s) %s from initialize; calls to them will fail",
+            ", ".join(map(repr, missing)),
+        )

@@ -1,0 +1,140 @@
+"""The initialize request built from the options, and the check of its answer."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ccsdk import ClaudeAgentOptions, ClaudeCodeOptions
+from ccsdk.runtime.initialize import build_initialize, check_answer
+from ccsdk.types import AgentDefinition
+
+HOOKS = {"PreToolUse": [{"matcher": None, "hookCallbackIds": ["hook_0"]}]}
+
+
+def test_defaults_send_only_hooks() -> None:
+    assert build_initialize(ClaudeCodeOptions(), None) == {"subtype": "initialize", "hooks": None}
+    assert build_initialize(ClaudeCodeOptions(), HOOKS)["hooks"] is HOOKS
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fields"),
+    [
+        ({"system_prompt": "Be brief."}, {"systemPrompt": ["Be brief."]}),
+        ({"system_prompt": ""}, {"systemPrompt": [""]}),  # an empty prompt, on purpose
+        (
+            {"system_prompt": {"type": "custom", "prompt": "P", "snapshot": False}},
+            {"systemPrompt": ["P"], "systemPromptSnapshot": False},
+        ),
+        (
+            {
+                "system_prompt": {
+                    "type": "preset",
+                    "preset": "claude_code",
+                    "append": "A",
+                    "exclude_dynamic_sections": True,
+                    "snapshot": True,
+                }
+            },
+            {
+                "appendSystemPrompt": "A",
+                "excludeDynamicSections": True,
+                "systemPromptSnapshot": True,
+            },
+        ),
+        ({"system_prompt": {"type": "preset", "preset": "claude_code"}}, {}),
+        ({"system_prompt": {"type": "file", "path": "/p"}}, {}),  # --system-prompt-file
+        (
+            {"system_prompt": "S", "append_system_prompt": "A"},
+            {"systemPrompt": ["S"], "appendSystemPrompt": "A"},
+        ),
+        (
+            {
+                "system_prompt": {"type": "preset", "preset": "claude_code"},
+                "append_system_prompt": "A",
+            },
+            {"appendSystemPrompt": "A"},
+        ),
+        (
+            {"output_format": {"type": "json_schema", "schema": {"type": "object"}}},
+            {"jsonSchema": {"type": "object"}},
+        ),
+        ({"tool_aliases": {"Shell": "Bash"}}, {"toolAliases": {"Shell": "Bash"}}),
+        ({"tool_aliases": {}}, {}),
+        ({"title": "My run"}, {"title": "My run"}),
+        (
+            {
+                "mcp_servers": {
+                    "calc": {"type": "sdk", "name": "calculator", "instance": object()},
+                    "web": {"type": "http", "url": "https://x"},
+                }
+            },
+            {"sdkMcpServers": ["calc"]},  # the key, which mcp_message names
+        ),
+        ({"mcp_servers": "/etc/mcp.json"}, {}),
+    ],
+)
+def test_fields(kwargs: dict[str, Any], fields: dict[str, Any]) -> None:
+    request = build_initialize(ClaudeCodeOptions(**kwargs), None)
+    assert request == {"subtype": "initialize", "hooks": None, **fields}
+
+
+def test_agents_drop_none_values_and_keep_camel_case() -> None:
+    reviewer = AgentDefinition(
+        description="Reviews code",
+        prompt="You review.",
+        tools=["Read"],
+        model=None,
+        disallowedTools=["Bash"],
+        maxTurns=3,
+    )
+    options = ClaudeAgentOptions(agents={"reviewer": reviewer})
+    assert build_initialize(options, None)["agents"] == {
+        "reviewer": {
+            "description": "Reviews code",
+            "prompt": "You review.",
+            "tools": ["Read"],
+            "disallowedTools": ["Bash"],
+            "maxTurns": 3,
+        }
+    }
+    assert reviewer["model"] is None  # the caller's dict is not modified
+
+
+def test_the_instance_never_leaves() -> None:
+    options = ClaudeCodeOptions(
+        mcp_servers={"s": {"type": "sdk", "name": "s", "instance": object()}}
+    )
+    assert "instance" not in repr(build_initialize(options, None))
+
+
+def test_check_answer_warns_for_a_dropped_agent(caplog: pytest.LogCaptureFixture) -> None:
+    options = ClaudeCodeOptions(
+        agents={
+            "kept": {"description": "d", "prompt": "p"},
+            "lost": {"description": "d", "prompt": "p"},
+        }
+    )
+    with caplog.at_level(logging.WARNING, logger="ccsdk"):
+        check_answer(options, {"agents": [{"name": "kept"}, {"name": "Explore"}]})
+    assert [r.getMessage() for r in caplog.records] == [
+        "the CLI did not register agent(s) 'lost' from initialize; calls to them will fail"
+    ]
+
+
+@pytest.mark.parametrize("answer", [{"agents": [{"name": "a"}]}, {}, {"agents": "nonsense"}])
+def test_check_answer_quiet(answer: dict[str, Any], caplog: pytest.LogCaptureFixture) -> None:
+    options = ClaudeCodeOptions(agents={"a": {"description": "d", "prompt": "p"}})
+    with caplog.at_level(logging.WARNING, logger="ccsdk"):
+        check_answer(options, answer)
+        check_answer(ClaudeCodeOptions(), {"agents": []})
+    assert caplog.records == []
+
+
+def test_path_in_file_prompt_is_not_read(tmp_path: Path) -> None:
+    # The CLI reads the file; ccsdk sends the path only (a missing file is the CLI's error).
+    options = ClaudeCodeOptions(system_prompt={"type": "file", "path": tmp_path / "absent"})
+    assert build_initialize(options, None) == {"subtype": "initialize", "hooks": None}
