@@ -48,10 +48,9 @@ def test_full_option_argv_snapshot() -> None:
         cwd="/work",
         user="nobody",
     )
+    # system_prompt, append_system_prompt and the SDK server go in initialize.
     assert build_argv(options, "claude") == [
         *HEAD,
-        "--system-prompt=SP",
-        "--append-system-prompt=AP",
         "--allowedTools=Read,Bash",
         "--max-turns=3",
         "--disallowedTools=Write",
@@ -63,12 +62,157 @@ def test_full_option_argv_snapshot() -> None:
         "--settings=s.json",
         "--add-dir=/a",
         "--add-dir=/b",
-        '--mcp-config={"mcpServers":{"s":{"type":"sdk","name":"s"},"ext":{"command":"x"}}}',
+        '--mcp-config={"mcpServers":{"ext":{"command":"x"}}}',
         "--include-partial-messages",
         "--debug-to-stderr",
         "--foo=bar",
         *TAIL,
     ]
+
+
+def test_every_agent_sdk_flag_snapshot(tmp_path: Path) -> None:
+    options = ClaudeCodeOptions(
+        system_prompt={"type": "file", "path": tmp_path / "prompt.txt"},
+        tools=["Read", "Bash"],
+        max_turns=2,
+        max_budget_usd=0.25,
+        model="claude-sonnet-4-5",
+        fallback_model="claude-haiku-4-5",
+        betas=["context-1m-2025-08-07"],
+        thinking={"type": "enabled", "budget_tokens": 5000, "display": "summarized"},
+        effort="high",
+        resume="abc",
+        session_id="0b5f3ad1-9d0e-4a53-8f2c-6a1d8c3e7b21",
+        fork_session=True,
+        persist_session=False,
+        settings='{"model": "x"}',
+        sandbox={"enabled": True, "excludedCommands": ["git"]},
+        setting_sources=["user", "project"],
+        strict_mcp_config=True,
+        plugins=[
+            {"type": "local", "path": "/p/one"},
+            {"type": "local", "path": Path("/p/two"), "skip_mcp_discovery": True},
+        ],
+        include_hook_events=True,
+        # initialize only: none of these reach argv
+        agents={"r": {"description": "d", "prompt": "p"}},
+        output_format={"type": "json_schema", "schema": {"type": "object"}},
+        tool_aliases={"Shell": "Bash"},
+        title="T",
+    )
+    assert build_argv(options, "claude") == [
+        *HEAD,
+        f"--system-prompt-file={tmp_path / 'prompt.txt'}",
+        "--tools=Read,Bash",
+        "--max-turns=2",
+        "--max-budget-usd=0.25",
+        "--model=claude-sonnet-4-5",
+        "--fallback-model=claude-haiku-4-5",
+        "--betas=context-1m-2025-08-07",
+        "--max-thinking-tokens=5000",
+        "--thinking-display=summarized",
+        "--effort=high",
+        "--resume=abc",
+        "--session-id=0b5f3ad1-9d0e-4a53-8f2c-6a1d8c3e7b21",
+        "--fork-session",
+        "--no-session-persistence",
+        '--settings={"model":"x","sandbox":{"enabled":true,"excludedCommands":["git"],'
+        '"failIfUnavailable":true}}',
+        "--setting-sources=user,project",
+        "--strict-mcp-config",
+        "--plugin-dir=/p/one",
+        "--plugin-dir-no-mcp=/p/two",
+        "--include-hook-events",
+        *TAIL,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "args"),
+    [
+        ({"tools": []}, ["--tools="]),
+        ({"tools": {"type": "preset", "preset": "claude_code"}}, ["--tools=default"]),
+        ({"setting_sources": []}, ["--setting-sources="]),
+        ({"thinking": {"type": "adaptive"}}, ["--thinking=adaptive"]),
+        (
+            {"thinking": {"type": "adaptive", "display": "omitted"}},
+            ["--thinking=adaptive", "--thinking-display=omitted"],
+        ),
+        ({"thinking": {"type": "enabled"}}, ["--thinking=enabled"]),
+        ({"thinking": {"type": "disabled"}}, ["--thinking=disabled"]),
+        ({"max_budget_usd": 3}, ["--max-budget-usd=3"]),
+        ({"effort": "max"}, ["--effort=max"]),
+        ({"continue_conversation": True, "fork_session": True}, ["--continue", "--fork-session"]),
+        (
+            {"session_id": "0B5F3AD1-9D0E-4A53-8F2C-6A1D8C3E7B21"},
+            ["--session-id=0B5F3AD1-9D0E-4A53-8F2C-6A1D8C3E7B21"],
+        ),
+        # Options whose default sends nothing.
+        ({"persist_session": True, "strict_mcp_config": False, "betas": []}, []),
+        # Sent in initialize, not on the command line.
+        ({"system_prompt": "S", "append_system_prompt": "A"}, []),
+        ({"system_prompt": {"type": "custom", "prompt": "S"}}, []),
+        ({"system_prompt": {"type": "preset", "preset": "claude_code", "append": "A"}}, []),
+        ({"title": "T", "tool_aliases": {"a": "b"}}, []),
+        ({"mcp_servers": {"s": {"type": "sdk", "name": "s", "instance": None}}}, []),
+    ],
+)
+def test_agent_sdk_option_flags(kwargs: dict[str, Any], args: list[str]) -> None:
+    assert build_argv(ClaudeCodeOptions(**kwargs), "claude") == [*HEAD, *args, *TAIL]
+
+
+def test_sandbox_is_merged_into_a_settings_file(tmp_path: Path) -> None:
+    (tmp_path / "s.json").write_text('{"model": "m", "sandbox": {"enabled": false}}')
+    options = ClaudeCodeOptions(
+        cwd=tmp_path, settings="s.json", sandbox={"enabled": True, "failIfUnavailable": False}
+    )
+    (arg,) = build_argv(options, "claude")[len(HEAD) : -len(TAIL)]
+    # The CLI keeps only the last --settings, so there is one, with both.
+    assert json.loads(arg.removeprefix("--settings=")) == {
+        "model": "m",
+        "sandbox": {"enabled": True, "failIfUnavailable": False},  # the caller's choice kept
+    }
+
+
+def test_sandbox_alone_and_disabled() -> None:
+    argv = build_argv(ClaudeCodeOptions(sandbox={"enabled": False}), "claude")
+    assert argv == [*HEAD, '--settings={"sandbox":{"enabled":false}}', *TAIL]
+
+
+@pytest.mark.parametrize(
+    ("settings", "text"),
+    [
+        ("missing.json", "missing.json"),
+        ("bad.json", "not JSON"),
+        ("list.json", "JSON object"),
+        ("{not json", "not JSON"),
+    ],
+)
+def test_sandbox_with_unreadable_settings(tmp_path: Path, settings: str, text: str) -> None:
+    (tmp_path / "bad.json").write_text("{oops")
+    (tmp_path / "list.json").write_text("[1]")
+    options = ClaudeCodeOptions(cwd=tmp_path, settings=settings, sandbox={"enabled": True})
+    with pytest.raises(ValueError, match=text):
+        build_argv(options, "claude")
+
+
+@pytest.mark.parametrize(
+    ("change", "text"),
+    [
+        ({"fork_session": True}, "fork_session needs resume"),
+        (
+            {"resume": "abc", "session_id": "0b5f3ad1-9d0e-4a53-8f2c-6a1d8c3e7b21"},
+            "also needs fork_session",
+        ),
+        ({"model": "m", "fallback_model": "m"}, "fallback_model must differ"),
+    ],
+)
+def test_combinations_assigned_later_are_caught_at_build(change: dict[str, Any], text: str) -> None:
+    options = ClaudeCodeOptions()
+    for name, value in change.items():
+        setattr(options, name, value)  # each alone is valid: no error yet
+    with pytest.raises(ValueError, match=text):
+        build_argv(options, "claude")
 
 
 def test_never_print() -> None:
@@ -81,10 +225,9 @@ def test_never_print() -> None:
     [
         ({"resume": "--dangerous"}, "--resume=--dangerous"),
         ({"model": "-m evil"}, "--model=-m evil"),
-        (
-            {"system_prompt": "--dangerously-skip-permissions"},
-            "--system-prompt=--dangerously-skip-permissions",
-        ),
+        ({"fallback_model": "-x"}, "--fallback-model=-x"),
+        ({"system_prompt": {"type": "file", "path": "-p"}}, "--system-prompt-file=-p"),
+        ({"plugins": [{"type": "local", "path": "--x"}]}, "--plugin-dir=--x"),
         ({"settings": "-x"}, "--settings=-x"),
         ({"add_dirs": ["--foo"]}, "--add-dir=--foo"),
         ({"extra_args": {"k": "--bar"}}, "--k=--bar"),
@@ -97,13 +240,15 @@ def test_values_cannot_inject_flags(kwargs: dict[str, Any], arg: str) -> None:
 
 
 def test_zero_and_empty_values_are_sent() -> None:
-    argv = build_argv(ClaudeCodeOptions(max_turns=0, system_prompt=""), "claude")
-    assert argv == [*HEAD, "--system-prompt=", "--max-turns=0", *TAIL]
+    argv = build_argv(ClaudeCodeOptions(max_turns=0, tools=[]), "claude")
+    assert argv == [*HEAD, "--tools=", "--max-turns=0", *TAIL]
 
 
-def test_system_prompt_none_sends_no_flag() -> None:
-    argv = build_argv(ClaudeCodeOptions(), "claude")
-    assert not any(a.startswith("--system-prompt") for a in argv)
+def test_system_prompt_never_on_the_command_line() -> None:
+    # None: the CLI's default prompt; a str: sent in initialize.
+    for prompt in (None, "", "x"):
+        argv = build_argv(ClaudeCodeOptions(system_prompt=prompt), "claude")
+        assert not any(a.startswith("--system-prompt") for a in argv)
 
 
 def test_permission_prompt_tool_name() -> None:
@@ -118,7 +263,7 @@ def test_can_use_tool_with_permission_prompt_tool_name_is_an_error() -> None:
         build_argv(options, "claude")
 
 
-def test_mcp_config_never_serialises_the_instance() -> None:
+def test_mcp_config_holds_only_the_servers_the_cli_runs() -> None:
     class Server:
         pass
 
@@ -130,11 +275,9 @@ def test_mcp_config_never_serialises_the_instance() -> None:
     )
     (arg,) = build_argv(options, "claude")[len(HEAD) : -len(TAIL)]
     assert arg.startswith("--mcp-config=")
+    # The in-process server is named in initialize.sdkMcpServers instead.
     assert json.loads(arg.removeprefix("--mcp-config=")) == {
-        "mcpServers": {
-            "tools": {"type": "sdk", "name": "my-tools"},
-            "web": {"type": "http", "url": "https://x", "headers": {"A": "b"}},
-        }
+        "mcpServers": {"web": {"type": "http", "url": "https://x", "headers": {"A": "b"}}}
     }
 
 
@@ -185,6 +328,17 @@ def test_pwd_is_the_absolute_cwd() -> None:
     assert build_env(ClaudeCodeOptions(cwd=Path("/w/x")), {})["PWD"] == "/w/x"
     assert build_env(ClaudeCodeOptions(cwd="rel"), {})["PWD"] == os.path.abspath("rel")
     assert "PWD" not in build_env(ClaudeCodeOptions(), {})
+
+
+def test_file_checkpointing_env() -> None:
+    env = build_env(ClaudeCodeOptions(enable_file_checkpointing=True), {})
+    assert env["CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING"] == "true"
+    assert "CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING" not in build_env(ClaudeCodeOptions(), {})
+    # options.env still wins.
+    options = ClaudeCodeOptions(
+        enable_file_checkpointing=True, env={"CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING": "0"}
+    )
+    assert build_env(options, {})["CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING"] == "0"
 
 
 def test_non_str_env_value_is_an_error() -> None:

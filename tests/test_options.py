@@ -56,7 +56,7 @@ async def _allow(name: str, data: dict[str, Any], ctx: ToolPermissionContext) ->
 
 def test_has_every_official_field_with_official_defaults() -> None:
     names = [f.name for f in attrs.fields(ClaudeCodeOptions)]
-    assert names[: len(OFFICIAL_FIELDS)] == OFFICIAL_FIELDS
+    assert [n for n in names if n in OFFICIAL_FIELDS] == OFFICIAL_FIELDS
     o = ClaudeCodeOptions()
     assert o.allowed_tools == [] and o.disallowed_tools == [] and o.add_dirs == []
     assert o.mcp_servers == {} and o.env == {} and o.extra_args == {}
@@ -74,6 +74,38 @@ def test_ccsdk_additions_defaults() -> None:
     assert o.cli_path is None and o.stderr is None
     assert o.max_line_bytes == DEFAULT_MAX_LINE_BYTES
     assert (o.initialize_timeout, o.control_timeout, o.close_timeout) == (60.0, 60.0, 5.0)
+
+
+AGENT_SDK_FIELDS = {
+    # claude_agent_sdk
+    "tools": None,
+    "setting_sources": None,
+    "agents": None,
+    "max_budget_usd": None,
+    "fallback_model": None,
+    "betas": [],
+    "thinking": None,
+    "effort": None,
+    "output_format": None,
+    "sandbox": None,
+    "plugins": [],
+    "session_id": None,
+    "fork_session": False,
+    "strict_mcp_config": False,
+    "enable_file_checkpointing": False,
+    "include_hook_events": False,
+    # TypeScript SDK
+    "tool_aliases": None,
+    "title": None,
+    "persist_session": True,
+}
+
+
+def test_agent_sdk_fields_and_defaults() -> None:
+    o = ClaudeAgentOptions()
+    assert {name: getattr(o, name) for name in AGENT_SDK_FIELDS} == AGENT_SDK_FIELDS
+    # The seed's meaning: None is the CLI's default prompt, not an empty one.
+    assert o.system_prompt is None
 
 
 def test_mutable_defaults_are_not_shared() -> None:
@@ -141,6 +173,226 @@ def test_validation_also_runs_on_assignment() -> None:
 def test_bad_values_rejected(kwargs: dict[str, Any], error: type[Exception], text: str) -> None:
     with pytest.raises(error, match=text):
         ClaudeCodeOptions(**kwargs)
+
+
+SCHEMA = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
+UUID = "0b5f3ad1-9d0e-4a53-8f2c-6a1d8c3e7b21"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "text"),
+    [
+        # system_prompt
+        ({"system_prompt": 3}, TypeError, "system_prompt must be a str"),
+        ({"system_prompt": {"type": "magic"}}, ValueError, "system_prompt type 'magic'"),
+        ({"system_prompt": {"prompt": "x"}}, ValueError, "system_prompt type None"),
+        ({"system_prompt": {"type": "preset", "preset": "other"}}, ValueError, "'claude_code'"),
+        (
+            {"system_prompt": {"type": "preset", "preset": "claude_code", "append": 1}},
+            TypeError,
+            r"system_prompt\['append'\]",
+        ),
+        (
+            {"system_prompt": {"type": "preset", "preset": "claude_code", "exclude": True}},
+            ValueError,
+            "unknown key.*'exclude'",
+        ),
+        (
+            {"system_prompt": {"type": "preset", "preset": "claude_code", "snapshot": "no"}},
+            TypeError,
+            "snapshot",
+        ),
+        ({"system_prompt": {"type": "custom"}}, TypeError, "str 'prompt'"),
+        ({"system_prompt": {"type": "file", "path": ""}}, ValueError, "must not be empty"),
+        ({"system_prompt": {"type": "file", "path": 3}}, TypeError, "path"),
+        # tools
+        ({"tools": "Bash"}, TypeError, "tools must be a list"),
+        ({"tools": ["Read,Bash"]}, ValueError, "no comma"),
+        ({"tools": [""]}, ValueError, "tools entry ''"),
+        ({"tools": {"type": "preset", "preset": "minimal"}}, ValueError, "tools preset"),
+        # setting_sources
+        ({"setting_sources": "user"}, TypeError, "setting_sources must be a list"),
+        ({"setting_sources": ["user", "global"]}, ValueError, "'global' is not one of"),
+        # agents
+        ({"agents": ["reviewer"]}, TypeError, "agents must be a dict"),
+        ({"agents": {"r": "You review"}}, TypeError, r"agents\['r'\] must be an Agent"),
+        ({"agents": {"r": {"description": "d"}}}, TypeError, "needs a str 'prompt'"),
+        ({"agents": {"r": {"description": "", "prompt": "p"}}}, ValueError, "description"),
+        (
+            {"agents": {"r": {"description": "d", "prompt": "p", "max_turns": 3}}},
+            ValueError,
+            "unknown key.*'max_turns'",
+        ),
+        (
+            {"agents": {"r": {"description": "d", "prompt": "p", "maxTurns": 0}}},
+            ValueError,
+            r"\['maxTurns'\] must be >= 1",
+        ),
+        (
+            {"agents": {"r": {"description": "d", "prompt": "p", "tools": "Read"}}},
+            TypeError,
+            "list of str",
+        ),
+        (
+            {"agents": {"r": {"description": "d", "prompt": "p", "effort": "huge"}}},
+            ValueError,
+            "'huge' is not one of",
+        ),
+        (
+            {"agents": {"r": {"description": "d", "prompt": "p", "permissionMode": "yolo"}}},
+            ValueError,
+            "permissionMode",
+        ),
+        (
+            {"agents": {"r": {"description": "d", "prompt": "p", "memory": "global"}}},
+            ValueError,
+            "memory",
+        ),
+        (
+            {"agents": {"r": {"description": "d", "prompt": "p", "background": 1}}},
+            TypeError,
+            "bool",
+        ),
+        ({"agents": {"": {"description": "d", "prompt": "p"}}}, TypeError, "non-empty str"),
+        # max_budget_usd
+        ({"max_budget_usd": 0}, ValueError, "max_budget_usd must be a finite amount > 0"),
+        ({"max_budget_usd": float("inf")}, ValueError, "max_budget_usd"),
+        ({"max_budget_usd": "1"}, TypeError, "max_budget_usd"),
+        ({"max_budget_usd": True}, TypeError, "max_budget_usd"),
+        # fallback_model, title
+        ({"fallback_model": ""}, ValueError, "fallback_model must not be empty"),
+        ({"fallback_model": 1}, TypeError, "fallback_model"),
+        ({"model": "m", "fallback_model": "m"}, ValueError, "fallback_model must differ"),
+        ({"title": 5}, TypeError, "title must be a str"),
+        # betas
+        ({"betas": "context-1m-2025-08-07"}, TypeError, "betas must be a list"),
+        ({"betas": ["interleaved-thinking"]}, ValueError, "'interleaved-thinking' is not one"),
+        # thinking
+        ({"thinking": "adaptive"}, TypeError, "thinking must be a dict"),
+        ({"thinking": {"type": "on"}}, ValueError, "thinking type 'on'"),
+        ({"thinking": {"type": "enabled", "budget_tokens": 0}}, ValueError, ">= 1"),
+        ({"thinking": {"type": "enabled", "budget_tokens": -5}}, ValueError, ">= 1"),
+        ({"thinking": {"type": "enabled", "budget_tokens": 1.5}}, TypeError, "budget_tokens"),
+        ({"thinking": {"type": "adaptive", "display": "full"}}, ValueError, "'full'"),
+        ({"thinking": {"type": "adaptive", "budget_tokens": 9}}, ValueError, "unknown key"),
+        ({"thinking": {"type": "disabled", "display": "omitted"}}, ValueError, "unknown key"),
+        # effort
+        ({"effort": "extreme"}, ValueError, "effort 'extreme' is not one of: low, medium"),
+        ({"effort": 3}, TypeError, "effort must be a str"),
+        # output_format
+        ({"output_format": SCHEMA}, ValueError, "unknown key"),
+        ({"output_format": {"type": "json", "schema": SCHEMA}}, ValueError, "'json_schema'"),
+        ({"output_format": {"type": "json_schema"}}, TypeError, r"\['schema'\] must be a dict"),
+        (
+            {"output_format": {"type": "json_schema", "schema": {"type": "array"}}},
+            ValueError,
+            'must have "type": "object" at its root',
+        ),
+        (
+            {
+                "output_format": {
+                    "type": "json_schema",
+                    "schema": {"type": "object", "properties": {"n": {"type": "bogus"}}},
+                }
+            },
+            ValueError,
+            "not a valid JSON Schema",
+        ),
+        (
+            {"output_format": {"type": "json_schema", "schema": {"type": "object", "x": {1}}}},
+            TypeError,
+            "JSON-serialisable",
+        ),
+        # sandbox
+        ({"sandbox": True}, TypeError, "sandbox must be a SandboxSettings dict"),
+        ({"sandbox": {"enabled": "yes"}}, TypeError, r"sandbox\['enabled'\] must be a bool"),
+        ({"sandbox": {"excludedCommands": "git"}}, TypeError, "excludedCommands"),
+        # plugins
+        ({"plugins": "/p"}, TypeError, "plugins must be a list"),
+        ({"plugins": ["/p"]}, TypeError, r"plugins\[0\] must be a dict"),
+        ({"plugins": [{"type": "npm", "path": "x"}]}, ValueError, "only 'local'"),
+        ({"plugins": [{"type": "local"}]}, TypeError, "path"),
+        ({"plugins": [{"type": "local", "path": "p", "skip_mcp": True}]}, ValueError, "unknown"),
+        # sessions
+        ({"session_id": "my-session"}, ValueError, "session_id must be a UUID"),
+        ({"session_id": 7}, TypeError, "session_id"),
+        ({"fork_session": True}, ValueError, "fork_session needs resume"),
+        ({"session_id": UUID, "resume": "x"}, ValueError, "also needs fork_session=True"),
+        ({"session_id": UUID, "continue_conversation": True}, ValueError, "fork_session"),
+        # bools
+        ({"fork_session": "yes"}, TypeError, "fork_session must be a bool"),
+        ({"strict_mcp_config": 1}, TypeError, "strict_mcp_config must be a bool"),
+        ({"enable_file_checkpointing": None}, TypeError, "enable_file_checkpointing"),
+        ({"include_hook_events": "false"}, TypeError, "include_hook_events"),
+        ({"persist_session": 0}, TypeError, "persist_session"),
+        # tool_aliases
+        ({"tool_aliases": ["Shell"]}, TypeError, "tool_aliases must be a dict"),
+        ({"tool_aliases": {"Shell": 1}}, TypeError, "tool_aliases must map str to str"),
+        ({"tool_aliases": {"": "Bash"}}, ValueError, "must not be empty"),
+        # two ways to append
+        (
+            {
+                "system_prompt": {"type": "preset", "preset": "claude_code", "append": "a"},
+                "append_system_prompt": "b",
+            },
+            ValueError,
+            "both set",
+        ),
+    ],
+)
+def test_bad_agent_sdk_values_rejected(
+    kwargs: dict[str, Any], error: type[Exception], text: str
+) -> None:
+    with pytest.raises(error, match=text):
+        ClaudeAgentOptions(**kwargs)
+
+
+def test_good_agent_sdk_values_accepted(tmp_path: Path) -> None:
+    o = ClaudeAgentOptions(
+        system_prompt={"type": "file", "path": tmp_path / "p.md"},
+        append_system_prompt="also",
+        tools={"type": "preset", "preset": "claude_code"},
+        setting_sources=[],
+        agents={
+            "r": {
+                "description": "d",
+                "prompt": "",
+                "tools": None,
+                "model": "sonnet",
+                "mcpServers": ["calc", {"x": {"command": "y"}}],
+                "effort": 3,
+                "maxTurns": 1,
+                "permissionMode": "plan",
+                "memory": "project",
+            }
+        },
+        max_budget_usd=0.01,
+        fallback_model="haiku,sonnet",
+        betas=["context-1m-2025-08-07"],
+        thinking={"type": "enabled", "budget_tokens": 1, "display": "omitted"},
+        effort="xhigh",
+        output_format={"type": "json_schema", "schema": SCHEMA},
+        sandbox={"enabled": True, "network": {"allowedDomains": ["example.com"]}},
+        plugins=[{"type": "local", "path": tmp_path, "skip_mcp_discovery": False}],
+        resume="abc",
+        session_id=UUID.upper(),
+        fork_session=True,
+        tool_aliases={"Shell": "Bash"},
+        title="t",
+    )
+    assert o.effort == "xhigh"
+    o.tools = []
+    o.system_prompt = {"type": "preset", "preset": "claude_code"}
+    assert o.tools == []
+
+
+def test_agent_sdk_validation_also_runs_on_assignment() -> None:
+    o = ClaudeAgentOptions()
+    with pytest.raises(ValueError, match="effort"):
+        o.effort = "turbo"  # type: ignore[assignment]
+    with pytest.raises(ValueError, match="session_id"):
+        o.session_id = "nope"
+    assert o.effort is None and o.session_id is None
 
 
 def test_boundary_values_accepted() -> None:
