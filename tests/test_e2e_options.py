@@ -33,7 +33,6 @@ from ccsdk import (
     query,
     tool,
 )
-from ccsdk.errors import ClaudeSDKError
 from ccsdk.testing import FakeModel, RecordedRequest, Turn, text, tool_use
 from ccsdk.types import AgentDefinition
 from tests.conftest import Runner
@@ -138,9 +137,9 @@ def test_missing_system_prompt_file_is_the_clis_error(
     run: Runner, e2e_options: Options, tmp_path: Path
 ) -> None:
     options = e2e_options(system_prompt={"type": "file", "path": tmp_path / "absent.md"})
-    with pytest.raises(ClaudeSDKError) as info:
+    with pytest.raises(ProcessError) as info:
         run(lambda: run_query(options))
-    assert "System prompt file not found" in str(info.value)
+    assert "System prompt file not found" in (info.value.stderr or "")
 
 
 # ---- structured output --------------------------------------------------------------
