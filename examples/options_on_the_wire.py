@@ -1,13 +1,17 @@
 """What ClaudeCodeOptions become on the CLI's command line, and what bad values do.
 
-build_argv() and build_env() are the pure functions ccsdk uses to start the
-CLI, so this program shows the exact argv without running anything.
+build_argv(), build_env() and build_initialize() are the pure functions ccsdk
+uses to start the CLI, so this program shows the exact argv and the
+initialize request without running anything.
 """
 
+import json
 import os
 
 from ccsdk import ClaudeCodeOptions, HookMatcher, create_sdk_mcp_server, tool
+from ccsdk.runtime.callbacks import Callbacks
 from ccsdk.runtime.command import build_argv, build_env, redact_env
+from ccsdk.runtime.initialize import build_initialize
 
 
 @tool("now", "The current time", {})
@@ -37,6 +41,9 @@ def main():
     )
     for arg in build_argv(options, "claude"):
         print(arg)
+    # The system prompt and the in-process servers travel in initialize, off argv.
+    hooks = Callbacks(options).hooks_for_initialize()  # callback ids for the CLI
+    print(json.dumps(build_initialize(options, hooks)))
 
     env = redact_env(build_env(options, os.environ))
     for name in ("CLAUDE_CODE_ENTRYPOINT", "PWD", "ANTHROPIC_API_KEY"):

@@ -100,7 +100,8 @@ CASES: dict[str, tuple[list[Turn], list[str]]] = {
         [
             "--max-turns=0\n",
             "--resume=--looks-like-a-flag\n",
-            '--mcp-config={"mcpServers":{"clock":{"type":"sdk","name":"clock"}}}\n',
+            '"systemPrompt": ["Be brief."]',
+            '"sdkMcpServers": ["clock"]',
             "--debug-to-stderr\n--fallback-model=claude-haiku-4-5\n",
             "ANTHROPIC_API_KEY=<redacted>",
             "TypeError: allowed_tools must be a list, not str ('Bash')",
