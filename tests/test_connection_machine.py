@@ -280,7 +280,9 @@ class ConnectionMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: not self.eof)
     @rule(
-        subtype=st.sampled_from(["can_use_tool", "hook_callback", "mcp_message", "elicitation"]),
+        subtype=st.sampled_from(
+            ["can_use_tool", "hook_callback", "mcp_message", "some_future_request"]
+        ),
         text=TEXT,
     )
     def cli_request(self, subtype: str, text: str) -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from ccsdk.protocol.codec import decode_message
 from ccsdk.protocol.errors import (
@@ -40,12 +40,14 @@ from ccsdk.protocol.events import (
     ControlCancelled,
     ControlFailed,
     ControlSucceeded,
+    ElicitationRequest,
     EndOfOutput,
     HookCallbackRequest,
     IncomingRequest,
     McpMessageRequest,
     StrayControlResponse,
     UnknownControlRequest,
+    UserDialogRequest,
     _NeedData,
 )
 from ccsdk.protocol.framing import DEFAULT_MAX_LINE_BYTES, LineBuffer
@@ -376,6 +378,16 @@ class Connection:
                 event = McpMessageRequest(
                     request_id, _str(request, "server_name"), _dict(request, "message"), request
                 )
+            elif subtype == "elicitation":
+                event = _elicitation(request_id, request)
+            elif subtype == "request_user_dialog":
+                event = UserDialogRequest(
+                    request_id,
+                    _str(request, "dialog_kind"),
+                    _dict(request, "payload"),
+                    _opt_str(request, "tool_use_id"),
+                    request,
+                )
             else:
                 event = UnknownControlRequest(request_id, str(subtype), request)
         except (KeyError, TypeError) as exc:
@@ -479,6 +491,43 @@ class Connection:
             return (_dumps(frame) + "\n").encode("utf-8")
         except (TypeError, ValueError) as exc:  # not JSON-able, NaN, lone surrogates
             raise LocalProtocolError(f"cannot encode a frame as JSON: {exc}") from None
+
+
+def _elicitation(request_id: str, request: dict[str, Any]) -> ElicitationRequest:
+    order: list[str] | None = None
+    listed: object = request.get("property_order")
+    if listed is not None:
+        if not isinstance(listed, list):
+            raise TypeError("'property_order' must be a list of strings")
+        order = [_item_str(item, "property_order") for item in cast("list[object]", listed)]
+    schema = request.get("requested_schema")
+    return ElicitationRequest(
+        request_id,
+        _str(request, "mcp_server_name"),
+        _str(request, "message"),
+        mode=_opt_str(request, "mode"),
+        url=_opt_str(request, "url"),
+        elicitation_id=_opt_str(request, "elicitation_id"),
+        requested_schema=None if schema is None else _dict(request, "requested_schema"),
+        property_order=order,
+        title=_opt_str(request, "title"),
+        display_name=_opt_str(request, "display_name"),
+        description=_opt_str(request, "description"),
+        raw=request,
+    )
+
+
+def _item_str(item: object, key: str) -> str:
+    if not isinstance(item, str):
+        raise TypeError(f"{key!r} must be a list of strings")
+    return item
+
+
+def _opt_str(request: dict[str, Any], key: str) -> str | None:
+    value = request.get(key)
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{key!r} must be a string")
+    return value
 
 
 def _str(request: dict[str, Any], key: str) -> str:

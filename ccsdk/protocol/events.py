@@ -5,7 +5,8 @@ Besides these, ``next_event`` returns the typed messages of
 :data:`NEED_DATA` sentinel, and :class:`EndOfOutput` once.
 
 The CLI's requests to us (``CanUseToolRequest``, ``HookCallbackRequest``,
-``McpMessageRequest``, ``UnknownControlRequest``) each carry the
+``McpMessageRequest``, ``ElicitationRequest``, ``UserDialogRequest``,
+``UnknownControlRequest``) each carry the
 ``request_id`` that the answer must name; ``raw`` keeps the whole request
 body, so a field this version does not model is never lost.
 """
@@ -24,12 +25,14 @@ __all__ = [
     "ControlCancelled",
     "ControlFailed",
     "ControlSucceeded",
+    "ElicitationRequest",
     "EndOfOutput",
     "HookCallbackRequest",
     "IncomingRequest",
     "McpMessageRequest",
     "StrayControlResponse",
     "UnknownControlRequest",
+    "UserDialogRequest",
 ]
 
 
@@ -77,6 +80,48 @@ class McpMessageRequest:
 
 
 @attrs.frozen
+class ElicitationRequest:
+    """An MCP server asks the user for input (MCP ``elicitation/create``).
+
+    The CLI passes the question on to the SDK host, by default, for the
+    servers it runs itself (stdio, HTTP). ``mode`` is ``"form"`` (fill in
+    ``requested_schema``, a flat JSON Schema object; ``property_order`` lists
+    its properties in display order) or ``"url"`` (send the user to
+    ``url``); ``None`` means form. ``title``, ``display_name`` and
+    ``description`` are the server's ``anthropic/permissionDisplay`` hints.
+    """
+
+    request_id: str
+    server_name: str
+    message: str
+    mode: str | None = None
+    url: str | None = None
+    elicitation_id: str | None = None
+    requested_schema: dict[str, Any] | None = None
+    property_order: list[str] | None = None
+    title: str | None = None
+    display_name: str | None = None
+    description: str | None = None
+    raw: dict[str, Any] = attrs.field(factory=dict[str, Any], repr=False)
+
+
+@attrs.frozen
+class UserDialogRequest:
+    """The CLI asks the host to show one of its dialogs (``request_user_dialog``).
+
+    It sends only the ``dialog_kind`` values the host declared in
+    ``initialize`` (``supported_dialog_kinds``), such as
+    ``"refusal_fallback_prompt"``; ``payload`` is that kind's data.
+    """
+
+    request_id: str
+    dialog_kind: str
+    payload: dict[str, Any]
+    tool_use_id: str | None = None
+    raw: dict[str, Any] = attrs.field(factory=dict[str, Any], repr=False)
+
+
+@attrs.frozen
 class UnknownControlRequest:
     """A control request of a subtype this version does not know.
 
@@ -89,7 +134,12 @@ class UnknownControlRequest:
 
 
 IncomingRequest = (
-    CanUseToolRequest | HookCallbackRequest | McpMessageRequest | UnknownControlRequest
+    CanUseToolRequest
+    | HookCallbackRequest
+    | McpMessageRequest
+    | ElicitationRequest
+    | UserDialogRequest
+    | UnknownControlRequest
 )
 
 
