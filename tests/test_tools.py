@@ -463,7 +463,8 @@ def test_initialize_is_mcps_own_answer(run: Runner) -> None:
         "id": 0,
         "result": {
             "protocolVersion": "2025-11-25",
-            "capabilities": {"tools": {"listChanged": False}},
+            # listChanged: the bridge passes the server's notifications on to the CLI.
+            "capabilities": {"tools": {"listChanged": True}},
             "serverInfo": {"name": "my-tools", "version": "2.0.0"},
         },
     }

@@ -1,10 +1,13 @@
-"""The user's callbacks the CLI calls: permission prompts and hooks.
+"""The user's callbacks the CLI calls: permission prompts, hooks, elicitations, dialogs.
 
 Each is called in its own task (see the engine) and answered on the wire
 in the shape CLI 2.1.331 accepts: ``can_use_tool`` with ``behavior`` /
 ``updatedInput`` / ``updatedPermissions`` / ``message`` / ``interrupt`` (the
 official 0.0.25 SDK still sent a shape the CLI rejects), hooks with the
-callback's dict, ``continue_`` and ``async_`` renamed.
+callback's dict, ``continue_`` and ``async_`` renamed, ``elicitation`` with
+an MCP ``ElicitResult`` (``decline`` when there is no callback) and
+``request_user_dialog`` with ``completed`` / ``cancelled`` (``cancelled``
+when there is no callback); see :mod:`ccsdk.user_input`.
 """
 
 from __future__ import annotations
@@ -12,7 +15,12 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any, get_args
 
-from ccsdk.protocol.events import CanUseToolRequest, HookCallbackRequest
+from ccsdk.protocol.events import (
+    CanUseToolRequest,
+    ElicitationRequest,
+    HookCallbackRequest,
+    UserDialogRequest,
+)
 from ccsdk.types import (
     HookCallback,
     HookContext,
@@ -22,6 +30,7 @@ from ccsdk.types import (
     PermissionUpdate,
     ToolPermissionContext,
 )
+from ccsdk.user_input import elicitation_answer, user_dialog_answer
 
 if TYPE_CHECKING:
     from ccsdk.options import ClaudeCodeOptions
@@ -133,6 +142,27 @@ class Callbacks:
         if not isinstance(output, dict):
             raise TypeError(f"a hook callback must return a dict, not {type(output).__name__}")
         return {_HOOK_RENAMES.get(str(k), str(k)): v for k, v in output.items()}
+
+    async def elicitation(self, event: ElicitationRequest) -> dict[str, Any]:
+        callback = self.options.on_elicitation
+        if callback is None:
+            return {"action": "decline"}  # what the CLI's MCP server then hears
+        return elicitation_answer(await callback(event))
+
+    async def user_dialog(self, event: UserDialogRequest) -> dict[str, Any]:
+        callback = self.options.on_user_dialog
+        if callback is None:
+            log.warning(
+                "the CLI asked for a %r dialog and there is no on_user_dialog: cancelled",
+                event.dialog_kind,
+            )
+            return {"behavior": "cancelled"}
+        return user_dialog_answer(await callback(event))
+
+    def initialize_fields(self) -> dict[str, Any]:
+        """Fields of ``initialize`` besides ``hooks`` that the callbacks need."""
+        kinds = self.options.supported_dialog_kinds
+        return {"supportedDialogKinds": list(kinds)} if kinds else {}
 
 
 def _suggestions(raw: list[dict[str, Any]]) -> list[PermissionUpdate]:

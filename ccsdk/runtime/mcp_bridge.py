@@ -31,10 +31,22 @@ parallel, and a ``control_cancel_request`` cancels that task, and with it the
 tool's handler. An MCP ``notifications/cancelled`` for a request still running
 cancels it too (its answer is then an error the CLI no longer waits for).
 
+**Server notifications reach the CLI.** A notification the server sends
+(``ctx.connection.send_tool_list_changed()``, a progress report, a log
+message) goes to the CLI as an SDK-to-CLI ``mcp_message`` control request
+(``{"subtype": "mcp_message", "server_name": ..., "message": <JSON-RPC>}``),
+which CLI 2.1.331 hands to the MCP client it holds for that server and
+acknowledges with an empty answer. The CLI listens for
+``notifications/tools/list_changed`` only from a server whose capabilities
+say ``tools.listChanged``, so the bridge announces ``listChanged`` for
+tools, prompts and resources (for those the server serves); on the
+notification the CLI lists the tools again and the next model request
+carries the new list. A notification that cannot be delivered (the CLI is
+gone, no answer in time) is logged and dropped: MCP notifications never
+fail their sender.
+
 **What a server cannot do here.** There is no channel for server-to-client
-requests (sampling, elicitation, roots; refused with ``NoBackChannelError``),
-and server notifications (progress, logging, list_changed) are dropped with a
-debug log.
+requests (sampling, elicitation, roots; refused with ``NoBackChannelError``).
 
 **Lifespan.** A server's ``lifespan`` (when it is not mcp's do-nothing
 default) is entered on the first message for that server and exited by
@@ -46,14 +58,14 @@ or cancel scope open across its ``yield``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AsyncExitStack
-from typing import Any
+from typing import Any, cast
 
 import anyio
 import attrs
 from mcp.server.connection import Connection
-from mcp.server.lowlevel.server import Server
+from mcp.server.lowlevel.server import NotificationOptions, Server
 from mcp.server.lowlevel.server import lifespan as default_lifespan
 from mcp.server.runner import ServerRunner, aclose_shielded
 from mcp.shared.dispatcher import CallOptions, as_request_id, coerce_request_id
@@ -63,7 +75,12 @@ from mcp.shared.transport_context import TransportContext
 from mcp.types import INTERNAL_ERROR, INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND
 from pydantic import ValidationError
 
-__all__ = ["SdkMcpBridge"]
+from ccsdk.errors import ClaudeSDKError
+
+__all__ = ["Notify", "SdkMcpBridge"]
+
+#: Sends one JSON-RPC notification of the named server to the CLI.
+Notify = Callable[[str, dict[str, Any]], Awaitable[None]]
 
 log = logging.getLogger("ccsdk")
 
@@ -81,8 +98,16 @@ def _error(request_id: Any, code: int, message: str, data: Any = None) -> dict[s
     return {"jsonrpc": "2.0", "id": request_id, "error": error}
 
 
-class _NoBackChannel:
-    """The connection's outbound: requests refused, notifications dropped."""
+async def _drop(server_name: str, message: dict[str, Any]) -> None:
+    log.debug("dropped the in-process MCP server %r's %s", server_name, message.get("method"))
+
+
+@attrs.define
+class _Outbound:
+    """A server's way to the CLI: notifications forwarded, requests refused."""
+
+    server_name: str
+    forward: Notify
 
     async def send_raw_request(
         self,
@@ -95,14 +120,27 @@ class _NoBackChannel:
     async def notify(
         self, method: str, params: Mapping[str, Any] | None, opts: CallOptions | None = None
     ) -> None:
-        log.debug("dropped the in-process MCP server's %s: no channel to the CLI", method)
+        message: dict[str, Any] = {"jsonrpc": "2.0", "method": method}
+        if params is not None:
+            message["params"] = dict(params)
+        try:
+            await self.forward(self.server_name, message)
+        except ClaudeSDKError as exc:  # a notification never fails its sender
+            log.warning(
+                "could not pass the in-process MCP server %r's %s to the CLI: %s",
+                self.server_name,
+                method,
+                exc,
+            )
 
 
 @attrs.define
-class _DispatchContext(_NoBackChannel):
-    """One inbound message's ``DispatchContext``: no back-channel, no transport metadata."""
+class _DispatchContext(_Outbound):
+    """One inbound message's ``DispatchContext``: notifications forwarded, no requests."""
 
-    request_id: str | int | None
+    request_id: str | int | None = None
+    #: The CLI's ``params._meta.progressToken`` (it sends one with ``tools/call``).
+    progress_token: str | int | None = None
     cancel_requested: anyio.Event = attrs.field(factory=anyio.Event)
     transport: TransportContext = _TRANSPORT
     message_metadata: MessageMetadata = None
@@ -114,7 +152,14 @@ class _DispatchContext(_NoBackChannel):
     async def progress(
         self, progress: float, total: float | None = None, message: str | None = None
     ) -> None:
-        log.debug("dropped a progress report (%s/%s): no channel to the CLI", progress, total)
+        if self.progress_token is None:
+            return  # the CLI did not ask for progress on this request
+        params: dict[str, Any] = {"progressToken": self.progress_token, "progress": progress}
+        if total is not None:
+            params["total"] = total
+        if message is not None:
+            params["message"] = message
+        await self.notify("notifications/progress", params)
 
 
 @attrs.define
@@ -122,7 +167,10 @@ class _Served:
     """One server's per-bridge state: its runner and connection, made on first use."""
 
     instance: Any
-    connection: Connection = attrs.field(factory=lambda: Connection.for_loop(_NoBackChannel()))
+    outbound: _Outbound
+    connection: Connection = attrs.field(
+        default=attrs.Factory(lambda self: Connection.for_loop(self.outbound), takes_self=True)
+    )
     runner: ServerRunner[Any] | None = None
     lock: anyio.Lock | None = None
     #: Requests still running, by JSON-RPC id, for ``notifications/cancelled``.
@@ -136,15 +184,27 @@ class SdkMcpBridge:
 
     ``servers`` maps each ``mcp_servers`` key (the ``server_name`` of the
     CLI's requests) to its ``mcp.server.lowlevel.Server`` (an ``MCPServer``
-    is accepted too). Call :meth:`aclose` when the session ends: it exits the
-    servers' lifespans and connection cleanups. Using the bridge as an async
-    context manager does that.
+    is accepted too). ``notify`` sends a server's notifications to the CLI
+    (the engine's ``send_mcp_notification``); without it they are dropped.
+    Call :meth:`aclose` when the session ends: it exits the servers'
+    lifespans and connection cleanups. Using the bridge as an async context
+    manager does that.
     """
 
-    def __init__(self, servers: dict[str, Any]) -> None:
-        self._served = {name: _Served(instance) for name, instance in servers.items()}
+    def __init__(self, servers: dict[str, Any], *, notify: Notify | None = None) -> None:
+        self._forward: Notify = _drop if notify is None else notify
+        self._served: dict[str, _Served] = {}
         self._exit_stack = AsyncExitStack()
         self._closed = False
+        self.add(servers)
+
+    def add(self, servers: dict[str, Any]) -> None:
+        """Serve more servers by name; a name already served keeps its server
+        unless given a different one (the old one's lifespan ends at :meth:`aclose`)."""
+        for name, instance in servers.items():
+            served = self._served.get(name)
+            if served is None or served.instance is not instance:
+                self._served[name] = _Served(instance, _Outbound(name, self._forward))
 
     def serves(self, name: str) -> bool:
         """Whether ``name`` is one of this bridge's servers."""
@@ -222,7 +282,16 @@ class SdkMcpBridge:
                 if server.lifespan is not default_lifespan:
                     state = await self._exit_stack.enter_async_context(server.lifespan(server))
                 self._exit_stack.push_async_callback(aclose_shielded, served.connection)
-                served.runner = ServerRunner(server, served.connection, state)
+                # Notifications reach the CLI, so the list_changed ones are announced.
+                changes = NotificationOptions(
+                    prompts_changed=True, resources_changed=True, tools_changed=True
+                )
+                served.runner = ServerRunner(
+                    server,
+                    served.connection,
+                    state,
+                    init_options=server.create_initialization_options(changes),
+                )
         return served.runner
 
     async def _notify(
@@ -241,7 +310,9 @@ class SdkMcpBridge:
                 dctx.cancel_requested.set()
                 scope.cancel()
         try:
-            await runner.on_notify(_DispatchContext(None), method, params)
+            await runner.on_notify(
+                _DispatchContext(served.outbound.server_name, self._forward), method, params
+            )
         except Exception:  # on_notify contains handler errors; this is belt and braces
             log.exception("the in-process MCP server failed on %s", method)
 
@@ -253,7 +324,18 @@ class SdkMcpBridge:
         method: str,
         params: Mapping[str, Any] | None,
     ) -> dict[str, Any]:
-        dctx = _DispatchContext(request_id)
+        meta: object = (params or {}).get("_meta")
+        token = (
+            cast("Mapping[str, object]", meta).get("progressToken")
+            if isinstance(meta, Mapping)
+            else None
+        )
+        dctx = _DispatchContext(
+            served.outbound.server_name,
+            self._forward,
+            request_id,
+            token if isinstance(token, str | int) and not isinstance(token, bool) else None,
+        )
         scope = anyio.CancelScope()
         key = coerce_request_id(request_id)
         entry = (scope, dctx)
