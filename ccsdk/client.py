@@ -10,18 +10,20 @@ read nothing, use :func:`ccsdk.open_session`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from ccsdk.control_results import McpSetServersResult, RewindFilesResult
 from ccsdk.errors import CLIConnectionError
 from ccsdk.options import ClaudeCodeOptions
 from ccsdk.protocol.messages import Message
+from ccsdk.server_info import AccountInfo, AgentInfo, ModelInfo, ServerInfo, SlashCommand
 from ccsdk.session import MessageIterator, Session
 
 if TYPE_CHECKING:
     from ccsdk.runtime.transport import Transport
-    from ccsdk.types import PermissionMode
+    from ccsdk.types import McpServerConfig, PermissionMode, ThinkingDisplay
 
 __all__ = ["ClaudeSDKClient"]
 
@@ -99,6 +101,55 @@ class ClaudeSDKClient:
     async def get_server_info(self) -> dict[str, Any] | None:
         """The CLI's ``initialize`` answer: commands, output style, models, ..."""
         return self.session.server_info
+
+    # Control requests and the typed initialize answer: see Session for each.
+
+    async def rewind_files(
+        self, user_message_id: str, *, dry_run: bool = False
+    ) -> RewindFilesResult:
+        """Restore the files changed since a user message (see :meth:`Session.rewind_files`)."""
+        return await self.session.rewind_files(user_message_id, dry_run=dry_run)
+
+    async def reconnect_mcp_server(self, server_name: str) -> None:
+        await self.session.reconnect_mcp_server(server_name)
+
+    async def toggle_mcp_server(self, server_name: str, enabled: bool) -> None:
+        await self.session.toggle_mcp_server(server_name, enabled)
+
+    async def set_mcp_servers(self, servers: Mapping[str, McpServerConfig]) -> McpSetServersResult:
+        return await self.session.set_mcp_servers(servers)
+
+    async def send_mcp_notification(
+        self, server_name: str, method: str, params: Mapping[str, Any] | None = None
+    ) -> None:
+        await self.session.send_mcp_notification(server_name, method, params)
+
+    async def stop_task(self, task_id: str) -> None:
+        await self.session.stop_task(task_id)
+
+    async def set_max_thinking_tokens(
+        self, max_thinking_tokens: int | None, display: ThinkingDisplay | None = None
+    ) -> None:
+        await self.session.set_max_thinking_tokens(max_thinking_tokens, display)
+
+    async def reinitialize(self) -> ServerInfo:
+        return await self.session.reinitialize()
+
+    async def initialization_result(self) -> ServerInfo:
+        """The ``initialize`` answer, typed (:meth:`get_server_info` gives the dict)."""
+        return await self.session.initialization_result()
+
+    async def supported_commands(self) -> list[SlashCommand]:
+        return await self.session.supported_commands()
+
+    async def supported_models(self) -> list[ModelInfo]:
+        return await self.session.supported_models()
+
+    async def supported_agents(self) -> list[AgentInfo]:
+        return await self.session.supported_agents()
+
+    async def account_info(self) -> AccountInfo:
+        return await self.session.account_info()
 
     async def __aenter__(self) -> ClaudeSDKClient:
         await self.connect()
