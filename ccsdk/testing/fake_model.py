@@ -23,6 +23,7 @@ timing-dependent side requests can never shift it.  See
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import http.server
 import json
@@ -41,6 +42,7 @@ from typing import Any, Final, Literal, TypeAlias
 __all__ = [
     "Block",
     "FakeModel",
+    "RawBlock",
     "RecordedRequest",
     "RequestKind",
     "TextBlock",
@@ -48,13 +50,23 @@ __all__ = [
     "ToolUseBlock",
     "Turn",
     "classify_request",
+    "gateway_env",
+    "raw_block",
     "text",
     "thinking",
     "tool_use",
 ]
 
 RequestKind: TypeAlias = Literal[
-    "probe", "turn", "fallback", "title", "validation", "count_tokens", "other"
+    "probe",
+    "turn",
+    "fallback",
+    "title",
+    "validation",
+    "count_tokens",
+    "suggestion",
+    "summary",
+    "other",
 ]
 
 #: The text of the answer given when a main turn arrives after the script
@@ -65,6 +77,19 @@ EXHAUSTED_TEXT: Final = "FakeModel: no scripted turn left"
 #: What the session-title side request is answered with.  The CLI asks for
 #: JSON matching ``{"title": string}``.
 TITLE_TEXT: Final = '{"title":"Fake title"}'
+
+#: What the prompt-suggestion side request is answered with by default
+#: (``--prompt-suggestions``); the CLI sends it on as ``prompt_suggestion``.
+SUGGESTION_TEXT: Final = "Run the tests"
+
+#: What the tool-use-summary side request is answered with by default
+#: (``CLAUDE_CODE_EMIT_TOOL_USE_SUMMARIES=1``); sent on as ``tool_use_summary``.
+SUMMARY_TEXT: Final = "Ran the scripted tools"
+
+#: How the CLI's prompt-suggestion request starts its last user message, and
+#: what the tool-use-summary request's system prompt says.
+_SUGGESTION_MARK: Final = "[SUGGESTION MODE:"
+_SUMMARY_MARK: Final = "Write a short summary label"
 
 #: Headers whose values are secrets; they are replaced in the records so a
 #: test log can be printed or stored without leaking a real key by mistake.
@@ -130,7 +155,27 @@ class ToolUseBlock:
     id: str | None = None
 
 
-Block: TypeAlias = TextBlock | ThinkingBlock | ToolUseBlock
+@dataclass(frozen=True, slots=True)
+class RawBlock:
+    """Any other content block, sent as given; build it with :func:`raw_block`.
+
+    For blocks the API produces itself, such as ``server_tool_use`` and
+    ``web_search_tool_result``.  Streamed, a ``server_tool_use`` block's
+    ``input`` arrives in ``input_json_delta`` deltas (as the API sends it);
+    any other block arrives whole in its ``content_block_start``.
+    """
+
+    block: Mapping[str, Any]
+
+
+Block: TypeAlias = TextBlock | ThinkingBlock | ToolUseBlock | RawBlock
+
+
+def raw_block(block: Mapping[str, Any]) -> RawBlock:
+    """A content block given as its API JSON (it must have a string ``type``)."""
+    if not isinstance(block.get("type"), str):
+        raise TypeError(f"a raw block needs a string 'type': {block!r}")
+    return RawBlock(dict(block))
 
 
 def text(value: str) -> TextBlock:
@@ -182,13 +227,17 @@ class Turn:
     http_status: int | None = None
     error_message: str = ""
     error_type: str | None = None
+    #: Extra HTTP response headers for this answer (also an error answer),
+    #: e.g. the ``anthropic-ratelimit-unified-*`` ones the CLI reads.
+    headers: Mapping[str, str] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "blocks", tuple(self.blocks))
         for block in self.blocks:
-            if not isinstance(block, TextBlock | ThinkingBlock | ToolUseBlock):
+            if not isinstance(block, TextBlock | ThinkingBlock | ToolUseBlock | RawBlock):
                 raise TypeError(
-                    f"not a content block: {block!r} (use text(), thinking(), tool_use())"
+                    f"not a content block: {block!r}"
+                    " (use text(), thinking(), tool_use(), raw_block())"
                 )
         if self.chunk_size is not None and self.chunk_size < 1:
             raise ValueError("chunk_size must be at least 1")
@@ -316,8 +365,10 @@ def classify_request(method: str, path: str, body: Any) -> RequestKind:
     Only ``turn`` and ``fallback`` consume one.  The rules follow the traffic
     observed from the CLI: any ``HEAD`` is a connectivity probe; the title
     request has no tools and asks for ``{"title": …}``; model validation is
-    not streamed and has ``max_tokens: 1``; a main turn is streamed with
-    tools and its fallback is the same request not streamed.
+    not streamed and has ``max_tokens: 1``; the prompt-suggestion request's
+    last user message starts ``[SUGGESTION MODE:``; the tool-use-summary
+    request has no tools and asks for "a short summary label"; a main turn
+    is streamed with tools and its fallback is the same request not streamed.
     """
     if method == "HEAD":
         return "probe"
@@ -333,7 +384,52 @@ def classify_request(method: str, path: str, body: Any) -> RequestKind:
         return "title"
     if not streamed and body.get("max_tokens") == 1:
         return "validation"
+    if _is_suggestion_request(body):
+        return "suggestion"
+    if not body.get("tools") and _SUMMARY_MARK in _system_text(body.get("system")):
+        return "summary"
     return "turn" if streamed else "fallback"
+
+
+def gateway_env() -> dict[str, str]:
+    """Variables that make the CLI take the fake for an LLM gateway, so it reads rate limits.
+
+    CLI 2.1.331 reads the ``anthropic-ratelimit-unified-*`` response headers
+    (and sends ``rate_limit_event`` frames) only for a claude.ai sign-in or a
+    gateway, never for an API key.  With a custom ``ANTHROPIC_BASE_URL`` it
+    takes an ``ANTHROPIC_AUTH_TOKEN`` that is a JWT with ``aud``
+    ``claude-gateway`` for a gateway, and does not verify the signature; the
+    token here is such a JWT, unsigned.  Lay these over :meth:`FakeModel.env`
+    (``ANTHROPIC_API_KEY`` is blanked so that the token is used), and send
+    the headers with :attr:`Turn.headers`.
+    """
+
+    def part(value: Mapping[str, Any]) -> str:
+        return base64.urlsafe_b64encode(_dumps(value).encode()).rstrip(b"=").decode()
+
+    token = f"{part({'alg': 'none', 'typ': 'JWT'})}.{part({'aud': 'claude-gateway'})}.fake"
+    return {"ANTHROPIC_AUTH_TOKEN": token, "ANTHROPIC_API_KEY": ""}
+
+
+def _is_suggestion_request(body: Mapping[str, Any]) -> bool:
+    """The prompt-suggestion side request: its last user text is the suggestion prompt."""
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages:
+        return False
+    last = messages[-1]
+    if not isinstance(last, Mapping) or last.get("role") != "user":
+        return False
+    content = last.get("content")
+    if isinstance(content, str):
+        return content.startswith(_SUGGESTION_MARK)
+    if isinstance(content, list):
+        return any(
+            isinstance(block, Mapping)
+            and isinstance(block.get("text"), str)
+            and block["text"].startswith(_SUGGESTION_MARK)
+            for block in content
+        )
+    return False
 
 
 # --------------------------------------------------------------------------
@@ -410,12 +506,14 @@ class _Answer:
                     for c in _chunks(block["thinking"], chunk_size)
                 ]
                 deltas.append({"type": "signature_delta", "signature": block["signature"]})
-            else:
-                start = {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}
+            elif kind in ("tool_use", "server_tool_use"):
+                start = {**block, "input": {}}
                 deltas = [
                     {"type": "input_json_delta", "partial_json": c}
                     for c in _chunks(_dumps(block["input"]), chunk_size)
                 ]
+            else:  # a raw block the API sends whole (web_search_tool_result, ...)
+                start, deltas = dict(block), []
             events.append(
                 (
                     _sse(
@@ -548,22 +646,40 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     # -- responses ----------------------------------------------------------
 
     def send_bytes(
-        self, status: int, payload: bytes, content_type: str, request_id: str | None = None
+        self,
+        status: int,
+        payload: bytes,
+        content_type: str,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
         if request_id is not None:
             self.send_header("request-id", request_id)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(payload)
 
-    def send_json(self, status: int, value: Any, request_id: str | None = None) -> None:
-        self.send_bytes(status, _dumps(value).encode(), "application/json", request_id)
+    def send_json(
+        self,
+        status: int,
+        value: Any,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.send_bytes(status, _dumps(value).encode(), "application/json", request_id, headers)
 
     def send_error_json(
-        self, status: int, message: str, error_type: str | None, request_id: str
+        self,
+        status: int,
+        message: str,
+        error_type: str | None,
+        request_id: str,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         """An error in the API's shape; the CLI shows ``message`` to the user."""
         self.send_bytes(
@@ -571,14 +687,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             _error_body(status, message, error_type, request_id),
             "application/json",
             request_id,
+            headers,
         )
 
-    def start_stream(self, request_id: str) -> None:
+    def start_stream(self, request_id: str, headers: Mapping[str, str] | None = None) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-cache")
         self.send_header("Transfer-Encoding", "chunked")
         self.send_header("request-id", request_id)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
 
     def write_chunk(self, data: bytes) -> None:
@@ -620,6 +739,10 @@ class FakeModel:
     """
 
     def __init__(self, turns: Sequence[Turn] = ()) -> None:
+        #: The answers to the prompt-suggestion and tool-use-summary side
+        #: requests (which consume no scripted turn); set them before the run.
+        self.suggestion_text: str = SUGGESTION_TEXT
+        self.summary_text: str = SUMMARY_TEXT
         self._turns: list[Turn] = list(turns)
         self._lock = threading.Condition()
         self._requests: list[RecordedRequest] = []
@@ -861,6 +984,10 @@ class FakeModel:
         elif kind == "validation":
             answer = self._answer(Turn([text(".")], stop_reason="max_tokens"), requested_model)
             self._send_answer(handler, answer, False, request_id, _SIDE_TURN, None)
+        elif kind in ("suggestion", "summary"):
+            side = self.suggestion_text if kind == "suggestion" else self.summary_text
+            answer = self._answer(Turn([text(side)]), requested_model)
+            self._send_answer(handler, answer, streamed, request_id, _SIDE_TURN, None)
         else:
             script_turn = turn if turn is not None else Turn([text(EXHAUSTED_TEXT)])
             if script_turn.http_status is not None:
@@ -870,6 +997,7 @@ class FakeModel:
                         script_turn.error_message,
                         script_turn.error_type,
                         request_id,
+                        script_turn.headers,
                     )
                 except OSError:
                     self._record_event("client_disconnected", seq)
@@ -904,6 +1032,9 @@ class FakeModel:
                         }
                     )
                     output.append(block.thinking)
+                elif isinstance(block, RawBlock):
+                    blocks.append(dict(block.block))
+                    output.append(_dumps(block.block))
                 else:
                     tool_id = block.id
                     if tool_id is None:
@@ -952,13 +1083,13 @@ class FakeModel:
         error_after = turn.stream_error_after if streamed else None
         try:
             if not streamed:
-                handler.send_json(200, answer.message(), request_id)
+                handler.send_json(200, answer.message(), request_id, turn.headers)
             else:
                 events = answer.sse_events(turn.chunk_size or _DEFAULT_CHUNK_SIZE)
                 if error_after is not None:
                     events = events[:error_after]
                     events.append((_sse("error", _STREAM_ERROR), False))
-                handler.start_stream(request_id)
+                handler.start_stream(request_id, turn.headers)
                 if turn.chunk_delay <= 0:
                     # One write: fast, and a 1 MB answer is not 20 000 syscalls.
                     handler.write_chunk(b"".join(data for data, _ in events))
