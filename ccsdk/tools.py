@@ -115,6 +115,12 @@ class SdkMcpTool(Generic[T]):
         """
         return self._checker()(arguments)
 
+    def prepare(self) -> None:
+        """Check :attr:`schema` now (importing jsonschema): ``ValueError`` if it
+        is not valid JSON Schema. :func:`create_sdk_mcp_server` calls it, so a
+        bad schema fails there rather than on the model's first call."""
+        self._checker()
+
     def _checker(self) -> Callable[[Any], str | None]:
         if self._validator is None:
             self._validator = _make_validator(self.name, self.schema)
@@ -224,8 +230,10 @@ def build_input_schema(spec: Any) -> dict[str, Any]:
         ValueError: a JSON Schema whose ``"type"`` is not ``"object"``.
     """
     if isinstance(spec, Mapping):
+        spec = cast("Mapping[object, Any]", spec)  # a caller's dict: keys not checked yet
         if _is_json_schema(spec):
-            schema = copy.deepcopy(dict(spec))
+            # Taken as given: a JSON Schema's keywords are strings.
+            schema = cast("dict[str, Any]", copy.deepcopy(dict(spec)))
             kind = schema.setdefault("type", "object")
             if kind != "object":
                 raise ValueError(
@@ -233,7 +241,7 @@ def build_input_schema(spec: Any) -> dict[str, Any]:
                     "MCP tool arguments are always a JSON object"
                 )
             return schema
-        fields = []
+        fields: list[tuple[str, Any, bool, str | None]] = []
         for key, annotation in spec.items():
             if not isinstance(key, str):
                 raise TypeError(f"field names must be strings, not {key!r}")
@@ -380,12 +388,12 @@ def _type_schema(annotation: Any, seen: tuple[type, ...]) -> dict[str, Any]:
     args = get_args(annotation)
 
     if origin is typing.Annotated:
-        schema = dict(_type_schema(args[0], seen))
+        schema: dict[str, Any] = dict(_type_schema(args[0], seen))
         for meta in annotation.__metadata__:
             if isinstance(meta, str):
                 schema.setdefault("description", meta)
             elif isinstance(meta, Mapping):
-                schema.update(meta)
+                schema.update(cast("Mapping[str, Any]", meta))  # the caller's schema keywords
         return schema
     if origin in (typing.Required, typing.NotRequired, _ReadOnly) and origin is not None:
         return _type_schema(args[0], seen)
@@ -477,17 +485,20 @@ def _json_type(value: Any) -> str | None:
 
 
 def _make_validator(name: str, schema: dict[str, Any]) -> Callable[[Any], str | None]:
-    import jsonschema  # type: ignore[import-untyped]  # lazy: only once a server is made
+    # Lazy: only once a server is made. Untyped for mypy; pyright has typeshed's stubs.
+    from jsonschema import SchemaError, validators  # type: ignore[import-untyped]
+    from jsonschema.exceptions import ValidationError, best_match  # type: ignore[import-untyped]
 
-    cls = jsonschema.validators.validator_for(schema)
+    cls = validators.validator_for(schema)
     try:
         cls.check_schema(schema)
-    except jsonschema.SchemaError as exc:
+    except SchemaError as exc:
         raise ValueError(f"tool {name!r}: invalid input schema: {exc.message}") from None
     validator = cls(schema)
 
     def check(arguments: Any) -> str | None:
-        error = jsonschema.exceptions.best_match(validator.iter_errors(arguments))
+        # typeshed's stubs leave best_match's return type out.
+        error = cast("ValidationError | None", best_match(validator.iter_errors(arguments)))
         if error is None:
             return None
         where = ".".join(str(part) for part in error.absolute_path)
@@ -528,7 +539,8 @@ def create_sdk_mcp_server(
     from mcp.server.lowlevel.server import Server
     from pydantic import ValidationError
 
-    tool_list = list(tools or [])
+    # Typed, but a caller's list may hold anything: checked here.
+    tool_list: list[object] = list(tools or [])
     by_name: dict[str, SdkMcpTool[Any]] = {}
     listed: list[mcp_types.Tool] = []
     for item in tool_list:
@@ -537,7 +549,7 @@ def create_sdk_mcp_server(
         if item.name in by_name:
             raise ValueError(f"two tools are named {item.name!r}")
         by_name[item.name] = item
-        item._checker()  # checks the schema now, and imports jsonschema
+        item.prepare()  # checks the schema now, and imports jsonschema
         try:
             annotations = _annotations(mcp_types, item.annotations)
         except ValidationError as exc:
@@ -572,7 +584,10 @@ def _annotations(mcp_types: Any, annotations: Any) -> Any:
     if annotations is None or isinstance(annotations, mcp_types.ToolAnnotations):
         return annotations
     if isinstance(annotations, Mapping):
-        return mcp_types.ToolAnnotations.model_validate(dict(annotations))
+        # A caller's dict; pydantic checks it.
+        return mcp_types.ToolAnnotations.model_validate(
+            dict(cast("Mapping[str, Any]", annotations))
+        )
     raise ValueError(f"annotations must be a ToolAnnotations or a dict, not {annotations!r}")
 
 
@@ -606,6 +621,7 @@ def _tool_result(name: str, result: Any) -> CallToolResult:
             f"Tool {name!r} returned {type(result).__name__}; "
             'a tool handler must return a dict such as {"content": [...]}'
         )
+    result = cast("Mapping[str, Any]", result)  # a handler's dict; pydantic checks it below
     wire: dict[str, Any] = {"content": list(result.get("content") or [])}
     is_error = result.get("is_error", result.get("isError"))
     if is_error:
