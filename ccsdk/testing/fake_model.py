@@ -33,11 +33,11 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike, fspath
 from types import TracebackType
-from typing import Any, Final, Literal, TypeAlias
+from typing import Any, Final, Literal, TypeAlias, cast
 
 __all__ = [
     "Block",
@@ -234,11 +234,7 @@ class Turn:
     def __post_init__(self) -> None:
         object.__setattr__(self, "blocks", tuple(self.blocks))
         for block in self.blocks:
-            if not isinstance(block, TextBlock | ThinkingBlock | ToolUseBlock | RawBlock):
-                raise TypeError(
-                    f"not a content block: {block!r}"
-                    " (use text(), thinking(), tool_use(), raw_block())"
-                )
+            _check_block(block)
         if self.chunk_size is not None and self.chunk_size < 1:
             raise ValueError("chunk_size must be at least 1")
         if self.chunk_delay < 0:
@@ -267,6 +263,14 @@ class Turn:
         if any(isinstance(block, ToolUseBlock) for block in self.blocks):
             return "tool_use"
         return "end_turn"
+
+
+def _check_block(block: object) -> None:
+    # Typed as a Block, but a caller may pass anything.
+    if not isinstance(block, TextBlock | ThinkingBlock | ToolUseBlock | RawBlock):
+        raise TypeError(
+            f"not a content block: {block!r} (use text(), thinking(), tool_use(), raw_block())"
+        )
 
 
 # --------------------------------------------------------------------------
@@ -300,22 +304,23 @@ class RecordedRequest:
         The CLI puts a ``<system-reminder>`` block before the prompt in the
         same message, so the *last* text is what the user typed.
         """
-        if not isinstance(self.body, Mapping):
+        body = _as_object(self.body)
+        messages = None if body is None else _as_array(body.get("messages"))
+        if messages is None:
             return None
-        messages = self.body.get("messages")
-        if not isinstance(messages, list):
-            return None
-        for message in reversed(messages):
-            if not isinstance(message, Mapping) or message.get("role") != "user":
+        for item in reversed(messages):
+            message = _as_object(item)
+            if message is None or message.get("role") != "user":
                 continue
             content = message.get("content")
             if isinstance(content, str):
                 return content
-            if isinstance(content, list):
+            blocks = _as_array(content)
+            if blocks is not None:
                 texts = [
                     block["text"]
-                    for block in content
-                    if isinstance(block, Mapping)
+                    for block in map(_as_object, blocks)
+                    if block is not None
                     and block.get("type") == "text"
                     and isinstance(block.get("text"), str)
                 ]
@@ -333,18 +338,28 @@ FakeEvent: TypeAlias = dict[str, Any]
 # --------------------------------------------------------------------------
 
 
+def _as_object(value: object) -> Mapping[str, Any] | None:
+    """``value`` as a JSON object (parsed from a request), or ``None`` if it is not one."""
+    return cast("Mapping[str, Any]", value) if isinstance(value, Mapping) else None
+
+
+def _as_array(value: object) -> Sequence[Any] | None:
+    """``value`` as a JSON array (parsed from a request), or ``None`` if it is not one."""
+    return cast("Sequence[Any]", value) if isinstance(value, list) else None
+
+
 def _is_title_request(body: Mapping[str, Any]) -> bool:
     """Recognise the session-title side request (it carries no tools)."""
     if body.get("tools"):
         return False
-    output_config = body.get("output_config")
-    if isinstance(output_config, Mapping):
-        fmt = output_config.get("format")
-        if isinstance(fmt, Mapping):
-            schema = fmt.get("schema")
-            if isinstance(schema, Mapping):
-                props = schema.get("properties")
-                if isinstance(props, Mapping) and "title" in props:
+    output_config = _as_object(body.get("output_config"))
+    if output_config is not None:
+        fmt = _as_object(output_config.get("format"))
+        if fmt is not None:
+            schema = _as_object(fmt.get("schema"))
+            if schema is not None:
+                props = _as_object(schema.get("properties"))
+                if props is not None and "title" in props:
                     return True
     return "naming a coding session" in _system_text(body.get("system"))
 
@@ -352,9 +367,10 @@ def _is_title_request(body: Mapping[str, Any]) -> bool:
 def _system_text(system: Any) -> str:
     if isinstance(system, str):
         return system
-    if isinstance(system, list):
+    blocks = _as_array(system)
+    if blocks is not None:
         return "\n".join(
-            str(block.get("text", "")) for block in system if isinstance(block, Mapping)
+            str(block.get("text", "")) for block in map(_as_object, blocks) if block is not None
         )
     return ""
 
@@ -377,7 +393,8 @@ def classify_request(method: str, path: str, body: Any) -> RequestKind:
         return "other"
     if route.endswith("/v1/messages/count_tokens"):
         return "count_tokens"
-    if not route.endswith("/v1/messages") or not isinstance(body, Mapping):
+    body = _as_object(body)
+    if not route.endswith("/v1/messages") or body is None:
         return "other"
     streamed = body.get("stream") is True
     if _is_title_request(body):
@@ -413,21 +430,22 @@ def gateway_env() -> dict[str, str]:
 
 def _is_suggestion_request(body: Mapping[str, Any]) -> bool:
     """The prompt-suggestion side request: its last user text is the suggestion prompt."""
-    messages = body.get("messages")
-    if not isinstance(messages, list) or not messages:
+    messages = _as_array(body.get("messages"))
+    if not messages:
         return False
-    last = messages[-1]
-    if not isinstance(last, Mapping) or last.get("role") != "user":
+    last = _as_object(messages[-1])
+    if last is None or last.get("role") != "user":
         return False
     content = last.get("content")
     if isinstance(content, str):
         return content.startswith(_SUGGESTION_MARK)
-    if isinstance(content, list):
+    blocks = _as_array(content)
+    if blocks is not None:
         return any(
-            isinstance(block, Mapping)
-            and isinstance(block.get("text"), str)
-            and block["text"].startswith(_SUGGESTION_MARK)
-            for block in content
+            block is not None
+            and isinstance(text := block.get("text"), str)
+            and text.startswith(_SUGGESTION_MARK)
+            for block in map(_as_object, blocks)
         )
     return False
 
@@ -487,7 +505,12 @@ class _Answer:
         """
         start_usage = dict(self.usage)
         start_usage["output_tokens"] = 1
-        head = {**self.message(), "content": [], "stop_reason": None, "usage": start_usage}
+        head: dict[str, Any] = {
+            **self.message(),
+            "content": [],
+            "stop_reason": None,
+            "usage": start_usage,
+        }
         events: list[tuple[bytes, bool]] = [
             (_sse("message_start", {"type": "message_start", "message": head}), False),
             (_sse("ping", {"type": "ping"}), False),
@@ -583,8 +606,9 @@ class _Server(http.server.ThreadingHTTPServer):
     # SYN retry (a full second); tests that fan out should not pay that.
     request_queue_size = 128
 
-    def __init__(self, model: FakeModel) -> None:
-        self.model: Final = model
+    def __init__(self, serve: Callable[[_Handler, Any], None]) -> None:
+        #: FakeModel._serve: records one request and answers it.
+        self.serve: Final = serve
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), _Handler)
@@ -598,18 +622,24 @@ class _Server(http.server.ThreadingHTTPServer):
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: _Server
 
     # -- plumbing -----------------------------------------------------------
 
+    @property
+    def fake_server(self) -> _Server:
+        # typeshed types the handler's server as a BaseServer; it is always a _Server.
+        return cast(_Server, self.server)
+
     def setup(self) -> None:
         super().setup()
-        with self.server.connections_lock:
-            self.server.connections.add(self.connection)
+        server = self.fake_server
+        with server.connections_lock:
+            server.connections.add(self.connection)
 
     def finish(self) -> None:
-        with self.server.connections_lock:
-            self.server.connections.discard(self.connection)
+        server = self.fake_server
+        with server.connections_lock:
+            server.connections.discard(self.connection)
         with contextlib.suppress(OSError):
             super().finish()
 
@@ -618,7 +648,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            parts = []
+            parts: list[bytes] = []
             while True:
                 size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
                 if size == 0:
@@ -639,7 +669,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 body = json.loads(raw)
             except ValueError:
                 body = None
-        self.server.model._serve(self, body)
+        self.fake_server.serve(self, body)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _handle
 
@@ -764,7 +794,7 @@ class FakeModel:
                 raise RuntimeError("this FakeModel was closed; make a new one")
             if self._server is not None:
                 return self
-            server = _Server(self)
+            server = _Server(self._serve)
             thread = threading.Thread(
                 target=server.serve_forever,
                 kwargs={"poll_interval": 0.05},
@@ -966,9 +996,10 @@ class FakeModel:
             )
             self._lock.notify_all()
 
-        model = body.get("model") if isinstance(body, Mapping) else None
+        request = _as_object(body)
+        model = None if request is None else request.get("model")
         requested_model = model if isinstance(model, str) and model else "claude-fake"
-        streamed = isinstance(body, Mapping) and body.get("stream") is True
+        streamed = request is not None and request.get("stream") is True
 
         if kind == "probe":
             handler.send_bytes(200, b"", "text/plain")
