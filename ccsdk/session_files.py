@@ -130,7 +130,8 @@ def project_dirs(
                 return sorted((e.path, None) for e in entries if e.is_dir())
         except OSError:
             return []
-    real = os.path.realpath(os.fspath(directory))
+    given = os.fspath(directory)  # as its own step: pyright infers str | Unknown if nested
+    real = os.path.realpath(given)
     paths = [real]
     if include_worktrees:
         paths += [p for p in _git_worktree_roots(real) if p != real]
@@ -162,7 +163,7 @@ def find_session(
 
 def _pread(fd: int, size: int, start: int) -> bytes:
     os.lseek(fd, start, os.SEEK_SET)
-    chunks = []
+    chunks: list[bytes] = []
     while size > 0 and (chunk := os.read(fd, size)):
         chunks.append(chunk)
         size -= len(chunk)
@@ -187,7 +188,7 @@ def _read_small(path: str) -> str:
 def _read_all(path: str) -> bytes:
     fd = os.open(path, os.O_RDONLY | _CLOEXEC)
     try:
-        chunks = []
+        chunks: list[bytes] = []
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
         return b"".join(chunks)

@@ -60,6 +60,12 @@ async def _in_thread(fn: Callable[..., T], *args: object) -> T:
     return await anyio.to_thread.run_sync(functools.partial(fn, *args))
 
 
+def _check_optional_str(value: object, name: str) -> None:
+    # Typed str | None, but a caller may pass anything.
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+
+
 async def list_sessions(
     directory: StrPath | None = None,
     *,
@@ -131,8 +137,7 @@ async def fork_session(
     session is a :class:`ValueError`.
     """
     check_session_id(session_id)
-    if up_to_message_id is not None and not isinstance(up_to_message_id, str):
-        raise TypeError(f"up_to_message_id must be a str, got {type(up_to_message_id).__name__}")
+    _check_optional_str(up_to_message_id, "up_to_message_id")
     if title is not None:
         title = check_text(title, "title")
     return await _in_thread(_files.fork, session_id, up_to_message_id, title, directory, config_dir)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid as uuid_module
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, Final, cast
 
@@ -215,7 +215,7 @@ def file_entries(data: bytes, path: str) -> list[JSONDict]:
                 bad.append(f"line {number} is not JSON ({e})")
             continue
         if isinstance(obj, dict):
-            out.append(obj)
+            out.append(cast("JSONDict", obj))  # parsed JSON: str keys
         else:
             bad.append(f"line {number} is a JSON {type(obj).__name__}, not an object")
     _warn(path, "malformed line(s)", bad)
@@ -225,6 +225,16 @@ def file_entries(data: bytes, path: str) -> list[JSONDict]:
 def _warn(path: str, what: str, bad: list[str]) -> None:
     if bad:
         log.warning("transcript %s: skipped %d %s; the first: %s", path, len(bad), what, bad[0])
+
+
+def _as_dict(value: object) -> JSONDict | None:
+    """``value`` (parsed JSON) as an object, or ``None`` if it is not one."""
+    return cast("JSONDict", value) if isinstance(value, dict) else None
+
+
+def _as_list(value: object) -> Sequence[Any] | None:
+    """``value`` (parsed JSON) as an array, or ``None`` if it is not one."""
+    return cast("Sequence[Any]", value) if isinstance(value, list) else None
 
 
 def _timestamp(value: object) -> datetime | None:
@@ -240,15 +250,18 @@ def _prompt_text(entry: JSONDict) -> str | None:
     """What the user typed, if this entry is a typed prompt (not meta, a tool result, a command)."""
     if entry.get("type") != "user" or entry.get("isMeta") or entry.get("isCompactSummary"):
         return None
-    message = entry.get("message")
-    content = message.get("content") if isinstance(message, dict) else None
+    message = _as_dict(entry.get("message"))
+    content = message.get("content") if message is not None else None
+    blocks = _as_list(content)
     if isinstance(content, str):
         texts = [content]
-    elif isinstance(content, list):
-        if any(isinstance(b, dict) and b.get("type") == "tool_result" for b in content):
+    elif blocks is not None:
+        if any(b is not None and b.get("type") == "tool_result" for b in map(_as_dict, blocks)):
             return None
         texts = [
-            b["text"] for b in content if isinstance(b, dict) and isinstance(b.get("text"), str)
+            text
+            for b in map(_as_dict, blocks)
+            if b is not None and isinstance(text := b.get("text"), str)
         ]
     else:
         return None
@@ -343,8 +356,8 @@ def _is_main(entry: JSONDict) -> bool:
 
 
 def _message_id(entry: JSONDict) -> str | None:
-    message = entry.get("message")
-    value = message.get("id") if isinstance(message, dict) else None
+    message = _as_dict(entry.get("message"))
+    value = message.get("id") if message is not None else None
     return value if isinstance(value, str) else None
 
 
@@ -354,10 +367,10 @@ def _parent(entry: JSONDict) -> str | None:
 
 
 def _has_tool_result(entry: JSONDict) -> bool:
-    message = entry.get("message")
-    content = message.get("content") if isinstance(message, dict) else None
-    return isinstance(content, list) and any(
-        isinstance(b, dict) and b.get("type") == "tool_result" for b in content
+    message = _as_dict(entry.get("message"))
+    blocks = _as_list(message.get("content")) if message is not None else None
+    return blocks is not None and any(
+        b is not None and b.get("type") == "tool_result" for b in map(_as_dict, blocks)
     )
 
 
@@ -470,7 +483,8 @@ def title_from_file(data: bytes) -> str | None:
         obj = loads(data)
     except ValueError:
         return None
-    title = obj.get("customTitle") if isinstance(obj, dict) else None
+    document = _as_dict(obj)
+    title = document.get("customTitle") if document is not None else None
     return title if isinstance(title, str) and title.strip() else None
 
 
@@ -493,8 +507,8 @@ def fork_lines(
 
     new_id = str(uuid_module.uuid4())
     new_uuids = {e["uuid"]: str(uuid_module.uuid4()) for e in chain}
-    lines = []
-    parent = None
+    lines: list[bytes] = []
+    parent: str | None = None
     for entry in chain:
         copy = {k: v for k, v in entry.items() if k not in _FORK_DROPPED_KEYS}
         copy.update(
