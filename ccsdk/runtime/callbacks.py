@@ -13,7 +13,7 @@ when there is no callback); see :mod:`ccsdk.user_input`.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, get_args
+from typing import TYPE_CHECKING, Any, cast, get_args
 
 from ccsdk.protocol.events import (
     CanUseToolRequest,
@@ -65,9 +65,9 @@ class Callbacks:
                 log.warning(
                     "hook event %r is not one CLI 2.1.331 knows; it is sent anyway", event_name
                 )
-            entries = []
+            entries: list[dict[str, Any]] = []
             for matcher in matchers:
-                ids = []
+                ids: list[str] = []
                 for callback in matcher.hooks:
                     callback_id = f"hook_{len(self._hooks)}"
                     self._hooks[callback_id] = callback
@@ -122,11 +122,12 @@ class Callbacks:
             if result.updated_permissions:
                 answer["updatedPermissions"] = [p.to_wire() for p in result.updated_permissions]
             return answer
-        if isinstance(result, PermissionResultDeny):
+        if isinstance(result, PermissionResultDeny):  # pyright: ignore[reportUnnecessaryIsInstance]
             answer = {"behavior": "deny", "message": result.message}
             if result.interrupt:
                 answer["interrupt"] = True
             return answer
+        # Callers are not always type-checked.
         raise TypeError(
             "can_use_tool must return PermissionResultAllow or PermissionResultDeny, "
             f"not {type(result).__name__}"
@@ -136,12 +137,13 @@ class Callbacks:
         callback = self._hooks.get(event.callback_id)
         if callback is None:
             raise Refused(f"No hook callback found for ID: {event.callback_id}")
-        output = await callback(event.input, event.tool_use_id, HookContext())
+        output = cast(object, await callback(event.input, event.tool_use_id, HookContext()))
         if output is None:
             return {}
         if not isinstance(output, dict):
             raise TypeError(f"a hook callback must return a dict, not {type(output).__name__}")
-        return {_HOOK_RENAMES.get(str(k), str(k)): v for k, v in output.items()}
+        fields = cast("dict[object, object]", output)
+        return {_HOOK_RENAMES.get(str(k), str(k)): v for k, v in fields.items()}
 
     async def elicitation(self, event: ElicitationRequest) -> dict[str, Any]:
         callback = self.options.on_elicitation
@@ -167,7 +169,7 @@ class Callbacks:
 
 def _suggestions(raw: list[dict[str, Any]]) -> list[PermissionUpdate]:
     """The CLI's suggestions, typed; one this version cannot read is skipped, not fatal."""
-    out = []
+    out: list[PermissionUpdate] = []
     for item in raw:
         try:
             out.append(PermissionUpdate.from_wire(item))

@@ -175,7 +175,7 @@ class _Served:
     lock: anyio.Lock | None = None
     #: Requests still running, by JSON-RPC id, for ``notifications/cancelled``.
     in_flight: dict[str | int, tuple[anyio.CancelScope, _DispatchContext]] = attrs.field(
-        factory=dict
+        factory=dict[str | int, tuple[anyio.CancelScope, _DispatchContext]]
     )
 
 
@@ -241,8 +241,9 @@ class SdkMcpBridge:
         if served is None:
             return _error(request_id, METHOD_NOT_FOUND, f"Server '{server_name}' not found")
         method = message.get("method")
-        params = message.get("params")
-        if not isinstance(method, str) or not (params is None or isinstance(params, Mapping)):
+        given: object = message.get("params")
+        params = cast("Mapping[str, Any]", given) if isinstance(given, Mapping) else None
+        if not isinstance(method, str) or (given is not None and params is None):
             if not is_request or "result" in message or "error" in message:
                 # A response (we never send requests) or a malformed notification.
                 log.debug("ignored an MCP message for %r: %r", server_name, message)
@@ -361,10 +362,10 @@ class SdkMcpBridge:
 
 def _lowlevel_server(server_name: str, instance: Any) -> Server[Any]:
     if isinstance(instance, Server):
-        return instance
+        return instance  # pyright: ignore[reportUnknownVariableType]
     inner = getattr(instance, "_lowlevel_server", None)  # mcp's high-level MCPServer
     if isinstance(inner, Server):
-        return inner
+        return inner  # pyright: ignore[reportUnknownVariableType]
     raise TypeError(
         f"mcp_servers[{server_name!r}]['instance'] must be an mcp.server.lowlevel.Server "
         f"(see ccsdk.create_sdk_mcp_server), not {type(instance).__name__}"
