@@ -35,7 +35,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Generator, Mapping, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -127,7 +127,7 @@ def has_credentials(environ: Mapping[str, str] | None = None) -> bool:
 
 
 @contextlib.contextmanager
-def offline_environment(answer: str) -> Iterator[tuple[dict[str, str], str]]:
+def offline_environment(answer: str) -> Generator[tuple[dict[str, str], str], None, None]:
     """Start a FakeModel that answers ``answer``; yield ``(env, home)`` for the CLI.
 
     ``env`` points the CLI at the fake on 127.0.0.1 with a dummy key and a
@@ -342,11 +342,13 @@ async def _converse(
 def _options(args: argparse.Namespace, cli: str) -> ClaudeCodeOptions:
     from ccsdk.options import ClaudeCodeOptions
 
-    stderr = None
+    stderr: Callable[[str], None] | None = None
     if args.verbose:
 
-        def stderr(line: str) -> None:
+        def print_stderr(line: str) -> None:
             print(f"claude: {line}", file=sys.stderr, flush=True)
+
+        stderr = print_stderr
 
     return ClaudeCodeOptions(
         cli_path=cli,
@@ -426,8 +428,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     prompt = _prompt(parser, args.prompt)
     for stream in (sys.stdout, sys.stderr):
         # Model text may hold characters the terminal's encoding lacks.
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="replace")
+        reconfigure = getattr(stream, "reconfigure", None)  # a TextIOWrapper's
+        if reconfigure is not None:
+            reconfigure(errors="replace")
     if args.verbose:
         logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
     try:

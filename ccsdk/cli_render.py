@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from ccsdk.protocol.codec import encode_message
 from ccsdk.protocol.messages import (
@@ -160,10 +160,11 @@ class TextRenderer:
         kind = event.get("type")
         if kind == "content_block_delta":
             delta = event.get("delta")
-            if isinstance(delta, dict) and delta.get("type") == "text_delta":
+            fields = cast("dict[str, Any]", delta) if isinstance(delta, dict) else None
+            if fields is not None and fields.get("type") == "text_delta":
                 if message.api_message_id is not None:
                     self._streamed.add(message.api_message_id)
-                self._text(str(delta.get("text", "")))
+                self._text(str(fields.get("text", "")))
         elif kind == "content_block_stop":
             self.end_line()
         if message.abandoned_blocks is not None:

@@ -33,15 +33,15 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from ccsdk.cli import LOCAL_CLI, has_credentials, locate_cli, offline_environment
 from ccsdk.errors import ClaudeSDKError, CLINotFoundError
 from ccsdk.runtime.discovery import (
     CLI_PATH_ENV_VAR,
     MINIMUM_CLI_VERSION,
-    _usual_places,
     parse_version,
+    usual_places,
 )
 from ccsdk.testing.cli import PINNED_CLI_VERSION, cli_version
 
@@ -67,7 +67,7 @@ class Check:
 def _places() -> list[str]:
     """Where the search looks when neither --cli-path nor $CCSDK_CLI_PATH is given."""
     places = [f"--cli-path (not given), ${CLI_PATH_ENV_VAR} (not set)", "claude on PATH"]
-    places.extend(str(p) for p in _usual_places())
+    places.extend(str(p) for p in usual_places())
     places.append(f"./{LOCAL_CLI}")
     return places
 
@@ -163,7 +163,9 @@ def check_session(path: str) -> list[Check]:
             Check("round trip", "skip", "no session"),
         ]
     commands = info.get("commands")
-    count = f", {len(commands)} commands" if isinstance(commands, list) else ""
+    count = ""
+    if isinstance(commands, list):
+        count = f", {len(cast('list[object]', commands))} commands"
     version = info.get("claude_code_version", "version not reported")
     version = f"Claude Code {version}"
     checks = [Check("handshake", "ok", f"initialize answered in {took:.1f} s: {version}{count}")]

@@ -13,7 +13,7 @@ it shows text the model's final answer does not contain.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -32,8 +32,9 @@ class PartialBlock:
     #: The joined text (``text_delta``), thinking (``thinking_delta``) or
     #: tool input JSON (``input_json_delta``) received so far.
     text: str = ""
+    # (``factory=dict`` would leave the item types unknown to pyright.)
     #: The block's other fields from ``content_block_start`` (tool name, id, ...).
-    start: dict[str, Any] = attrs.field(factory=dict)
+    start: dict[str, Any] = attrs.field(factory=lambda: {})
     complete: bool = False
 
 
@@ -42,7 +43,7 @@ class PartialMessageAssembler:
 
     def __init__(self) -> None:
         self._blocks: dict[tuple[str, int], PartialBlock] = {}
-        self._current = ""  # api_message_id of the message being streamed
+        self._current: str = ""  # api_message_id of the message being streamed
         #: (api_message_id, index) of every block withdrawn so far.
         self.abandoned: list[tuple[str, int]] = []
 
@@ -60,13 +61,18 @@ class PartialMessageAssembler:
         kind = event.get("type")
         message_id = message.api_message_id or self._current
         if kind == "message_start":
+            # Parsed JSON: a dict here has str keys.
             inner = event.get("message")
-            if isinstance(inner, dict) and isinstance(inner.get("id"), str):
-                message_id = inner["id"]
+            if isinstance(inner, dict):
+                inner_id = cast("dict[str, Any]", inner).get("id")
+                if isinstance(inner_id, str):
+                    message_id = inner_id
             self._current = message_id
         elif kind == "content_block_start":
-            start = event.get("content_block")
-            start = start if isinstance(start, dict) else {}
+            raw_start = event.get("content_block")
+            start: dict[str, Any] = (
+                cast("dict[str, Any]", raw_start) if isinstance(raw_start, dict) else {}
+            )
             index = _index(event)
             self._blocks[(message_id, index)] = PartialBlock(
                 message_id, index, str(start.get("type", "unknown")), _initial_text(start), start
@@ -75,8 +81,9 @@ class PartialMessageAssembler:
             block = self._blocks.get((message_id, _index(event)))
             delta = event.get("delta")
             if block is not None and isinstance(delta, dict):
+                fields = cast("dict[str, Any]", delta)
                 for key in ("text", "thinking", "partial_json"):
-                    piece = delta.get(key)
+                    piece = fields.get(key)
                     if isinstance(piece, str):
                         block.text += piece
                         break

@@ -35,6 +35,7 @@ __all__ = [
     "check_version",
     "find_cli",
     "parse_version",
+    "usual_places",
 ]
 
 #: The environment variable consulted before ``PATH``.
@@ -91,7 +92,8 @@ def _explicit(value: str | Path, source: str) -> str:
     return str(path)
 
 
-def _usual_places() -> list[Path]:
+def usual_places() -> list[Path]:
+    """Where :func:`find_cli` looks after ``PATH`` (before ``./node_modules``)."""
     home = Path.home()
     return [home / p if not p.startswith("/") else Path(p) for p in _USUAL_PLACES]
 
@@ -112,7 +114,7 @@ def find_cli(cli_path: str | Path | None = None) -> str:
     found = shutil.which("claude")
     if found is not None:
         return found
-    places = _usual_places()
+    places = usual_places()
     for place in places:
         if _is_executable(place):
             return str(place)
@@ -124,7 +126,7 @@ def find_cli(cli_path: str | Path | None = None) -> str:
 _VERSION = re.compile(r"\s*v?(\d+)\.(\d+)\.(\d+)")
 
 
-def parse_version(text: str) -> tuple[int, int, int] | None:
+def parse_version(text: object) -> tuple[int, int, int] | None:
     """``"2.1.331"`` or ``"2.1.331 (Claude Code)"`` -> ``(2, 1, 331)``; else ``None``."""
     if not isinstance(text, str):
         return None

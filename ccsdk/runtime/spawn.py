@@ -39,7 +39,7 @@ import shlex
 import subprocess
 import weakref
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import anyio
 import anyio.abc
@@ -156,8 +156,11 @@ async def spawn_subprocess(request: SpawnRequest) -> anyio.abc.Process:
             start_new_session=True,
             user=request.user,
         )
-    _GROUP_LEADERS.add(process)
-    return process
+        _GROUP_LEADERS.add(process)
+        return process
+    # The scope is never cancelled, so it swallows nothing; its __exit__ is
+    # typed as if it might.
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 #: Processes started by :func:`spawn_subprocess`: each leads a group of its own.
@@ -250,11 +253,17 @@ class CommandWrapper:
 def _strings(what: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         raise TypeError(f"{what} must be a list of str, not {type(value).__name__} ({value!r})")
-    items = tuple(value)
+    items = tuple(cast("Iterable[object]", value))  # a caller's value: checked here
     for item in items:
         if not isinstance(item, str):
             raise TypeError(f"{what} must be a list of str; got {item!r}")
-    return items
+    return cast("tuple[str, ...]", items)  # every item checked above
+
+
+def _check_cli(cli: object) -> None:
+    # Typed str | None, but a caller may pass anything.
+    if cli is not None and not isinstance(cli, str):
+        raise TypeError(f"cli must be a str or None, not {cli!r}")
 
 
 def wrap_command(
@@ -300,8 +309,7 @@ def wrap_command(
     if not words:
         raise ValueError("prefix must name the wrapper command, e.g. ['ssh', 'host']")
     names = _strings("forward_env", forward_env)
-    if cli is not None and not isinstance(cli, str):
-        raise TypeError(f"cli must be a str or None, not {cli!r}")
+    _check_cli(cli)
     if remote_shell is None:
         remote_shell = os.path.basename(words[0]) == "ssh"
     return CommandWrapper(words, cli=cli, remote_shell=remote_shell, forward_env=names)
