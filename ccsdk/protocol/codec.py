@@ -56,6 +56,13 @@ makes decoding cheap.  ``encode_message`` builds new top-level dicts but
 shares payloads (``input``, ``usage``, ``data`` values) with the model.
 """
 
+# This module checks untyped JSON at run time: ``isinstance(x, dict)`` on a
+# parsed value gives pyright a ``dict[Unknown, Unknown]``, and every use of
+# it would need a cast (a call, on the hot path).  The run-time checks are
+# the types here, so pyright's "unknown" rules are off for this file only.
+# pyright: reportUnknownArgumentType=false, reportUnknownVariableType=false
+# pyright: reportUnknownMemberType=false
+
 from collections.abc import Callable
 from types import NoneType, UnionType
 from typing import TYPE_CHECKING, Any, Final, TypeVar, Union, cast, get_args, get_origin
@@ -285,8 +292,15 @@ def _strict(conv: "cattrs.Converter") -> None:
     conv.register_structure_hook(float, _structure_float)
     conv.register_structure_hook(bool, _structure_bool)
     conv.register_structure_hook_func(_is_dict_type, _structure_dict)
-    conv.register_structure_hook_factory(_is_list_type, lambda t: _list_hook(conv, t))
-    conv.register_structure_hook_factory(_is_optional, lambda t: _optional_hook(conv, t))
+
+    def list_hook(t: Any) -> Callable[[Any, Any], list[Any]]:
+        return _list_hook(conv, t)
+
+    def optional_hook(t: Any) -> Callable[[Any, Any], Any]:
+        return _optional_hook(conv, t)
+
+    conv.register_structure_hook_factory(_is_list_type, list_hook)
+    conv.register_structure_hook_factory(_is_optional, optional_hook)
 
 
 # --------------------------------------------------------------------------
@@ -1313,7 +1327,7 @@ def decode_message(obj: JSONDict) -> Message:
     is not an object, has no string ``type``, or is of a known type and
     lacks a required field or has one of the wrong JSON type.
     """
-    if not isinstance(obj, dict):
+    if not isinstance(obj, dict):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise MessageParseError(f"a frame must be a JSON object, got {_kind(obj)}", None)
     kind = obj.get("type")
     if not isinstance(kind, str):

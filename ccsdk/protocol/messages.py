@@ -77,6 +77,15 @@ __all__ = [
 ]
 
 
+# Typed factories: with ``factory=list`` pyright would not know the item types.
+def _empty_list() -> list[Any]:
+    return []
+
+
+def _empty_dict() -> dict[str, Any]:
+    return {}
+
+
 # --------------------------------------------------------------------------
 # Content blocks (the items of ``message.content``)
 # --------------------------------------------------------------------------
@@ -273,16 +282,16 @@ class InitMessage(SystemMessage):
     session_id: str
     model: str
     cwd: str | None = None
-    tools: list[str] = attrs.field(factory=list)
-    mcp_servers: list[dict[str, Any]] = attrs.field(factory=list)
+    tools: list[str] = attrs.field(factory=_empty_list)
+    mcp_servers: list[dict[str, Any]] = attrs.field(factory=_empty_list)
     permission_mode: str | None = None
     api_key_source: str | None = None
     claude_code_version: str | None = None
-    slash_commands: list[str] = attrs.field(factory=list)
-    agents: list[str] = attrs.field(factory=list)
+    slash_commands: list[str] = attrs.field(factory=_empty_list)
+    agents: list[str] = attrs.field(factory=_empty_list)
     output_style: str | None = None
-    skills: list[str] = attrs.field(factory=list)
-    plugins: list[dict[str, Any]] = attrs.field(factory=list)
+    skills: list[str] = attrs.field(factory=_empty_list)
+    plugins: list[dict[str, Any]] = attrs.field(factory=_empty_list)
     uuid: str | None = None
 
 
@@ -368,7 +377,7 @@ class TaskUsage:
     total_tokens: int
     tool_uses: int
     duration_ms: int
-    raw: dict[str, Any] = attrs.field(factory=dict)
+    raw: dict[str, Any] = attrs.field(factory=_empty_dict)
 
 
 @attrs.frozen
@@ -552,8 +561,8 @@ class ResultMessage:
     result: str | None = None
     terminal_reason: str | None = None
     stop_reason: str | None = None
-    permission_denials: list[dict[str, Any]] = attrs.field(factory=list)
-    errors: list[str] = attrs.field(factory=list)
+    permission_denials: list[dict[str, Any]] = attrs.field(factory=_empty_list)
+    errors: list[str] = attrs.field(factory=_empty_list)
     api_error_status: int | None = None
     #: Raw JSON matching the requested schema (``--json-schema``), else ``None``.
     structured_output: Any = None
@@ -609,7 +618,7 @@ class RateLimitInfo:
     overage_resets_at: int | None = None
     overage_disabled_reason: str | None = None
     is_using_overage: bool | None = None
-    raw: dict[str, Any] = attrs.field(factory=dict)
+    raw: dict[str, Any] = attrs.field(factory=_empty_dict)
 
 
 @attrs.frozen
@@ -625,7 +634,7 @@ class RateLimitEvent:
     rate_limit_info: RateLimitInfo
     uuid: str | None = None
     session_id: str | None = None
-    data: dict[str, Any] = attrs.field(factory=dict)
+    data: dict[str, Any] = attrs.field(factory=_empty_dict)
 
 
 @attrs.frozen
@@ -646,7 +655,7 @@ class ToolProgressMessage:
     heartbeat: bool = False
     uuid: str | None = None
     session_id: str | None = None
-    data: dict[str, Any] = attrs.field(factory=dict)
+    data: dict[str, Any] = attrs.field(factory=_empty_dict)
 
 
 @attrs.frozen
@@ -662,7 +671,7 @@ class ToolUseSummaryMessage:
     preceding_tool_use_ids: list[str]
     uuid: str | None = None
     session_id: str | None = None
-    data: dict[str, Any] = attrs.field(factory=dict)
+    data: dict[str, Any] = attrs.field(factory=_empty_dict)
 
 
 @attrs.frozen
@@ -678,7 +687,7 @@ class PromptSuggestionMessage:
     suggestion: str
     uuid: str | None = None
     session_id: str | None = None
-    data: dict[str, Any] = attrs.field(factory=dict)
+    data: dict[str, Any] = attrs.field(factory=_empty_dict)
 
 
 @attrs.frozen
@@ -695,7 +704,7 @@ class AuthStatusMessage:
     error: str | None = None
     uuid: str | None = None
     session_id: str | None = None
-    data: dict[str, Any] = attrs.field(factory=dict)
+    data: dict[str, Any] = attrs.field(factory=_empty_dict)
 
 
 @attrs.frozen
@@ -714,7 +723,7 @@ class ConversationResetMessage:
     timestamp: str | None = None
     uuid: str | None = None
     session_id: str | None = None
-    data: dict[str, Any] = attrs.field(factory=dict)
+    data: dict[str, Any] = attrs.field(factory=_empty_dict)
 
 
 @attrs.frozen
