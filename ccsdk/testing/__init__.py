@@ -7,12 +7,29 @@ library, so importing it never drags in the SDK's heavier dependencies.
 """
 
 from ccsdk.testing.fake_model import (
+    SUGGESTION_TEXT,
+    SUMMARY_TEXT,
     FakeModel,
+    RawBlock,
     RecordedRequest,
     Turn,
+    gateway_env,
+    raw_block,
     text,
     thinking,
     tool_use,
 )
 
-__all__ = ["FakeModel", "RecordedRequest", "Turn", "text", "thinking", "tool_use"]
+__all__ = [
+    "SUGGESTION_TEXT",
+    "SUMMARY_TEXT",
+    "FakeModel",
+    "RawBlock",
+    "RecordedRequest",
+    "Turn",
+    "gateway_env",
+    "raw_block",
+    "text",
+    "thinking",
+    "tool_use",
+]
