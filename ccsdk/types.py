@@ -52,6 +52,12 @@ __all__ = [
     "ToolPermissionContext",
 ]
 
+
+# Typed factory: with ``factory=list`` pyright would not know the item type.
+def _empty_list() -> list[Any]:
+    return []
+
+
 # --------------------------------------------------------------------------
 # Permission modes
 # --------------------------------------------------------------------------
@@ -171,7 +177,7 @@ class PermissionUpdate:
                 raise ValueError(f"PermissionUpdate of type {self.type!r} needs 'rules'")
             if self.behavior is None:
                 raise ValueError(f"PermissionUpdate of type {self.type!r} needs 'behavior'")
-            rules = []
+            rules: list[dict[str, Any]] = []
             for rule in self.rules:
                 item: dict[str, Any] = {"toolName": rule.tool_name}
                 if rule.rule_content is not None:
@@ -199,7 +205,7 @@ class PermissionUpdate:
         caller decides whether to keep the raw dict instead.
         """
         # ValueError throughout, so the caller catches one type for any bad input.
-        if not isinstance(data, Mapping):
+        if not isinstance(cast(object, data), Mapping):  # typed, but the CLI's JSON is not checked
             raise ValueError(  # noqa: TRY004
                 f"a permission update must be an object, not {type(data).__name__}"
             )
@@ -212,11 +218,13 @@ class PermissionUpdate:
             if not isinstance(raw_rules, list):
                 raise ValueError("permission update 'rules' must be a list")
             rules = []
-            for raw in raw_rules:
-                if not isinstance(raw, Mapping) or not isinstance(raw.get("toolName"), str):
-                    raise ValueError(f"permission rule without a 'toolName': {raw!r}")  # noqa: TRY004
-                content = raw.get("ruleContent")
-                rules.append(PermissionRuleValue(raw["toolName"], content))
+            for raw in cast("list[object]", raw_rules):  # parsed JSON
+                rule = cast("Mapping[str, Any]", raw) if isinstance(raw, Mapping) else None
+                tool_name = rule.get("toolName") if rule is not None else None
+                if rule is None or not isinstance(tool_name, str):
+                    raise ValueError(f"permission rule without a 'toolName': {raw!r}")
+                content = rule.get("ruleContent")
+                rules.append(PermissionRuleValue(tool_name, content))
         directories = data.get("directories")
         return cls(
             type=cast(PermissionUpdateType, kind),
@@ -237,7 +245,7 @@ class ToolPermissionContext:
     ``signal`` is reserved (always ``None``), as in the official SDK.
     """
 
-    suggestions: list[PermissionUpdate] = attrs.field(factory=list)
+    suggestions: list[PermissionUpdate] = attrs.field(factory=_empty_list)
     tool_use_id: str | None = None
     blocked_path: str | None = None
     decision_reason: str | None = None
@@ -353,7 +361,7 @@ class HookMatcher:
     """
 
     matcher: str | None = None
-    hooks: list[HookCallback] = attrs.field(factory=list)
+    hooks: list[HookCallback] = attrs.field(factory=_empty_list)
     timeout: float | None = None
 
 
