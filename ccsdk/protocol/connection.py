@@ -45,10 +45,10 @@ from ccsdk.protocol.events import (
     HookCallbackRequest,
     IncomingRequest,
     McpMessageRequest,
+    NeedData,
     StrayControlResponse,
     UnknownControlRequest,
     UserDialogRequest,
-    _NeedData,
 )
 from ccsdk.protocol.framing import DEFAULT_MAX_LINE_BYTES, LineBuffer
 from ccsdk.protocol.messages import Message
@@ -96,7 +96,7 @@ def _object_of(line: bytes | str, loads: Callable[[Any], Any]) -> dict[str, Any]
         raise CLIJSONDecodeError(_shown(line), exc) from None
     if type(obj) is not dict:
         raise CLIJSONDecodeError(_shown(line), ValueError("a frame must be a JSON object"))
-    return obj
+    return cast("dict[str, Any]", obj)  # parsed JSON: str keys
 
 
 def _shown(line: bytes | str) -> str:
@@ -209,7 +209,7 @@ class Connection:
         if lines:
             self._ready.extend(lines)
 
-    def next_event(self) -> Event | _NeedData:
+    def next_event(self) -> Event | NeedData:
         """Return the next event, or :data:`NEED_DATA`.
 
         Raises:
@@ -253,7 +253,7 @@ class Connection:
                     raise
                 self._deferred = exc
                 return out
-            if isinstance(event, _NeedData):
+            if isinstance(event, NeedData):
                 return out
             out.append(event)
             if isinstance(event, EndOfOutput):
@@ -263,7 +263,7 @@ class Connection:
         self._error = exc
         self._their(Input.RECV_GARBAGE)
 
-    def _end_of_output(self) -> Event | _NeedData:
+    def _end_of_output(self) -> Event | NeedData:
         if self._synthetic:
             return self._synthetic.popleft()
         if self._eof_reported:
@@ -325,9 +325,10 @@ class Connection:
         return message
 
     def _on_control_response(self, obj: dict[str, Any]) -> Event:
-        body = obj.get("response")
-        if not isinstance(body, dict):
+        given = obj.get("response")
+        if not isinstance(given, dict):
             raise MessageParseError("control_response without a response object", obj)
+        body = cast("dict[str, Any]", given)  # parsed JSON: str keys
         request_id = body.get("request_id")
         subtype = self._ours.pop(request_id, None) if isinstance(request_id, str) else None
         if subtype is None:
@@ -346,13 +347,18 @@ class Connection:
                 ),
             )
         payload = body.get("response")
-        return ControlSucceeded(request_id, subtype, payload if isinstance(payload, dict) else {})
+        return ControlSucceeded(
+            request_id,
+            subtype,
+            cast("dict[str, Any]", payload) if isinstance(payload, dict) else {},
+        )
 
     def _on_control_request(self, obj: dict[str, Any]) -> Event:
         request_id = obj.get("request_id")
-        request = obj.get("request")
-        if not isinstance(request_id, str) or not isinstance(request, dict):
+        given = obj.get("request")
+        if not isinstance(request_id, str) or not isinstance(given, dict):
             raise MessageParseError("control_request without a request_id or request", obj)
+        request = cast("dict[str, Any]", given)  # parsed JSON: str keys
         subtype = request.get("subtype")
         event: IncomingRequest
         try:
@@ -422,7 +428,7 @@ class Connection:
                 object (the CLI exits on a line it cannot parse, so nothing
                 that is not one is ever written).
         """
-        if not isinstance(message, dict):
+        if not isinstance(cast(object, message), dict):  # typed, but a caller's value
             raise LocalProtocolError(
                 f"a stream-json input frame must be a dict, not {type(message).__name__}"
             )
@@ -437,7 +443,7 @@ class Connection:
 
     def send_request(self, request_id: str, request: dict[str, Any]) -> bytes:
         """One of our control requests; its answer arrives as an event."""
-        if not isinstance(request, dict):
+        if not isinstance(cast(object, request), dict):  # typed, but a caller's value
             raise LocalProtocolError(
                 f"a control request must be a dict, not {type(request).__name__}"
             )
@@ -543,4 +549,4 @@ def _dict(request: dict[str, Any], key: str) -> dict[str, Any]:
         return {}
     if not isinstance(value, dict):
         raise TypeError(f"{key!r} must be an object")
-    return value
+    return cast("dict[str, Any]", value)  # parsed JSON: str keys

@@ -36,13 +36,15 @@ __all__ = [
 ]
 
 
-class _NeedData:
+class NeedData:
+    """The type of :data:`NEED_DATA`."""
+
     def __repr__(self) -> str:
         return "NEED_DATA"
 
 
 #: ``next_event`` found no complete line: feed more bytes.
-NEED_DATA: Final = _NeedData()
+NEED_DATA: Final = NeedData()
 
 
 @attrs.frozen
