@@ -52,13 +52,23 @@ class ClaudeSDKClient:
     async def connect(self, prompt: str | AsyncIterable[dict[str, Any]] | None = None) -> None:
         """Start the CLI; send ``prompt`` first if given (a string or a message stream).
 
+        After :meth:`disconnect`, ``connect()`` starts a new CLI (a new
+        conversation, unless ``options`` resume one).
+
         Raises:
-            CLIConnectionError: already connected (a client connects once).
+            CLIConnectionError: already connected; or reconnecting a client
+                made with a ``transport`` of its own, which cannot be reused.
         """
         if self._session is not None:
-            raise CLIConnectionError(
-                "this client is already connected; disconnect() it or make a new one"
-            )
+            if not self._session.closed:
+                raise CLIConnectionError(
+                    "this client is already connected; disconnect() it first"
+                )
+            if self._transport is not None:
+                raise CLIConnectionError(
+                    "this client was disconnected and its transport cannot be reused; "
+                    "make a new ClaudeSDKClient with a new transport"
+                )
         session = Session(self.options, transport=self._transport)
         self._session = session
         try:
@@ -97,6 +107,14 @@ class ClaudeSDKClient:
 
     async def set_model(self, model: str | None = None) -> None:
         await self.session.set_model(model)
+
+    async def get_mcp_status(self) -> dict[str, Any]:
+        """The MCP servers the CLI knows and their state (``mcp_status``)."""
+        return await self.session.mcp_status()
+
+    async def get_context_usage(self) -> dict[str, Any]:
+        """How the context window is used, by category (``get_context_usage``)."""
+        return await self.session.get_context_usage()
 
     async def get_server_info(self) -> dict[str, Any] | None:
         """The CLI's ``initialize`` answer: commands, output style, models, ..."""

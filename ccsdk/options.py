@@ -6,6 +6,12 @@ defaults, so existing code runs unchanged. Six fields are new: ``cli_path``
 the CLI's stderr or needed a real file), the framing bound ``max_line_bytes``
 and the three timeouts, because every wait in ccsdk has a bound the caller
 can set.
+After them come the fields ``claude_agent_sdk`` and the TypeScript SDK added
+that CLI 2.1.331 still accepts (``tools``, ``agents``, ``thinking``,
+``output_format``, ...; see docs/options-agent-sdk.md), checked by
+:mod:`ccsdk.option_checks`. Those the CLI reads from the ``initialize``
+request (agents, system prompt, output schema, ...) go there, built by
+:mod:`ccsdk.runtime.initialize`, so long values stay off the command line.
 
 The class is a mutable attrs class, like the official dataclass, but values
 are checked when they are set (at construction and on assignment): a bad
@@ -23,15 +29,45 @@ from typing import Any
 
 import attrs
 
+from ccsdk.option_checks import (
+    check_agents,
+    check_betas,
+    check_bool,
+    check_combinations,
+    check_effort,
+    check_max_budget_usd,
+    check_optional_str,
+    check_output_format,
+    check_plugins,
+    check_sandbox,
+    check_session_id,
+    check_setting_sources,
+    check_system_prompt,
+    check_thinking,
+    check_tool_aliases,
+    check_tools,
+)
 from ccsdk.protocol.framing import DEFAULT_MAX_LINE_BYTES
+from ccsdk.runtime.spawn import Spawn
 from ccsdk.types import (
     PERMISSION_MODES,
+    AgentDefinition,
     CanUseTool,
+    EffortLevel,
     HookEvent,
     HookMatcher,
     McpServerConfig,
+    OutputFormat,
     PermissionMode,
+    SandboxSettings,
+    SdkBeta,
+    SdkPluginConfig,
+    SettingSource,
+    SystemPrompt,
+    ThinkingConfig,
+    ToolsPreset,
 )
+from ccsdk.user_input import OnElicitation, OnUserDialog
 
 __all__ = ["ClaudeAgentOptions", "ClaudeCodeOptions"]
 
@@ -95,6 +131,18 @@ def _optional_callable(inst: Any, attribute: attrs.Attribute[Any], value: Any) -
         raise TypeError(f"{attribute.name} must be callable or None, not {value!r}")
 
 
+def _dialog_kinds(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    _str_list(inst, attribute, value)
+    for kind in value:
+        if not isinstance(kind, str) or not kind:
+            raise TypeError(f"supported_dialog_kinds must hold non-empty strings, not {kind!r}")
+    if value and inst.on_user_dialog is None:
+        raise ValueError(
+            "supported_dialog_kinds needs on_user_dialog: the CLI would send those "
+            "dialogs and nothing would show them"
+        )
+
+
 def _redacted(env: dict[str, str]) -> dict[str, str]:
     # Options get logged and printed; keep API keys out of their repr.
     from ccsdk.runtime.command import redact_env
@@ -109,12 +157,16 @@ class ClaudeCodeOptions:
     allowed_tools: list[str] = attrs.field(factory=list, validator=_str_list)
     """Tools the model may use without asking: ``--allowedTools=a,b`` (omitted if empty)."""
 
-    system_prompt: str | None = None
-    """Replaces the CLI's system prompt: ``--system-prompt=<s>``.
-    ``None`` sends no flag, so the CLI uses its own default prompt."""
+    system_prompt: SystemPrompt | None = attrs.field(default=None, validator=check_system_prompt)
+    """Replaces the CLI's system prompt. A str (or ``{"type": "custom", "prompt": s}``)
+    is sent in ``initialize`` (``systemPrompt``), not on the command line;
+    ``{"type": "file", "path": p}`` becomes ``--system-prompt-file=<p>``;
+    ``{"type": "preset", "preset": "claude_code", "append": s}`` keeps the CLI's
+    prompt and appends ``s``. ``None`` sends nothing: the CLI uses its own
+    default prompt (as in 0.0.25; ``claude_agent_sdk`` made it an empty one)."""
 
     append_system_prompt: str | None = None
-    """Appended to the system prompt: ``--append-system-prompt=<s>``."""
+    """Appended to the system prompt; sent in ``initialize`` (``appendSystemPrompt``)."""
 
     mcp_servers: dict[str, McpServerConfig] | str | Path = attrs.field(
         factory=dict, validator=_mcp_servers
@@ -176,6 +228,23 @@ class ClaudeCodeOptions:
     """Hook callbacks by event; registered in ``initialize``, called through
     the CLI's ``hook_callback`` requests."""
 
+    on_elicitation: OnElicitation | None = attrs.field(default=None, validator=_optional_callable)
+    """Async callback answering an MCP server's question to the user (the CLI's
+    ``elicitation`` request): takes an :class:`~ccsdk.ElicitationRequest`, returns an
+    :class:`~ccsdk.ElicitationResult`. ``None``: every elicitation is declined."""
+
+    on_user_dialog: OnUserDialog | None = attrs.field(default=None, validator=_optional_callable)
+    """Async callback showing one of the CLI's dialogs (``request_user_dialog``):
+    takes a :class:`~ccsdk.UserDialogRequest`, returns
+    :class:`~ccsdk.UserDialogCompleted` or :class:`~ccsdk.UserDialogCancelled`.
+    The CLI sends only the kinds in ``supported_dialog_kinds``."""
+
+    supported_dialog_kinds: list[str] = attrs.field(factory=list, validator=_dialog_kinds)
+    """The dialog kinds ``on_user_dialog`` can show (``"refusal_fallback_prompt"``, ...):
+    sent in ``initialize`` (``supportedDialogKinds``). The CLI treats a kind not
+    listed as "cannot display" and falls back to its no-dialog behaviour.
+    Needs ``on_user_dialog``."""
+
     user: str | None = None
     """The OS user the CLI runs as (needs privileges); not a CLI flag."""
 
@@ -207,7 +276,99 @@ class ClaudeCodeOptions:
     """Grace period, in seconds, for each teardown step: after closing stdin
     before SIGTERM, and after SIGTERM before SIGKILL."""
 
+    spawn: Spawn | None = attrs.field(default=None, validator=_optional_callable)
+    """Starts the CLI process in place of a local child: an async function
+    taking a :class:`~ccsdk.runtime.spawn.SpawnRequest` (argv, env, cwd) and
+    returning a :class:`~ccsdk.runtime.spawn.SpawnedProcess`, for a CLI in a
+    container or on another machine; :func:`~ccsdk.runtime.spawn.wrap_command`
+    makes one from ``["ssh", "host"]`` or ``["docker", "exec", "-i", "c"]``.
+    ``None``: a local child (see docs/remote-cli.md)."""
+
+    # ---- claude_agent_sdk and TypeScript SDK fields (docs/options-agent-sdk.md)
+
+    tools: list[str] | ToolsPreset | None = attrs.field(default=None, validator=check_tools)
+    """The built-in tools the model gets: ``--tools=a,b``; ``[]`` gives none
+    (``--tools=``), ``{"type": "preset", "preset": "claude_code"}`` the default
+    set (``--tools=default``); ``None`` sends no flag (the default set)."""
+
+    setting_sources: list[SettingSource] | None = attrs.field(
+        default=None, validator=check_setting_sources
+    )
+    """Which settings files the CLI reads: ``--setting-sources=user,project``
+    (``[]``: none). ``None`` sends no flag: the CLI reads user, project and local."""
+
+    agents: dict[str, AgentDefinition] | None = attrs.field(default=None, validator=check_agents)
+    """Subagents defined in code, by name: sent in ``initialize`` (``agents``),
+    ``None`` values dropped. The model starts one with the Agent tool's
+    ``subagent_type``."""
+
+    max_budget_usd: float | None = attrs.field(default=None, validator=check_max_budget_usd)
+    """Stop the run once it has cost this many dollars: ``--max-budget-usd=<x>``;
+    the result is then an ``error_max_budget_usd`` error result."""
+
+    fallback_model: str | None = attrs.field(default=None, validator=check_optional_str)
+    """Model(s) to fall back to when the main one is overloaded:
+    ``--fallback-model=<m>`` (a comma-separated list is allowed); not ``model``."""
+
+    betas: list[SdkBeta] = attrs.field(factory=list, validator=check_betas)
+    """API betas: ``--betas=a,b`` (omitted if empty). CLI 2.1.331 passes only
+    ``context-1m-2025-08-07``; ccsdk refuses others rather than see them dropped."""
+
+    thinking: ThinkingConfig | None = attrs.field(default=None, validator=check_thinking)
+    """Extended thinking: ``{"type": "adaptive"}`` -> ``--thinking=adaptive``,
+    ``{"type": "enabled", "budget_tokens": n}`` -> ``--max-thinking-tokens=<n>``,
+    ``{"type": "disabled"}`` -> ``--thinking=disabled``; ``display`` ->
+    ``--thinking-display=<d>``. ``None``: the model's default."""
+
+    effort: EffortLevel | None = attrs.field(default=None, validator=check_effort)
+    """``--effort=<level>``: low, medium, high, xhigh or max."""
+
+    output_format: OutputFormat | None = attrs.field(default=None, validator=check_output_format)
+    """Structured output, ``{"type": "json_schema", "schema": {...}}``: sent in
+    ``initialize`` (``jsonSchema``); the result is in
+    ``ResultMessage.structured_output``. The schema is checked here."""
+
+    sandbox: SandboxSettings | None = attrs.field(default=None, validator=check_sandbox)
+    """The Bash sandbox, merged into the ``--settings`` JSON as ``"sandbox"``
+    (with ``failIfUnavailable: true`` added when enabled and not given)."""
+
+    plugins: list[SdkPluginConfig] = attrs.field(factory=list, validator=check_plugins)
+    """Local plugins: one ``--plugin-dir=<path>`` each (``--plugin-dir-no-mcp``
+    with ``skip_mcp_discovery``)."""
+
+    session_id: str | None = attrs.field(default=None, validator=check_session_id)
+    """The new session's id, a UUID: ``--session-id=<id>``. With ``resume`` or
+    ``continue_conversation`` it needs ``fork_session``."""
+
+    fork_session: bool = attrs.field(default=False, validator=check_bool)
+    """Resume into a new session id instead of the resumed one: ``--fork-session``
+    (needs ``resume`` or ``continue_conversation``)."""
+
+    strict_mcp_config: bool = attrs.field(default=False, validator=check_bool)
+    """Use only the MCP servers of ``mcp_servers``, none from settings files:
+    ``--strict-mcp-config``."""
+
+    enable_file_checkpointing: bool = attrs.field(default=False, validator=check_bool)
+    """Let ``rewind_files`` restore files the session changed: sets
+    ``CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING=true`` in the CLI's environment."""
+
+    include_hook_events: bool = attrs.field(default=False, validator=check_bool)
+    """Stream hook lifecycle frames (``system`` ``hook_started`` /
+    ``hook_response``): ``--include-hook-events``."""
+
+    tool_aliases: dict[str, str] | None = attrs.field(default=None, validator=check_tool_aliases)
+    """Tool names the model may call, each mapped to the tool that runs
+    (``{"Shell": "Bash"}``): sent in ``initialize`` (``toolAliases``)."""
+
+    title: str | None = attrs.field(default=None, validator=check_optional_str)
+    """The session's title, in place of a generated one: sent in ``initialize``."""
+
+    persist_session: bool = attrs.field(default=True, validator=check_bool)
+    """``False`` keeps the session off disk (it cannot be resumed):
+    ``--no-session-persistence``."""
+
     def __attrs_post_init__(self) -> None:
+        check_combinations(self)
         if self.can_use_tool is not None and self.permission_prompt_tool_name is not None:
             raise ValueError(
                 "can_use_tool and permission_prompt_tool_name cannot both be set: "

@@ -24,23 +24,32 @@ from __future__ import annotations
 import logging
 import signal
 import warnings
-from collections.abc import AsyncIterable, AsyncIterator
+from collections import deque
+from collections.abc import AsyncIterable, AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import anyio
 import anyio.abc
 
-from ccsdk.errors import ClaudeSDKError, CLIConnectionError, LocalProtocolError
+from ccsdk.control_results import McpSetServersResult, RewindFilesResult
+from ccsdk.errors import (
+    ClaudeSDKError,
+    CLIConnectionError,
+    CLIJSONDecodeError,
+    LocalProtocolError,
+    MessageParseError,
+)
 from ccsdk.options import ClaudeCodeOptions
 from ccsdk.protocol.messages import Message, ResultMessage
 from ccsdk.protocol.states import OurState, TheirState
 from ccsdk.runtime.engine import Engine, collapse_groups
 from ccsdk.runtime.process import SubprocessCLITransport
+from ccsdk.server_info import AccountInfo, AgentInfo, ModelInfo, ServerInfo, SlashCommand
 
 if TYPE_CHECKING:
     from ccsdk.runtime.transport import Transport
-    from ccsdk.types import PermissionMode
+    from ccsdk.types import McpServerConfig, PermissionMode, ThinkingDisplay
 
 __all__ = ["MessageIterator", "Session", "connect_session", "open_session"]
 
@@ -58,6 +67,10 @@ class Session:
         self._receiving = False
         self._error: BaseException | None = None  # the reader task died of it
         self._deferred: BaseException | None = None  # raised once, after the inbox
+        # Bad lines the reader task met, each with the number of messages
+        # taken before it is due: raised once, in order among the messages.
+        self._faults: deque[tuple[int, ClaudeSDKError]] = deque()
+        self._taken = 0
         self._exit_checked = False
         self._connected = False
         self._closed = False
@@ -65,6 +78,8 @@ class Session:
         self._reader_done: anyio.Event | None = None
         # Messages of a turn the caller cancelled: dropped up to its result.
         self._discard_until_result = False
+        # The typed view of the initialize answer, and the dict it was read from.
+        self._info: tuple[dict[str, Any], ServerInfo] | None = None
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -83,13 +98,25 @@ class Session:
                 self._reader_scope = scope
                 await self.connect()
                 task_status.started()
-                try:
-                    await self._engine.pump_until(lambda: False)
-                except ClaudeSDKError as exc:
-                    self._error = exc  # handed to whoever receives next
-                    self._engine.notify()
+                await self._read_all()
         finally:
             self._reader_done.set()
+
+    async def _read_all(self) -> None:
+        engine = self._engine
+        while True:
+            try:
+                await engine.pump_until(lambda: False)
+            except (CLIJSONDecodeError, MessageParseError) as exc:
+                # One bad line: it is consumed and the output goes on. The
+                # receiver gets the error in its place among the messages.
+                self._faults.append((self._taken + len(engine.inbox), exc))
+                engine.notify()
+                continue
+            except ClaudeSDKError as exc:
+                self._error = exc  # fatal: handed to whoever receives next
+                engine.notify()
+            return
 
     async def aclose(self) -> None:
         """Stop the CLI (bounded, shielded). Idempotent; safe from any task."""
@@ -117,6 +144,11 @@ class Session:
             transport.kill_now(signal.SIGKILL)
 
     # -- facts --------------------------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`aclose` has been called."""
+        return self._closed
 
     @property
     def server_info(self) -> dict[str, Any] | None:
@@ -187,9 +219,13 @@ class Session:
     async def _take(self) -> Message | None:
         engine = self._engine
         inbox = engine.inbox
+        faults = self._faults
         while True:
+            if faults and faults[0][0] <= self._taken:
+                raise faults.popleft()[1]
             if inbox:
                 message = inbox.popleft()
+                self._taken += 1
                 if self._discard_until_result:
                     if isinstance(message, ResultMessage):
                         self._discard_until_result = False
@@ -209,7 +245,9 @@ class Session:
                     await engine.wait_exit()
                 return None
             try:
-                await engine.pump_until(lambda: bool(inbox) or self._error is not None)
+                await engine.pump_until(
+                    lambda: bool(inbox) or bool(faults) or self._error is not None
+                )
             except ClaudeSDKError as exc:
                 if not inbox:
                     raise
@@ -258,6 +296,207 @@ class Session:
     async def get_context_usage(self) -> dict[str, Any]:
         """How the context window is used, by category."""
         return await self.request("get_context_usage")
+
+    async def rewind_files(
+        self, user_message_id: str, *, dry_run: bool = False
+    ) -> RewindFilesResult:
+        """Restore the files the turns since ``user_message_id`` changed.
+
+        ``user_message_id`` is the ``uuid`` of a user message: one you set on
+        the input line, or a replayed user message's ``uuid``. The CLI keeps
+        checkpoints only with ``CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING=true``
+        in ``options.env``. ``dry_run`` reports what would change and changes
+        nothing.
+
+        Raises:
+            ControlRequestError: a real rewind the CLI cannot do ("File
+                rewinding is not enabled.", "No file checkpoint found for
+                this message."); a dry run reports that in the result instead.
+            TypeError, ValueError: ``user_message_id`` is not a non-empty str.
+        """
+        _name(user_message_id, "user_message_id")
+        answer = await self.request(
+            "rewind_files", user_message_id=user_message_id, dry_run=_flag(dry_run, "dry_run")
+        )
+        return RewindFilesResult.from_wire(answer)
+
+    async def reconnect_mcp_server(self, server_name: str) -> None:
+        """Reconnect an MCP server the CLI runs (stdio, HTTP, ...).
+
+        Raises:
+            ControlRequestError: CLI 2.1.331 refuses an unknown name ("Server
+                not found: <name>"), a disabled server ("... is disabled"), and
+                an in-process server ("SDK servers should be handled in print.ts").
+        """
+        await self.request("mcp_reconnect", serverName=_name(server_name, "server_name"))
+
+    async def toggle_mcp_server(self, server_name: str, enabled: bool) -> None:
+        """Disable an MCP server (its tools leave the session) or enable it again.
+
+        Raises:
+            ControlRequestError: an unknown name ("Server not found: <name>").
+            TypeError: ``enabled`` is not a bool.
+        """
+        await self.request(
+            "mcp_toggle",
+            serverName=_name(server_name, "server_name"),
+            enabled=_flag(enabled, "enabled"),
+        )
+
+    async def set_mcp_servers(self, servers: Mapping[str, McpServerConfig]) -> McpSetServersResult:
+        """Replace the MCP servers added at run time (``mcp_servers`` included) with ``servers``.
+
+        Servers missing from ``servers`` are removed, new ones added; the
+        result says which. In-process servers
+        (:func:`~ccsdk.create_sdk_mcp_server`) are served by this session,
+        and the CLI is told only ``{"type": "sdk", "name": ...}``.
+
+        Raises:
+            TypeError: ``servers`` is not a mapping of names to config dicts.
+        """
+        given = cast(object, servers)  # checked: callers are not always type-checked
+        if not isinstance(given, Mapping):
+            raise TypeError(f"servers must be a dict of name -> config, not {type(given).__name__}")
+        wire: dict[str, Any] = {}
+        instances: dict[str, Any] = {}
+        for key, value in cast("Mapping[object, object]", given).items():
+            name = _name(key, "a server name")
+            if not isinstance(value, Mapping):
+                raise TypeError(
+                    f"servers[{name!r}] must be a config dict, not {type(value).__name__}"
+                )
+            config = dict(cast("Mapping[str, Any]", value))
+            if config.get("type") == "sdk" and "instance" in config:
+                # The server object stays here; the CLI reaches it by `name`.
+                instances[name] = config.pop("instance")
+                config.setdefault("name", name)
+            wire[name] = config
+        engine = self._check_open()
+        engine.add_sdk_mcp_servers(instances)  # before the CLI's first mcp_message for them
+        return McpSetServersResult.from_wire(await self.request("mcp_set_servers", servers=wire))
+
+    async def send_mcp_notification(
+        self, server_name: str, method: str, params: Mapping[str, Any] | None = None
+    ) -> None:
+        """Send a notification to the CLI as in-process MCP server ``server_name``.
+
+        The way to say that a server's tools changed from outside a request
+        handler: ``send_mcp_notification("calc", "notifications/tools/list_changed")``
+        makes the CLI list the server's tools again, and the next model
+        request carries the new list. (Inside a handler,
+        ``ctx.connection.send_tool_list_changed()`` does the same.)
+
+        Raises:
+            ValueError: ``server_name`` is not one of this session's in-process servers.
+        """
+        engine = self._check_open()
+        if not engine.serves_sdk_mcp_server(_name(server_name, "server_name")):
+            raise ValueError(
+                f"{server_name!r} is not an in-process MCP server of this session "
+                "(a {'type': 'sdk'} entry of mcp_servers)"
+            )
+        message: dict[str, Any] = {"jsonrpc": "2.0", "method": _name(method, "method")}
+        if params is not None:
+            message["params"] = dict(params)
+        await engine.send_mcp_notification(server_name, message)
+
+    async def stop_task(self, task_id: str) -> None:
+        """Stop a background task (a subagent, a background shell) by its id.
+
+        CLI 2.1.331 answers an unknown id with success too: nothing to stop.
+        """
+        await self.request("stop_task", task_id=_name(task_id, "task_id"))
+
+    async def set_max_thinking_tokens(
+        self, max_thinking_tokens: int | None, display: ThinkingDisplay | None = None
+    ) -> None:
+        """Bound the model's thinking for the next turns (``None``: the CLI's default).
+
+        ``display`` (``"summarized"``, ``"omitted"``, ``"highlights"``) says
+        how thinking comes back from the API.
+
+        Raises:
+            TypeError, ValueError: not an int >= 0 or None, or an unknown display.
+        """
+        budget = cast(object, max_thinking_tokens)
+        if budget is not None:
+            if isinstance(budget, bool) or not isinstance(budget, int):
+                raise TypeError(f"max_thinking_tokens must be an int or None, not {budget!r}")
+            if budget < 0:
+                raise ValueError(f"max_thinking_tokens must be >= 0, not {budget}")
+        fields: dict[str, Any] = {"max_thinking_tokens": max_thinking_tokens}
+        if display is not None:
+            if display not in _THINKING_DISPLAYS:
+                raise ValueError(
+                    f"display must be one of {', '.join(_THINKING_DISPLAYS)}, not {display!r}"
+                )
+            fields["thinking_display"] = display
+        await self.request("set_max_thinking_tokens", **fields)
+
+    async def reinitialize(self) -> ServerInfo:
+        """Send ``initialize`` again and return the fresh answer (also kept as the server info).
+
+        The CLI answers with its current state (commands, models, ...); the
+        one-time setup of the first ``initialize`` is not applied again.
+        """
+        engine = self._check_open()
+        request = engine.initialize_request or {"subtype": "initialize", "hooks": None}
+        answer = await engine.request(request, self.options.control_timeout)
+        info = ServerInfo.from_wire(answer)
+        engine.server_info = answer
+        self._info = (answer, info)
+        return info
+
+    # -- the initialize answer, typed ---------------------------------------------
+
+    async def initialization_result(self) -> ServerInfo:
+        """The CLI's answer to ``initialize``, typed (see :attr:`server_info` for the dict).
+
+        Raises:
+            CLIConnectionError: not connected yet.
+            MessageParseError: a field of the answer has the wrong type.
+        """
+        raw = self._engine.server_info
+        if raw is None:
+            raise CLIConnectionError("Not connected. Call connect() first.")
+        if self._info is None or self._info[0] is not raw:
+            self._info = (raw, ServerInfo.from_wire(raw))
+        return self._info[1]
+
+    async def supported_commands(self) -> list[SlashCommand]:
+        """The slash commands and skills this session offers."""
+        return (await self.initialization_result()).commands
+
+    async def supported_models(self) -> list[ModelInfo]:
+        """The models ``set_model`` accepts, with what each supports."""
+        return (await self.initialization_result()).models
+
+    async def supported_agents(self) -> list[AgentInfo]:
+        """The subagents the model can hand work to."""
+        return (await self.initialization_result()).agents
+
+    async def account_info(self) -> AccountInfo:
+        """Who the CLI is signed in as, and where its credential comes from."""
+        return (await self.initialization_result()).account
+
+
+_THINKING_DISPLAYS = ("summarized", "omitted", "highlights")
+
+
+def _name(value: object, what: str) -> str:
+    """A name the CLI needs as a non-empty string; TypeError/ValueError otherwise."""
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__} ({value!r})")
+    if not value:
+        raise ValueError(f"{what} must not be empty")
+    return value
+
+
+def _flag(value: object, what: str) -> bool:
+    # A truthy "false" must not enable anything.
+    if not isinstance(value, bool):
+        raise TypeError(f"{what} must be a bool, not {type(value).__name__} ({value!r})")
+    return value
 
 
 class MessageIterator:

@@ -76,6 +76,31 @@ def test_two_turns_keep_the_conversation(
     ]
 
 
+def test_a_client_reconnects_after_disconnect_with_a_new_cli(
+    run: Runner, fake_model: FakeModel, e2e_options: Options
+) -> None:
+    fake_model.add_turns(Turn([text("One.")]), Turn([text("Two.")]))
+
+    async def main() -> tuple[list[Message], list[Message], Any]:
+        client = ClaudeSDKClient(e2e_options())
+        await client.connect()
+        await client.query("first")
+        first = [m async for m in client.receive_response()]
+        await client.disconnect()
+        await client.connect()  # a new CLI: a new conversation
+        await client.query("second")
+        second = [m async for m in client.receive_response()]
+        status = await client.get_mcp_status()
+        await client.disconnect()
+        return first, second, status
+
+    first, second, status = run(main)
+    assert texts(first) == ["One."] and texts(second) == ["Two."]
+    assert first[-1].session_id != second[-1].session_id  # type: ignore[union-attr]
+    assert ("user", "first") not in conversation(fake_model.turn_requests[1])
+    assert isinstance(status, dict) and "mcpServers" in status
+
+
 def test_interrupt_ends_a_slow_turn_and_the_next_turn_works(
     run: Runner, fake_model: FakeModel, e2e_options: Options
 ) -> None:

@@ -301,6 +301,25 @@ def test_a_cli_that_dies_at_once_is_a_process_error_with_its_stderr(
     run(main)
 
 
+def test_a_cli_that_exits_before_reading_its_input_is_a_process_error(
+    run: Runner, tmp_path: Path
+) -> None:
+    # Our first write fails (nobody reads the pipe); what it printed says why.
+    cli = tmp_path / "claude"
+    cli.write_text("#!/bin/sh\nexec 0<&-\necho 'error: unknown option --frobnicate' >&2\nexit 7\n")
+    cli.chmod(0o755)
+
+    async def main() -> None:
+        options = ClaudeCodeOptions(cli_path=str(cli))
+        with pytest.raises(ProcessError) as info:
+            async for _ in query(prompt="hi", options=options):
+                pass
+        assert info.value.exit_code == 7
+        assert "unknown option --frobnicate" in (info.value.stderr or "")
+
+    run(main)
+
+
 def test_a_missing_cwd_is_a_clear_error(run: Runner, tmp_path: Path) -> None:
     async def main() -> None:
         from ccsdk import CLIConnectionError

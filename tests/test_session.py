@@ -17,6 +17,7 @@ from ccsdk import (
     ClaudeCodeOptions,
     ClaudeSDKClient,
     CLIConnectionError,
+    CLIJSONDecodeError,
     ConnectionClosedError,
     ControlRequestError,
     LocalProtocolError,
@@ -172,6 +173,9 @@ def test_a_second_connect_is_a_clear_error(run: Runner) -> None:
             with pytest.raises(CLIConnectionError, match="already connected"):
                 await client.connect()
             await client.disconnect()
+            # Its own transport is spent: reconnecting says so.
+            with pytest.raises(CLIConnectionError, match="cannot be reused"):
+                await client.connect()
 
     run(main)
 
@@ -340,5 +344,63 @@ def test_a_bad_line_reaches_the_client_after_the_messages_before_it(run: Runner)
                 # The connection goes on past the bad line.
                 rest = [m async for m in client.receive_response()]
                 assert isinstance(rest[-1], ResultMessage)
+
+    run(main)
+
+
+# -- a bad line in the middle of a turn ----------------------------------------------------
+
+
+def _turn_with_a_bad_line() -> bytes:
+    """One chunk: a message, a line that is not JSON, the rest of the turn."""
+    frames = [state("running"), assistant("before"), result(), state("idle")]
+    lines = [(json.dumps(f) + "\n").encode() for f in frames]
+    return lines[0] + lines[1] + b"[SandboxDebug] not JSON\n" + b"".join(lines[2:])
+
+
+@pytest.mark.parametrize("holder", ["client", "open_session"])
+def test_a_bad_line_is_raised_once_and_the_session_goes_on(run: Runner, holder: str) -> None:
+    # The lines after the bad one came in the same read; they must not wait for
+    # a next read that never comes, nor be lost, and the next turn must work.
+    async def main() -> None:
+        async with FakeCLI() as fake, anyio.create_task_group() as tg:
+
+            async def cli() -> None:
+                await fake.handshake()
+                await fake.expect("user")
+                await fake.send(_turn_with_a_bad_line())
+                await fake.expect("user")
+                await fake.turn("second")
+                await fake.close()
+
+            tg.start_soon(cli)
+            with anyio.fail_after(10):  # a bound on a hang, not a timing
+                if holder == "client":
+                    async with ClaudeSDKClient(transport=fake.transport) as client:
+                        await exercise(client)
+                else:
+                    async with open_session(transport=fake.transport) as session:
+                        await exercise(session)
+
+    async def exercise(holder: ClaudeSDKClient | Session) -> None:
+        if isinstance(holder, ClaudeSDKClient):
+            await holder.query("first")
+        else:
+            await holder.send("first")
+        seen: list[str] = []
+        with pytest.raises(CLIJSONDecodeError) as info:
+            async for message in holder.receive_response():
+                seen.append(type(message).__name__)
+        assert info.value.line == "[SandboxDebug] not JSON"
+        assert seen[-1] == "AssistantMessage"
+        rest = [type(m).__name__ async for m in holder.receive_response()]
+        assert rest[-1] == "ResultMessage"
+        if isinstance(holder, ClaudeSDKClient):
+            await holder.query("second")
+        else:
+            await holder.send("second")
+        texts = [m async for m in holder.receive_response()]
+        assert isinstance(texts[-1], ResultMessage)
+        assert not texts[-1].is_error
 
     run(main)

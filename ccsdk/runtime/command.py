@@ -1,26 +1,36 @@
 """The CLI's argv and environment, built from ``ClaudeCodeOptions``.
 
-Pure functions (no I/O), so the exact command line is testable and loggable.
+Pure functions, so the exact command line is testable and loggable (the
+one read: a ``settings`` file that ``sandbox`` must be merged into).
 
 **argv.** Always the streaming form, never ``--print``::
 
     <cli> --output-format stream-json --verbose
-          [--system-prompt=S] [--append-system-prompt=S] [--allowedTools=a,b]
-          [--max-turns=N] [--disallowedTools=a,b] [--model=M]
+          [--system-prompt-file=P] [--tools=a,b|default] [--allowedTools=a,b]
+          [--max-turns=N] [--max-budget-usd=X] [--disallowedTools=a,b] [--model=M]
+          [--fallback-model=M] [--betas=a,b]
+          [--thinking=adaptive|enabled|disabled | --max-thinking-tokens=N]
+          [--thinking-display=D] [--effort=E]
           [--permission-prompt-tool=T] [--permission-mode=P] [--continue]
-          [--resume=ID] [--settings=S] [--add-dir=D]... [--mcp-config=JSON|PATH]
-          [--include-partial-messages] [--<extra>[=V]]...
+          [--resume=ID] [--session-id=UUID] [--fork-session] [--no-session-persistence]
+          [--settings=S] [--setting-sources=a,b] [--add-dir=D]...
+          [--mcp-config=JSON|PATH] [--strict-mcp-config] [--plugin-dir=P]...
+          [--include-partial-messages] [--include-hook-events] [--<extra>[=V]]...
           --input-format stream-json
 
 Every value is joined to its flag with ``=``, so a value that starts with
 ``-`` (a ``resume`` of ``--dangerous``, say) stays one argument and cannot be
 read as another flag; the official SDK passed ``--resume <id>`` as two
 tokens. Optional values are tested with ``is None``, so ``max_turns=0`` and
-``system_prompt=""`` are sent. ``system_prompt=None`` sends no flag: the CLI
-uses its own default prompt. ``can_use_tool`` adds
+``tools=[]`` are sent. The system prompt (but for the file form), agents,
+the output schema, tool aliases, the title and the names of in-process MCP
+servers are not flags: they go in the ``initialize`` request
+(:mod:`ccsdk.runtime.initialize`). ``can_use_tool`` adds
 ``--permission-prompt-tool=stdio``. A ``mcp_servers`` dict is sent as compact
-JSON ``{"mcpServers": {...}}``, SDK servers reduced to
-``{"type": "sdk", "name": ...}`` (the in-process ``instance`` never leaves).
+JSON ``{"mcpServers": {...}}`` holding the servers the CLI runs or connects
+to; in-process (SDK) servers are left out (the ``instance`` never leaves).
+``sandbox`` is merged into the ``--settings`` JSON (the CLI keeps only the
+last ``--settings``).
 
 **Environment.** ``build_env(options, base)`` returns, in this order of
 precedence (later wins):
@@ -31,6 +41,9 @@ precedence (later wins):
    ``CLAUDE_CODE_SDK_READS_SESSION_STATE=1`` (asks for the
    ``session_state_changed`` frames) and, when ``cwd`` is set,
    ``PWD=<absolute cwd>``;
+   ``TRACEPARENT`` / ``TRACESTATE`` of the active OpenTelemetry span, if the
+   application imported opentelemetry and a span is active (they replace
+   inherited ones; see :mod:`ccsdk.runtime.tracing`);
 3. ``options.env``: the caller's explicit values win over everything;
 4. ``CCSDK_PROCESS_TAG=<random>``, set by the transport after all that: a
    mark that the CLI's descendants inherit, so that teardown can find a
@@ -45,11 +58,13 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from ccsdk.option_checks import check_combinations
 from ccsdk.options import ClaudeCodeOptions
+from ccsdk.runtime.tracing import add_trace_context
 
 __all__ = ["REDACTED", "build_argv", "build_env", "redact_argv", "redact_env"]
 
@@ -64,28 +79,43 @@ _SECRET_KEY = re.compile(
 def build_argv(options: ClaudeCodeOptions, cli_path: str) -> list[str]:
     """Return the argv that starts ``cli_path`` with ``options``.
 
-    Raises ``ValueError`` for ``can_use_tool`` together with
-    ``permission_prompt_tool_name``, and for an ``extra_args`` name that is
-    empty or starts with ``-``.
+    Raises ``ValueError`` for fields that cannot go together (see
+    :func:`ccsdk.option_checks.check_combinations`; they may have been
+    assigned one by one after construction), for an ``extra_args`` name that
+    is empty or starts with ``-``, and for ``sandbox`` with a ``settings``
+    file that cannot be read as JSON.
     """
     o = options
+    check_combinations(o)
     argv = [cli_path, "--output-format", "stream-json", "--verbose"]
 
     def flag(name: str, value: object) -> None:
         argv.append(f"--{name}={value}")
 
-    if o.system_prompt is not None:
-        flag("system-prompt", o.system_prompt)
-    if o.append_system_prompt is not None:
-        flag("append-system-prompt", o.append_system_prompt)
+    # A str, custom or preset system prompt goes in initialize (see
+    # ccsdk.runtime.initialize); only the file form is a flag.
+    prompt = o.system_prompt
+    if prompt is not None and not isinstance(prompt, str) and prompt["type"] == "file":
+        flag("system-prompt-file", os.fspath(prompt["path"]))
+    if o.tools is not None:
+        flag("tools", "default" if isinstance(o.tools, Mapping) else ",".join(o.tools))
     if o.allowed_tools:
         flag("allowedTools", ",".join(o.allowed_tools))
     if o.max_turns is not None:
         flag("max-turns", o.max_turns)
+    if o.max_budget_usd is not None:
+        flag("max-budget-usd", o.max_budget_usd)
     if o.disallowed_tools:
         flag("disallowedTools", ",".join(o.disallowed_tools))
     if o.model is not None:
         flag("model", o.model)
+    if o.fallback_model is not None:
+        flag("fallback-model", o.fallback_model)
+    if o.betas:
+        flag("betas", ",".join(o.betas))
+    _thinking_flags(o, flag)
+    if o.effort is not None:
+        flag("effort", o.effort)
 
     if o.can_use_tool is not None:
         if o.permission_prompt_tool_name is not None:
@@ -103,16 +133,32 @@ def build_argv(options: ClaudeCodeOptions, cli_path: str) -> list[str]:
         argv.append("--continue")
     if o.resume is not None:
         flag("resume", o.resume)
-    if o.settings is not None:
-        flag("settings", o.settings)
+    if o.session_id is not None:
+        flag("session-id", o.session_id)
+    if o.fork_session:
+        argv.append("--fork-session")
+    if not o.persist_session:
+        argv.append("--no-session-persistence")
+    settings = _settings(o)
+    if settings is not None:
+        flag("settings", settings)
+    if o.setting_sources is not None:
+        flag("setting-sources", ",".join(o.setting_sources))
     for directory in o.add_dirs:
         flag("add-dir", os.fspath(directory))
 
     mcp_config = _mcp_config(o.mcp_servers)
     if mcp_config is not None:
         flag("mcp-config", mcp_config)
+    if o.strict_mcp_config:
+        argv.append("--strict-mcp-config")
+    for plugin in o.plugins:
+        name = "plugin-dir-no-mcp" if plugin.get("skip_mcp_discovery") else "plugin-dir"
+        flag(name, os.fspath(plugin["path"]))
     if o.include_partial_messages:
         argv.append("--include-partial-messages")
+    if o.include_hook_events:
+        argv.append("--include-hook-events")
 
     for name, value in o.extra_args.items():
         if not name or name.startswith("-"):
@@ -123,21 +169,74 @@ def build_argv(options: ClaudeCodeOptions, cli_path: str) -> list[str]:
     return argv
 
 
+def _thinking_flags(o: ClaudeCodeOptions, flag: Callable[[str, object], None]) -> None:
+    thinking = o.thinking
+    if thinking is None:
+        return
+    if thinking["type"] == "enabled" and "budget_tokens" in thinking:
+        # --thinking would win over the budget (the CLI's rule), so it is left out.
+        flag("max-thinking-tokens", thinking["budget_tokens"])
+    else:
+        flag("thinking", thinking["type"])
+    if thinking["type"] != "disabled" and "display" in thinking:
+        flag("thinking-display", thinking["display"])
+
+
+def _settings(o: ClaudeCodeOptions) -> str | None:
+    """``--settings``: as given, or merged with ``sandbox`` into one JSON object.
+
+    The CLI keeps only the last ``--settings``, so a sandbox cannot ride in
+    a second one: a settings file is read here (relative to ``cwd``, as
+    the CLI would) and merged. This is the one file build_argv reads.
+    """
+    if o.sandbox is None:
+        return o.settings
+    base: dict[str, Any] = {}
+    if o.settings is not None and o.settings.strip():
+        text = o.settings
+        if not text.lstrip().startswith("{"):
+            path = Path(text)
+            if not path.is_absolute() and o.cwd is not None:
+                path = Path(o.cwd) / path
+            try:
+                text = path.read_text(encoding="utf-8")
+            except OSError as exc:
+                message = f"settings file {str(path)!r} (to merge sandbox into): {exc}"
+                raise ValueError(message) from None
+        try:
+            loaded = json.loads(text)
+        except ValueError as exc:
+            message = f"settings is not JSON, so sandbox cannot be merged in: {exc}"
+            raise ValueError(message) from None
+        if not isinstance(loaded, dict):
+            raise ValueError("settings must be a JSON object to merge sandbox into")
+        base = cast("dict[str, Any]", loaded)
+    sandbox = dict(o.sandbox)
+    if sandbox.get("enabled") is True:
+        # Fail closed: without this, CLI 2.1.331 runs commands unsandboxed
+        # (with a warning on stderr) when the sandbox cannot start.
+        sandbox.setdefault("failIfUnavailable", True)
+    return json.dumps({**base, "sandbox": sandbox}, separators=(",", ":"))
+
+
 def _mcp_config(servers: Mapping[str, Any] | str | Path) -> str | None:
+    """``--mcp-config`` for the servers the CLI runs or connects to.
+
+    In-process (SDK) servers are left out: they are named in
+    ``initialize.sdkMcpServers`` (see :mod:`ccsdk.runtime.initialize`).
+    """
     if isinstance(servers, (str, Path)):
         text = os.fspath(servers)
         return text or None
-    if not servers:
+    wire = {key: config for key, config in servers.items() if not is_sdk_server(config)}
+    if not wire:
         return None
-    wire: dict[str, Any] = {}
-    for key, config in servers.items():
-        if isinstance(config, Mapping) and config.get("type") == "sdk":
-            # The server object stays in this process; the CLI reaches it by
-            # `key` through mcp_message requests.
-            wire[key] = {"type": "sdk", "name": config.get("name", key)}
-        else:
-            wire[key] = config
     return json.dumps({"mcpServers": wire}, separators=(",", ":"))
+
+
+def is_sdk_server(config: Any) -> bool:
+    """Whether an ``mcp_servers`` value is an in-process (SDK) server."""
+    return isinstance(config, Mapping) and cast("Mapping[str, Any]", config).get("type") == "sdk"
 
 
 def build_env(options: ClaudeCodeOptions, base: Mapping[str, str]) -> dict[str, str]:
@@ -151,7 +250,11 @@ def build_env(options: ClaudeCodeOptions, base: Mapping[str, str]) -> dict[str, 
     env["CLAUDE_CODE_SDK_READS_SESSION_STATE"] = "1"
     if options.cwd is not None:
         env["PWD"] = os.path.abspath(os.fspath(options.cwd))
-    for key, value in options.env.items():
+    if options.enable_file_checkpointing:
+        env["CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING"] = "true"
+    add_trace_context(env)
+    # Typed dict[str, str], but a caller's dict may hold anything: checked here.
+    for key, value in _pairs(options.env):
         if not isinstance(key, str) or not isinstance(value, str):
             raise TypeError(f"options.env must map str to str; got {key!r}: {value!r}")
         env[key] = value
@@ -216,11 +319,21 @@ def _redact_json(data: Any) -> Any:
     if isinstance(data, dict):
         return {
             k: REDACTED if isinstance(k, str) and _SECRET_KEY.search(k) else _redact_json(v)
-            for k, v in data.items()
+            for k, v in _pairs(data)
         }
     if isinstance(data, list):
-        return [_redact_json(v) for v in data]
+        return [_redact_json(v) for v in list_items(data)]
     return data
+
+
+def list_items(sequence: Any) -> list[Any]:
+    """The items of a list of values not yet checked."""
+    return list(sequence)
+
+
+def _pairs(mapping: Any) -> list[tuple[Any, Any]]:
+    """The items of a mapping of values not yet checked (JSON, or a caller's dict)."""
+    return [(key, mapping[key]) for key in mapping]
 
 
 def redact_text(text: str, env: Mapping[str, str] | None = None) -> str:

@@ -20,6 +20,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -41,12 +42,14 @@ from ccsdk.protocol.events import (
     ControlCancelled,
     ControlFailed,
     ControlSucceeded,
+    ElicitationRequest,
     EndOfOutput,
     HookCallbackRequest,
     IncomingRequest,
     McpMessageRequest,
     StrayControlResponse,
     UnknownControlRequest,
+    UserDialogRequest,
 )
 from ccsdk.protocol.messages import Message, ResultMessage, SystemMessage
 from ccsdk.protocol.states import OurState, TheirState
@@ -67,6 +70,9 @@ log = logging.getLogger("ccsdk")
 
 #: How long a read may wait before the transport's side work is started.
 _INLINE_READ_GRACE = 0.05
+
+#: True in a task that serves one of the CLI's requests (a hook, a tool call).
+_SERVING: ContextVar[bool] = ContextVar("ccsdk_serving", default=False)
 
 
 @attrs.define
@@ -120,6 +126,8 @@ class Engine:
         self._pumping = False
         self._pump_scope: anyio.CancelScope | None = None
         self._bridge: SdkMcpBridge | None = None
+        #: The first ``initialize`` request sent, for :meth:`reinitialize`.
+        self.initialize_request: dict[str, Any] | None = None
         #: Set by :meth:`aclose`: every wait ends.
         self.closed = False
 
@@ -159,22 +167,33 @@ class Engine:
         With no task group, the CLI's requests wait in :attr:`_unstarted`
         for :meth:`run_until` to start their handlers.
         """
+        # What an earlier read left (the lines after a bad one, whose error
+        # ended that read) comes first: the next read may never come.
+        if self._drain(tg):
+            return
         data = await self.transport.receive_bytes()
         self.conn.receive_data(data)
-        # Drain until the connection needs data: a bad line defers its error
-        # behind the events before it, and the events after it are already
-        # here; waiting for the next read to see them could wait for ever.
+        self._drain(tg)
+
+    def _drain(self, tg: anyio.abc.TaskGroup | None) -> bool:
+        """Route every event the connection has now; whether there was any.
+
+        Until the connection needs data: a bad line defers its error behind
+        the events before it, and the events after it are already here.
+        """
+        routed = False
         while True:
             try:
                 events = self.conn.next_events()
             finally:
                 self.notify()
             if not events:
-                return
+                return routed
             if log.isEnabledFor(logging.DEBUG):
                 for event in events:
                     log.debug("from the CLI: %s", redact_text(repr(event)))
             self.route(events, tg)
+            routed = True
 
     def route(self, events: list[Event], tg: anyio.abc.TaskGroup | None) -> None:
         inbox = self.inbox
@@ -328,6 +347,8 @@ class Engine:
     # -- our requests --------------------------------------------------------------
 
     async def send_request(self, request: dict[str, Any]) -> _Waiter:
+        if request["subtype"] == "initialize" and self.initialize_request is None:
+            self.initialize_request = request  # what reinitialize() sends again
         request_id = self.next_request_id()
         data = self.conn.send_request(request_id, request)
         waiter = _Waiter(request["subtype"])
@@ -345,6 +366,7 @@ class Engine:
     # -- the CLI's requests ----------------------------------------------------------
 
     async def _serve(self, event: IncomingRequest, scope: anyio.CancelScope) -> None:
+        _SERVING.set(True)  # this task's context only
         try:
             with scope:
                 try:
@@ -376,6 +398,10 @@ class Engine:
             return await self.callbacks.hook(event)
         if isinstance(event, McpMessageRequest):
             return await self._mcp_message(event)
+        if isinstance(event, ElicitationRequest):
+            return await self.callbacks.elicitation(event)
+        if isinstance(event, UserDialogRequest):
+            return await self.callbacks.user_dialog(event)
         assert isinstance(event, UnknownControlRequest)
         raise Refused(f"Unsupported control request subtype: {event.subtype}")
 
@@ -402,18 +428,60 @@ class Engine:
                 return None
             from ccsdk.runtime.mcp_bridge import SdkMcpBridge
 
-            self._bridge = SdkMcpBridge(instances)
+            self._bridge = SdkMcpBridge(instances, notify=self.send_mcp_notification)
         return self._bridge
+
+    def add_sdk_mcp_servers(self, instances: dict[str, Any]) -> None:
+        """Serve more in-process MCP servers (``set_mcp_servers``), by name."""
+        if not instances:
+            return
+        bridge = self._mcp_bridge()
+        if bridge is None:
+            from ccsdk.runtime.mcp_bridge import SdkMcpBridge
+
+            bridge = self._bridge = SdkMcpBridge({}, notify=self.send_mcp_notification)
+        bridge.add(instances)
+
+    def serves_sdk_mcp_server(self, name: str) -> bool:
+        bridge = self._mcp_bridge()
+        return bridge is not None and bridge.serves(name)
+
+    async def send_mcp_notification(self, server_name: str, message: dict[str, Any]) -> None:
+        """Pass an in-process server's JSON-RPC notification to the CLI's MCP client.
+
+        The CLI delivers it to the client it holds for ``server_name`` (a
+        ``notifications/tools/list_changed`` makes it list the tools again)
+        and acknowledges with an empty answer.
+
+        Raises:
+            ControlRequestError, ControlTimeoutError: as :meth:`request`.
+        """
+        await self.request(
+            {"subtype": "mcp_message", "server_name": server_name, "message": message},
+            self.options.control_timeout,
+        )
 
     # -- lifecycle ----------------------------------------------------------------------
 
     async def connect(self) -> None:
         """Start the transport and complete ``initialize``, serving the CLI meanwhile."""
+        from ccsdk.runtime.initialize import build_initialize, check_answer
+
         self.callbacks.warn_if_unreachable()
         await self.transport.connect()
-        waiter = await self.send_request(
-            {"subtype": "initialize", "hooks": self.callbacks.hooks_for_initialize()}
-        )
+        try:
+            waiter = await self.send_request(
+                {
+                    **build_initialize(self.options, self.callbacks.hooks_for_initialize()),
+                    **self.callbacks.initialize_fields(),
+                }
+            )
+        except CLIConnectionError:
+            # It died before reading anything (a bad flag, a wrapper that
+            # cannot reach its host): its exit code and stderr say why.
+            with anyio.move_on_after(self.options.close_timeout):
+                await self.transport.wait_exit()
+            raise
         timeout = self.options.initialize_timeout
         with anyio.move_on_after(timeout) as scope:
             await self.run_until(waiter.done.is_set)
@@ -429,6 +497,7 @@ class Engine:
             check_version(version)
         else:
             log.warning("the CLI did not report its version; it may be too old for ccsdk")
+        check_answer(self.options, info)
         self.server_info = info
 
     async def wait_exit(self) -> None:
@@ -463,7 +532,13 @@ class Engine:
             raise CLIConnectionError("not connected: the session is closed")
         waiter = await self.send_request(request)
         with anyio.move_on_after(timeout) as scope:
-            await self.pump_until(waiter.done.is_set)
+            if _SERVING.get():
+                # From a handler (a hook, a tool): the task running it reads
+                # until every handler is done, so the answer gets routed;
+                # pumping here would wait for this very handler to finish.
+                await waiter.done.wait()
+            else:
+                await self.pump_until(waiter.done.is_set)
         if scope.cancelled_caught:
             raise ControlTimeoutError(waiter.subtype, timeout)
         if not waiter.done.is_set():
