@@ -143,6 +143,11 @@ def _dialog_kinds(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> Non
         )
 
 
+# Typed factory: with ``factory=dict`` pyright would not know the item types.
+def _empty_dict() -> dict[str, Any]:
+    return {}
+
+
 def _redacted(env: dict[str, str]) -> dict[str, str]:
     # Options get logged and printed; keep API keys out of their repr.
     from ccsdk.runtime.command import redact_env
@@ -207,11 +212,11 @@ class ClaudeCodeOptions:
     add_dirs: list[str | Path] = attrs.field(factory=list, validator=_str_list)
     """Extra directories the CLI may access: one ``--add-dir=<d>`` each."""
 
-    env: dict[str, str] = attrs.field(factory=dict, repr=lambda env: repr(_redacted(env)))
+    env: dict[str, str] = attrs.field(factory=_empty_dict, repr=lambda env: repr(_redacted(env)))
     """Environment for the CLI, over the inherited one; these values win over
     everything ccsdk sets (see :func:`ccsdk.runtime.command.build_env`)."""
 
-    extra_args: dict[str, str | None] = attrs.field(factory=dict)
+    extra_args: dict[str, str | None] = attrs.field(factory=_empty_dict)
     """Any other CLI flag, name without dashes: ``{"k": None}`` -> ``--k``,
     ``{"k": "v"}`` -> ``--k=v``; appended after the flags above."""
 
