@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ccsdk.control_results import McpSetServersResult, RewindFilesResult
 from ccsdk.errors import CLIConnectionError
@@ -61,9 +61,7 @@ class ClaudeSDKClient:
         """
         if self._session is not None:
             if not self._session.closed:
-                raise CLIConnectionError(
-                    "this client is already connected; disconnect() it first"
-                )
+                raise CLIConnectionError("this client is already connected; disconnect() it first")
             if self._transport is not None:
                 raise CLIConnectionError(
                     "this client was disconnected and its transport cannot be reused; "
@@ -178,6 +176,6 @@ class ClaudeSDKClient:
         exc_type: type[BaseException] | None,
         exc_val: BaseException | None,
         exc_tb: TracebackType | None,
-    ) -> bool:
+    ) -> Literal[False]:  # not bool: checkers then know no exception is swallowed
         await self.disconnect()
         return False

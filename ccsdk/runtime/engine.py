@@ -18,10 +18,10 @@ from __future__ import annotations
 import logging
 import os
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import anyio
 import anyio.abc
@@ -597,7 +597,7 @@ def _subtype(event: IncomingRequest) -> str:
 
 
 @contextmanager
-def collapse_groups() -> Iterator[None]:
+def collapse_groups() -> Generator[None, None, None]:
     """Turn an exception group from our own task group into the one error in it.
 
     One failure reaches the user as one exception of its own type: the
@@ -616,6 +616,8 @@ def collapse_groups() -> Iterator[None]:
 def _leaves(group: BaseExceptionGroup[Any]) -> Iterator[BaseException]:
     for exc in group.exceptions:
         if isinstance(exc, BaseExceptionGroup):
-            yield from _leaves(exc)
+            # isinstance cannot say what the group holds; BaseExceptionGroup
+            # holds BaseExceptions.
+            yield from _leaves(cast("BaseExceptionGroup[BaseException]", exc))
         else:
             yield exc
