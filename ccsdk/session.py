@@ -25,7 +25,7 @@ import logging
 import signal
 import warnings
 from collections import deque
-from collections.abc import AsyncIterable, AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterable, Mapping
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, cast
 
@@ -514,11 +514,13 @@ class MessageIterator:
         if self._done:
             raise StopAsyncIteration
         session = self._session
+        # Session's own helpers: this class and connect_session are part of it,
+        # kept out of the class only to keep its public surface small.
         try:
-            message = await session._next_message()
+            message = await session._next_message()  # pyright: ignore[reportPrivateUsage]
         except anyio.get_cancelled_exc_class():
             if self._until_result:
-                await session._abandon_turn()
+                await session._abandon_turn()  # pyright: ignore[reportPrivateUsage]
             raise
         if message is None:
             self._done = True
@@ -537,7 +539,7 @@ async def connect_session(
     """Start a session whose reader task runs in ``nursery``; close it with ``aclose()``."""
     session = Session(options, transport=transport)
     try:
-        await nursery.start(session._serve)
+        await nursery.start(session._serve)  # pyright: ignore[reportPrivateUsage]
     except BaseException:
         await session.aclose()
         raise
@@ -547,7 +549,7 @@ async def connect_session(
 @asynccontextmanager
 async def open_session(
     options: ClaudeCodeOptions | None = None, *, transport: Transport | None = None
-) -> AsyncIterator[Session]:
+) -> AsyncGenerator[Session, None]:
     """``async with open_session(options) as session:`` a session in its own nursery."""
     with collapse_groups():
         async with anyio.create_task_group() as nursery:
