@@ -527,7 +527,8 @@ def _thinking(o: JSONDict) -> ThinkingBlock:
     return ThinkingBlock(thinking, signature)
 
 
-def _tool_use(o: JSONDict) -> ToolUseBlock:
+def _id_name_input(o: JSONDict) -> tuple[str, str, JSONDict]:
+    """A tool call's three fields, checked: a ``tool_use`` block or a deferred one."""
     id_, name, input_ = o.get("id"), o.get("name"), o.get("input")
     if not isinstance(id_, str):
         raise _bad(o, "id", "a string")
@@ -535,7 +536,11 @@ def _tool_use(o: JSONDict) -> ToolUseBlock:
         raise _bad(o, "name", "a string")
     if not isinstance(input_, dict):
         raise _bad(o, "input", "an object")
-    return ToolUseBlock(id_, name, input_)
+    return id_, name, cast(JSONDict, input_)
+
+
+def _tool_use(o: JSONDict) -> ToolUseBlock:
+    return ToolUseBlock(*_id_name_input(o))
 
 
 def _tool_result(o: JSONDict) -> ToolResultBlock:
@@ -923,14 +928,7 @@ def _result(o: JSONDict) -> ResultMessage:
 
 
 def _deferred_tool_use(o: JSONDict) -> DeferredToolUse:
-    id_, name, input_ = o.get("id"), o.get("name"), o.get("input")
-    if not isinstance(id_, str):
-        raise _bad(o, "id", "a string")
-    if not isinstance(name, str):
-        raise _bad(o, "name", "a string")
-    if not isinstance(input_, dict):
-        raise _bad(o, "input", "an object")
-    return DeferredToolUse(id_, name, input_)
+    return DeferredToolUse(*_id_name_input(o))
 
 
 def _encode_result(r: ResultMessage) -> JSONDict:
