@@ -120,6 +120,40 @@ def test_a_cli_that_exits_with_our_request_pending_fails_it_at_once(
     run(main)
 
 
+def test_disconnect_from_another_task_while_one_reads_stops_the_reader_first(
+    run: Runner, tmp_path: Path
+) -> None:
+    # The reader is reading in its own task with no task group (output was
+    # flowing); teardown must stop it before it drains the pipes itself, or two
+    # readers meet on stdout.
+    async def main() -> None:
+        # The stand-in hangs mid-turn and reads nothing: it is signalled.
+        options = ClaudeCodeOptions(cli_path=fake_cli(tmp_path, "hang"), close_timeout=0.5)
+        transport = SubprocessCLITransport(options)
+        before = living_tasks()
+        seen: list[Message] = []
+        client = ClaudeSDKClient(options, transport=transport)
+        await client.connect()
+        await client.query("hi")
+        partial = anyio.Event()
+
+        async def reader() -> None:
+            async for message in client.receive_response():
+                seen.append(message)
+                if isinstance(message, AssistantMessage):
+                    partial.set()
+
+        with anyio.fail_after(10):  # a bound on a hang, not a timing
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(reader)
+                await partial.wait()
+                await client.disconnect()  # at once: the reader is mid-read
+        assert [type(m) for m in seen] == [InitMessage, AssistantMessage]
+        await assert_nothing_left(transport, before)
+
+    run(main)
+
+
 def test_a_cli_silent_at_initialize_times_out_after_initialize_timeout(
     run: Runner, tmp_path: Path
 ) -> None:

@@ -272,8 +272,10 @@ class Engine:
         # The transport's side work is not running: each read gets a moment
         # only (one scope, its deadline moved on). A CLI that stalls, blocked
         # on a full stderr pipe or exited with an orphan holding its stdout,
-        # then gets it started.
+        # then gets it started. aclose() cancels the same scope, from any task,
+        # to stop this read before teardown drains the pipes itself.
         with anyio.CancelScope() as scope:
+            self._pump_scope = scope
             while not self._settled(done):
                 if self._unstarted or self.eof:
                     return True  # handlers to start, or to wait for
@@ -281,7 +283,7 @@ class Engine:
                     scope.deadline = anyio.current_time() + _INLINE_READ_GRACE
                 await self.read_once(None)
             return False
-        return True  # the deadline passed
+        return not self.closed  # the deadline passed; closed: nothing more to do
 
     async def _run_in_group(
         self,
