@@ -7,7 +7,7 @@ re-exported here beside the errors that only a runtime can produce.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ccsdk.protocol.errors import (
     ClaudeSDKError,
@@ -99,19 +99,71 @@ class ProcessError(ClaudeSDKError):
         self.stderr = stderr
 
 
-class ResultError(ClaudeSDKError):
+class ResultError(ProcessError):
     """The run ended with an error result, and the CLI then exited non-zero.
 
-    ``result`` is the :class:`~ccsdk.ResultMessage` (already yielded to the
-    caller); the CLI's own exit is in ``__cause__`` as a :class:`ProcessError`.
+    A :class:`ProcessError`, as in the official SDK, so ``except
+    ProcessError`` still catches a failed run; ``exit_code`` is the CLI's.
+    The attributes are the official ones, read from the result frame
+    ``data``: ``subtype``, ``errors`` (clean strings), ``result`` (the
+    result text, e.g. the ``"API Error: ..."`` prose), ``api_error_status``,
+    ``terminal_reason``, ``session_id``. ccsdk adds ``result_message``, the
+    typed :class:`~ccsdk.ResultMessage` the caller was already given. The
+    CLI's own exit is in ``__cause__``.
+
+    ``data`` may be omitted so that ``type(e)(*e.args)`` (what pickle and
+    copy do) rebuilds it; the attributes then come back from ``__dict__``.
     """
 
-    def __init__(self, result: ResultMessage) -> None:
-        detail = "; ".join(result.errors) if result.errors else (result.result or result.subtype)
-        if result.api_error_status is not None:
-            detail = f"API error (HTTP {result.api_error_status}): {detail}"
-        super().__init__(f"Claude Code returned an error result: {detail}")
-        self.result = result
+    def __init__(
+        self,
+        message: str,
+        data: dict[str, Any] | None = None,
+        exit_code: int | None = None,
+        *,
+        result_message: ResultMessage | None = None,
+    ) -> None:
+        super().__init__(message, exit_code=exit_code)
+        data = data if isinstance(data, dict) else {}
+        self.data: dict[str, Any] = data
+        self.subtype: str | None = _str_or_none(data.get("subtype"))
+        self.errors: list[str] = _clean_errors(data.get("errors"))
+        self.result: str | None = _str_or_none(data.get("result"))
+        status = data.get("api_error_status")
+        self.api_error_status: int | None = (
+            status if isinstance(status, int) and not isinstance(status, bool) else None
+        )
+        self.terminal_reason: str | None = _str_or_none(data.get("terminal_reason"))
+        self.session_id: str | None = _str_or_none(data.get("session_id"))
+        self.result_message = result_message
+
+    @classmethod
+    def from_result(
+        cls, data: dict[str, Any], exit_code: int | None, result_message: ResultMessage | None
+    ) -> ResultError:
+        """The error for a failed run, its text naming why it failed."""
+        errors = _clean_errors(data.get("errors"))
+        result = _str_or_none(data.get("result"))
+        detail = "; ".join(errors) if errors else (result or str(data.get("subtype")))
+        status = data.get("api_error_status")
+        if isinstance(status, int):
+            detail = f"API error (HTTP {status}): {detail}"
+        return cls(
+            f"Claude Code returned an error result: {detail}",
+            data,
+            exit_code,
+            result_message=result_message,
+        )
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _clean_errors(raw: object) -> list[str]:
+    """The ``errors`` of a result frame as non-blank strings (a lone string counts)."""
+    items: list[object] = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []
+    return [e.strip() for e in items if isinstance(e, str) and e.strip()]
 
 
 class SessionNotFoundError(ClaudeSDKError, FileNotFoundError):

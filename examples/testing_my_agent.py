@@ -140,5 +140,5 @@ async def test_an_api_failure_is_a_result_error(
     with pytest.raises(ResultError) as caught:
         await review(tmp_path / "hello.py", options)
 
-    assert caught.value.result.is_error
-    assert caught.value.result.api_error_status == 500
+    assert caught.value.data["is_error"]
+    assert caught.value.api_error_status == 500

@@ -241,7 +241,10 @@ def test_max_budget_usd_stops_the_run(
 
     with pytest.raises(ResultError) as info:
         run(main)
-    result = info.value.result
+    assert info.value.subtype == "error_max_budget_usd"
+    assert info.value.errors == ["Reached maximum budget ($0.01)"]
+    result = info.value.result_message
+    assert result is not None
     assert result.subtype == "error_max_budget_usd" and result.is_error
     assert result.errors == ["Reached maximum budget ($0.01)"]
     assert result.terminal_reason == "budget_exhausted"

@@ -157,7 +157,12 @@ def test_an_api_error_is_a_result_with_is_error(
     final = messages[-1]
     assert isinstance(final, ResultMessage)
     assert final.is_error and final.api_error_status == 500
-    assert info.value.result == final
-    assert "fake failure" in (final.result or "")
+    # The official attributes: a ProcessError with the exit code, the result's text.
+    assert isinstance(info.value, ProcessError) and info.value.exit_code == 1
+    assert info.value.result == final.result and "fake failure" in (final.result or "")
+    assert info.value.api_error_status == 500 and info.value.subtype == final.subtype
+    assert info.value.session_id == final.session_id
+    assert info.value.data["is_error"] is True
+    assert info.value.result_message == final
     assert "HTTP 500" in str(info.value)
     assert isinstance(info.value.__cause__, ProcessError)

@@ -36,6 +36,7 @@ from ccsdk.errors import (
     ProcessError,
     ResultError,
 )
+from ccsdk.protocol.codec import encode_message
 from ccsdk.protocol.connection import Connection, Event
 from ccsdk.protocol.events import (
     CanUseToolRequest,
@@ -515,7 +516,7 @@ class Engine:
         except ProcessError as exc:
             last = self.last_result
             if last is not None and last.is_error:
-                raise ResultError(last) from exc
+                raise ResultError.from_result(encode_message(last), exc.exit_code, last) from exc
             raise
         if self.eof_mid_run:
             raise CLIConnectionError(
