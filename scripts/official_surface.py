@@ -74,15 +74,19 @@ def public_names(module: types.ModuleType) -> list[str]:
 
     source = Path(inspect.getfile(module)).read_text(encoding="utf-8")
     found: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
+    todo: list[ast.stmt] = list(ast.parse(source).body)
+    while todo:
+        node = todo.pop()
         if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-            if node.col_offset == 0:
-                found.add(node.name)
-        elif isinstance(node, ast.Assign) and node.col_offset == 0:
+            found.add(node.name)
+        elif isinstance(node, ast.Assign):
             found.update(t.id for t in node.targets if isinstance(t, ast.Name))
-        elif isinstance(node, ast.AnnAssign) and node.col_offset == 0:
-            if isinstance(node.target, ast.Name):
-                found.add(node.target.id)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            found.add(node.target.id)
+        elif isinstance(node, (ast.If, ast.Try)):
+            # ``if TYPE_CHECKING: ... else: ...`` and ``try: ... except ImportError:``
+            todo.extend(node.body)
+            todo.extend(node.orelse)
     return sorted(n for n in found if not n.startswith("_") and hasattr(module, n))
 
 
@@ -232,8 +236,8 @@ def _compare_params(official: list[Any] | None, ours: list[Any] | None) -> str |
     if official is None or ours is None:
         return None if official == ours else "signature not introspectable"
     if len(ours) < len(official):
-        return f"parameters {[p[0] for p in ours]} lack {[p[0] for p in official[len(ours):]]}"
-    for theirs, mine in zip(official, ours):
+        return f"parameters {[p[0] for p in ours]} lack {[p[0] for p in official[len(ours) :]]}"
+    for theirs, mine in zip(official, ours, strict=False):
         if theirs != mine:
             return f"parameter {theirs} is {mine}"
     for extra in ours[len(official) :]:
@@ -289,7 +293,7 @@ def compare_one(official: Description, ours: Description | None) -> list[tuple[s
             if mine[: len(theirs)] != theirs:
                 found.append(("fields", f"official {theirs}, ccsdk {mine[: len(theirs)]}"))
             if len(mine) > len(theirs):
-                found.append(("extra-fields", f"ccsdk adds {[f[0] for f in mine[len(theirs):]]}"))
+                found.append(("extra-fields", f"ccsdk adds {[f[0] for f in mine[len(theirs) :]]}"))
         for name, method in official["methods"].items():
             mine_m = ours["methods"].get(name)
             if mine_m is None:
@@ -374,7 +378,9 @@ def write_snapshot() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--dump", action="store_true", help="print the surface of the installed SDKs")
+    parser.add_argument(
+        "--dump", action="store_true", help="print the surface of the installed SDKs"
+    )
     parser.add_argument("--check", action="store_true", help="list ccsdk's unexplained differences")
     args = parser.parse_args()
     if args.dump:
