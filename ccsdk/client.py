@@ -36,7 +36,7 @@ class ClaudeSDKClient:
     """
 
     def __init__(
-        self, options: ClaudeCodeOptions | None = None, *, transport: Transport | None = None
+        self, options: ClaudeCodeOptions | None = None, transport: Transport | None = None
     ) -> None:
         self.options = options if options is not None else ClaudeCodeOptions()
         self._transport = transport

@@ -138,7 +138,6 @@ def tool(
     name: str,
     description: str,
     input_schema: Any,
-    *,
     annotations: Any = None,
 ) -> Callable[[Callable[[Any], Awaitable[ToolResult]]], SdkMcpTool[Any]]:
     """Declare an async function as an MCP tool (decorator).
