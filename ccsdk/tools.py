@@ -79,7 +79,7 @@ ToolResult = dict[str, Any]
 ToolHandler = Callable[[Any], Awaitable[ToolResult]]
 
 
-@attrs.define(eq=False)
+@dataclasses.dataclass
 class SdkMcpTool(Generic[T]):
     """One tool: its name, description, input schema and async handler.
 
@@ -91,6 +91,9 @@ class SdkMcpTool(Generic[T]):
     ``annotations`` (an ``mcp.types.ToolAnnotations`` or a dict such as
     ``{"readOnlyHint": True}``; snake_case keys work too) is forwarded in
     ``tools/list``.
+
+    A dataclass with the official fields, so ``dataclasses.replace`` and
+    ``fields`` work as there; the built schema is an attribute, not a field.
     """
 
     name: str
@@ -98,12 +101,11 @@ class SdkMcpTool(Generic[T]):
     input_schema: Any
     handler: Callable[[T], Awaitable[ToolResult]]
     annotations: Any = None
-    #: The JSON Schema of the arguments (built from ``input_schema``).
-    schema: dict[str, Any] = attrs.field(init=False)
-    _validator: Any = attrs.field(init=False, default=None, repr=False)
 
-    def __attrs_post_init__(self) -> None:
-        self.schema = build_input_schema(self.input_schema)
+    def __post_init__(self) -> None:
+        #: The JSON Schema of the arguments (built from ``input_schema``).
+        self.schema: dict[str, Any] = build_input_schema(self.input_schema)
+        self._validator: Any = None
 
     def validate(self, arguments: Any) -> str | None:
         """Check ``arguments`` against :attr:`schema`: ``None`` if valid, else why not.

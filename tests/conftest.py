@@ -9,12 +9,18 @@ from typing import Any
 
 import anyio
 import pytest
+from hypothesis import settings
 
 from ccsdk import ClaudeCodeOptions
 from ccsdk.testing import FakeModel
 from ccsdk.testing.cli import ensure_cli
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# No per-example deadline: speed is for the benchmarks; on a loaded two-core machine a
+# property test's example can take longer than hypothesis's default 200 ms.
+settings.register_profile("ccsdk", deadline=None)
+settings.load_profile("ccsdk")
 
 Runner = Callable[[Callable[[], Awaitable[Any]]], Any]
 
