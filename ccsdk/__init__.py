@@ -7,6 +7,8 @@ typed messages, typed errors, :class:`ClaudeCodeOptions` and a
 package is imported only when an in-process tool server is created.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ccsdk.client import ClaudeSDKClient
 from ccsdk.control_results import McpSetServersResult, RewindFilesResult
 from ccsdk.errors import (
@@ -125,7 +127,21 @@ from ccsdk.user_input import (
     UserDialogResult,
 )
 
+if TYPE_CHECKING:
+    from ccsdk.tool_annotations import ToolAnnotations
+
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    # ToolAnnotations subclasses mcp's pydantic model: defining it imports mcp,
+    # which ``import ccsdk`` must not, so it is made on first use.
+    if name == "ToolAnnotations":
+        from ccsdk.tool_annotations import ToolAnnotations
+
+        return ToolAnnotations
+    raise AttributeError(f"module 'ccsdk' has no attribute {name!r}")
+
 
 __all__ = [
     "AccountInfo",
@@ -224,6 +240,7 @@ __all__ = [
     "TaskUsage",
     "TextBlock",
     "ThinkingBlock",
+    "ToolAnnotations",
     "ToolPermissionContext",
     "ToolProgressMessage",
     "ToolResultBlock",

@@ -540,6 +540,8 @@ def create_sdk_mcp_server(
     from mcp.server.lowlevel.server import Server
     from pydantic import ValidationError
 
+    from ccsdk.tool_annotations import annotations_of, meta_of
+
     # Typed, but a caller's list may hold anything: checked here.
     tool_list: list[object] = list(tools or [])
     by_name: dict[str, SdkMcpTool[Any]] = {}
@@ -552,7 +554,7 @@ def create_sdk_mcp_server(
         by_name[item.name] = item
         item.prepare()  # checks the schema now, and imports jsonschema
         try:
-            annotations = _annotations(mcp_types, item.annotations)
+            annotations = annotations_of(item.annotations)
         except ValidationError as exc:
             raise ValueError(f"tool {item.name!r}: invalid annotations: {exc}") from None
         listed.append(
@@ -561,6 +563,7 @@ def create_sdk_mcp_server(
                 description=item.description,
                 input_schema=item.schema,
                 annotations=annotations,
+                _meta=meta_of(annotations),
             )
         )
     tools_result = mcp_types.ListToolsResult(tools=listed)
@@ -579,17 +582,6 @@ def create_sdk_mcp_server(
         name, version=version, on_list_tools=list_tools, on_call_tool=call_tool
     )
     return {"type": "sdk", "name": name, "instance": server}
-
-
-def _annotations(mcp_types: Any, annotations: Any) -> Any:
-    if annotations is None or isinstance(annotations, mcp_types.ToolAnnotations):
-        return annotations
-    if isinstance(annotations, Mapping):
-        # A caller's dict; pydantic checks it.
-        return mcp_types.ToolAnnotations.model_validate(
-            dict(cast("Mapping[str, Any]", annotations))
-        )
-    raise ValueError(f"annotations must be a ToolAnnotations or a dict, not {annotations!r}")
 
 
 async def _call_tool(

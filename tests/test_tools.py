@@ -879,3 +879,32 @@ def test_mcp_cancelled_notification_cancels_the_handler(run: Runner) -> None:
     assert ack == ACK
     assert state.get("cancelled") is True
     assert answer["id"] == 2 and answer["error"]["code"] == -32603
+
+
+def test_tool_annotations_take_either_spelling_and_send_max_result_size_in_meta(
+    run: Runner,
+) -> None:
+    """As the official ToolAnnotations: snake_case or camelCase, and Claude Code's size hint."""
+    from ccsdk import ToolAnnotations
+
+    both = ToolAnnotations(read_only_hint=True, destructiveHint=False, maxResultSizeChars=500_000)
+    assert isinstance(both, ToolAnnotations)
+    big = tool("big", "d", {}, both)(greet.handler)  # annotations by position, as there
+    as_dict = tool("small", "d", {}, annotations={"max_result_size_chars": 10})(greet.handler)
+
+    async def main() -> dict[str, Any]:
+        async with bridge_for([big, as_dict]) as bridge:
+            return await bridge.handle("tools", {"method": "tools/list", "jsonrpc": "2.0", "id": 1})
+
+    tools = {t["name"]: t for t in run(main)["result"]["tools"]}
+    assert tools["big"]["annotations"] == {"readOnlyHint": True, "destructiveHint": False}
+    assert tools["big"]["_meta"] == {"anthropic/maxResultSizeChars": 500_000}
+    assert tools["small"]["_meta"] == {"anthropic/maxResultSizeChars": 10}
+    assert "_meta" not in tools.get("greet", {})
+
+
+def test_sdk_mcp_tool_is_the_official_dataclass() -> None:
+    fields = [f.name for f in dataclasses.fields(SdkMcpTool)]
+    assert fields == ["name", "description", "input_schema", "handler", "annotations"]
+    renamed = dataclasses.replace(greet, name="hello")
+    assert renamed.name == "hello" and renamed.schema == greet.schema
