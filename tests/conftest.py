@@ -22,6 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 settings.register_profile("ccsdk", deadline=None)
 settings.load_profile("ccsdk")
 
+# tests/differential/ holds programs written against claude_agent_sdk and the
+# runner that `nox -s differential` starts; the main suite never imports them.
+collect_ignore = ["differential"]
+
 Runner = Callable[[Callable[[], Awaitable[Any]]], Any]
 
 

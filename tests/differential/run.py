@@ -1,0 +1,391 @@
+"""Differential checks: the same user programs against the official SDK and ccsdk.
+
+Each program in ``programs/`` is written against ``claude_agent_sdk`` (or
+``claude_code_sdk``) exactly as users write it. This runner runs it twice, each
+time with the real CLI talking to a fresh :class:`ccsdk.testing.FakeModel` on
+127.0.0.1 that plays the same script:
+
+* as written, with the Python of a virtualenv holding the official SDKs;
+* with only the package name changed (``claude_agent_sdk`` and
+  ``claude_code_sdk`` become ``ccsdk``, textually), with ccsdk's Python.
+
+It compares what the two print (stdout, the exit code, the exception a
+traceback ends with, and whether the program left processes behind), prints a
+unified diff per program and a summary, and exits 1 if a differing line is not
+allowed by ``expected_differences.json``::
+
+    {"program name": [{"line pattern": "regex", "reason": "why"}], "*": [...]}
+
+A pattern is searched (``re.search``) in each ``-``/``+`` line of the diff,
+without its prefix; ``"*"`` applies to every program.
+
+Programs read ``DIFF_CLI`` (the CLI binary), ``DIFF_CWD`` (a scratch project
+directory) and ``DIFF_BASE_URL`` (the fake's URL) from the environment; the
+rest of the fake's variables (``ANTHROPIC_BASE_URL``, a dummy key, a scratch
+``HOME``, ``CLAUDE_CODE_MAX_RETRIES=0``, ...) are in the environment the
+program, and so the CLI, inherits. ``PATH`` starts with a folder holding a
+``claude`` link to the CLI, for ``claude_code_sdk``, which has no ``cli_path``.
+
+Usually run through ``nox -s differential``, which builds both virtualenvs::
+
+    python tests/differential/run.py --official-python OFFICIAL/bin/python \\
+        [--ccsdk-python PY] [--cli PATH] [--only a,b] [--out DIR] [--timeout S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import difflib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ccsdk.testing import FakeModel, Turn, text, thinking, tool_use
+from ccsdk.testing.cli import cli_version, ensure_cli
+
+HERE = Path(__file__).resolve().parent
+PROGRAMS = HERE / "programs"
+ALLOW_LIST = HERE / "expected_differences.json"
+
+Script = Callable[[Path], list[Turn]]
+
+
+def _echo_then(answer: str) -> Script:
+    return lambda cwd: [
+        Turn([tool_use("Bash", {"command": "echo hi"}, id="toolu_echo")]),
+        Turn([text(answer)]),
+    ]
+
+
+def _say(*answers: str) -> Script:
+    return lambda cwd: [Turn([text(a)]) for a in answers]
+
+
+def _write_notes(cwd: Path) -> list[Turn]:
+    write = {"file_path": str(cwd / "notes.txt"), "content": "hello\n"}
+    return [Turn([tool_use("Write", write, id="toolu_write")]), Turn([text("Written.")])]
+
+
+def _add(cwd: Path) -> list[Turn]:
+    return [
+        Turn([tool_use("mcp__calc__add", {"a": 2, "b": 3}, id="toolu_add")]),
+        Turn([text("2 + 3 = 5")]),
+    ]
+
+
+def _errors(cwd: Path) -> list[Turn]:
+    return [
+        Turn.http_error(500, "the fake is down"),
+        Turn([tool_use("Bash", {"command": "echo hi"}, id="toolu_echo")]),
+        # Spare: taken only if the CLI asks again despite max_turns=1.
+        Turn([text("One turn too many.")]),
+    ]
+
+
+def _greeting(cwd: Path) -> list[Turn]:
+    return [Turn([thinking("A greeting is asked for."), text("Hello there.")])]
+
+
+#: What the fake answers, per program (by file stem); the argument is the cwd.
+SCRIPTS: dict[str, Script] = {
+    "types_imports": _say("Hello there."),
+    "dispatch": _echo_then("It printed hi."),
+    "asdict_json": _greeting,
+    "options_dataclass": _say("Noted.", "tangerine"),
+    "process_error": _errors,
+    "sessions": _say("Hello there."),
+    "hooks": _echo_then("Done."),
+    "can_use_tool": _write_notes,
+    "client_two_turns": _say("First answer.", "Second answer."),
+    "tool_server": _add,
+    "code_sdk_query": _echo_then("It printed hi."),
+    "code_sdk_client": _say("Hi."),
+}
+
+_PACKAGES = re.compile(r"\b(?:claude_agent_sdk|claude_code_sdk)\b")
+_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+_ADDRESS = re.compile(r"\b0x[0-9a-f]{6,}\b")
+_PORT = re.compile(r"\b(127\.0\.0\.1|localhost):\d+")
+_SDK_NAME = re.compile(r"\b(?:claude_agent_sdk|claude_code_sdk|ccsdk)\b")
+
+
+def as_ccsdk(source: str) -> str:
+    """The program with only the package name changed: the drop-in promise."""
+    return _PACKAGES.sub("ccsdk", source)
+
+
+@dataclass
+class Run:
+    """What one run of one program showed, normalised for comparison."""
+
+    lines: list[str]
+    exit_code: int | None
+    stderr: str
+    timed_out: bool = False
+
+
+@dataclass
+class Outcome:
+    name: str
+    official: Run
+    ccsdk: Run
+    diff: list[str] = field(default_factory=list)
+    unexplained: list[str] = field(default_factory=list)
+    allowed: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        if not self.diff:
+            return "same"
+        return "DIFFERS" if self.unexplained else "allowed"
+
+
+def normalise(value: str, tmp: Path) -> str:
+    value = value.replace(str(tmp.resolve()), "<tmp>").replace(str(tmp), "<tmp>")
+    value = _UUID.sub("<uuid>", value)
+    value = _ADDRESS.sub("<address>", value)
+    value = _PORT.sub(r"\1:<port>", value)
+    return _SDK_NAME.sub("<sdk>", value)
+
+
+def raised(stderr: str) -> str | None:
+    """The exception line that the last traceback on stderr ends with, if any."""
+    lines = stderr.splitlines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("Traceback (most recent")]
+    if not starts:
+        return None
+    for line in lines[starts[-1] + 1 :]:
+        if line and not line.startswith(" "):
+            return line
+    return None
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _kill_group(pgid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+def run_program(name: str, source: str, python: str, cli: Path, timeout: float, keep: bool) -> Run:
+    """Run ``source`` with ``python`` against a fresh FakeModel in a scratch dir."""
+    tmp = Path(tempfile.mkdtemp(prefix=f"ccsdk-diff-{name}-"))
+    try:
+        home, cwd, bin_dir = tmp / "home", tmp / "project", tmp / "bin"
+        for d in (home, cwd, bin_dir):
+            d.mkdir()
+        (bin_dir / "claude").symlink_to(cli)
+        program = tmp / f"{name}.py"
+        program.write_text(source)
+        with FakeModel(SCRIPTS[name](cwd)) as model:
+            env = model.env(home, base=os.environ)
+            env.update(
+                DIFF_CLI=str(cli),
+                DIFF_CWD=str(cwd),
+                DIFF_BASE_URL=model.base_url,
+                PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
+                PYTHONDONTWRITEBYTECODE="1",
+                PYTHONUNBUFFERED="1",
+            )
+            for variable in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "CCSDK_CLI"):
+                env.pop(variable, None)
+            proc = subprocess.Popen(
+                [python, str(program)],
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                start_new_session=True,
+            )
+            timed_out = False
+            try:
+                out, err = proc.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                timed_out = True
+                _kill_group(proc.pid)
+                out, err = proc.communicate()
+            left_behind = _group_alive(proc.pid)
+            _kill_group(proc.pid)
+        lines = [normalise(line, tmp) for line in out.splitlines()]
+        exception = raised(err)
+        if exception is not None:
+            lines.append(f"[raised] {normalise(exception, tmp)}")
+        if timed_out:
+            lines.append(f"[timed out after {timeout:g} s]")
+        else:
+            lines.append(f"[exit code {proc.returncode}]")
+        if left_behind:
+            lines.append("[processes were left running after the program exited]")
+        return Run(lines, proc.returncode, normalise(err, tmp), timed_out)
+    finally:
+        if keep:
+            print(f"  kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def load_allow_list(path: Path) -> dict[str, list[dict[str, str]]]:
+    data: object = json.loads(path.read_text()) if path.exists() else {}
+    if not isinstance(data, dict):
+        raise SystemExit(f"{path}: expected an object of program name -> list")
+    checked: dict[str, list[dict[str, str]]] = {}
+    for name, entries in data.items():
+        if not isinstance(entries, list):
+            raise SystemExit(f"{path}: {name}: expected a list")
+        for entry in entries:
+            if not (
+                isinstance(entry, dict)
+                and isinstance(entry.get("line pattern"), str)
+                and isinstance(entry.get("reason"), str)
+            ):
+                raise SystemExit(f'{path}: {name}: each entry is {{"line pattern", "reason"}}')
+            re.compile(entry["line pattern"])
+        checked[str(name)] = entries
+    return checked
+
+
+def compare(
+    name: str, official: Run, ccsdk: Run, allow: dict[str, list[dict[str, str]]]
+) -> Outcome:
+    outcome = Outcome(name, official, ccsdk)
+    outcome.diff = list(
+        difflib.unified_diff(
+            official.lines,
+            ccsdk.lines,
+            fromfile=f"{name} (official)",
+            tofile=f"{name} (ccsdk)",
+            lineterm="",
+        )
+    )
+    patterns = allow.get(name, []) + allow.get("*", [])
+    for line in outcome.diff:
+        if line.startswith(("---", "+++", "@@")) or not line.startswith(("-", "+")):
+            continue
+        if any(re.search(p["line pattern"], line[1:]) for p in patterns):
+            outcome.allowed.append(line)
+        else:
+            outcome.unexplained.append(line)
+    return outcome
+
+
+def describe(python: str, module: str) -> str:
+    probe = (
+        "import importlib.metadata as m, sys\n"
+        f"name = {module!r}\n"
+        "try:\n"
+        "    print(m.version(name.replace('_', '-')))\n"
+        "except m.PackageNotFoundError:\n"
+        "    print('not installed')\n"
+    )
+    out = subprocess.run(
+        [python, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    return out.stdout.strip() or out.stderr.strip().splitlines()[-1]
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--official-python",
+        default=os.environ.get("DIFF_OFFICIAL_PYTHON"),
+        help="python of a venv with claude-agent-sdk and claude-code-sdk (no ccsdk)",
+    )
+    parser.add_argument(
+        "--ccsdk-python", default=sys.executable, help="python of a venv with ccsdk"
+    )
+    parser.add_argument("--cli", help="the claude binary (default: ensure_cli())")
+    parser.add_argument("--only", help="comma-separated program names")
+    parser.add_argument("--timeout", type=float, default=180.0, help="seconds per run")
+    parser.add_argument("--out", help="also write each run's output and stderr here")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch directories")
+    parser.add_argument("--verbose", action="store_true", help="show stderr of differing runs")
+    args = parser.parse_args(argv)
+    if not args.official_python:
+        parser.error("--official-python (or DIFF_OFFICIAL_PYTHON) is required")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    cli = Path(args.cli).resolve() if args.cli else ensure_cli().resolve()
+    names = sorted(p.stem for p in PROGRAMS.glob("*.py"))
+    missing = [n for n in names if n not in SCRIPTS]
+    if missing:
+        raise SystemExit(f"no FakeModel script for: {', '.join(missing)}")
+    if args.only:
+        wanted = [n.strip() for n in args.only.split(",") if n.strip()]
+        unknown = sorted(set(wanted) - set(names))
+        if unknown:
+            raise SystemExit(f"unknown program(s): {', '.join(unknown)}")
+        names = [n for n in names if n in wanted]
+    allow = load_allow_list(ALLOW_LIST)
+
+    print(f"CLI {cli_version(cli)} at {cli}")
+    print(
+        f"official: claude-agent-sdk {describe(args.official_python, 'claude_agent_sdk')}, "
+        f"claude-code-sdk {describe(args.official_python, 'claude_code_sdk')}"
+        f" ({args.official_python})"
+    )
+    print(f"ccsdk: {describe(args.ccsdk_python, 'ccsdk')} ({args.ccsdk_python})")
+    if describe(args.ccsdk_python, "claude_agent_sdk") != "not installed":
+        raise SystemExit("the ccsdk venv must not have claude-agent-sdk installed")
+    out_dir = Path(args.out) if args.out else None
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+
+    outcomes: list[Outcome] = []
+    for name in names:
+        source = (PROGRAMS / f"{name}.py").read_text()
+        print(f"\n== {name}", flush=True)
+        official = run_program(name, source, args.official_python, cli, args.timeout, args.keep)
+        ours = run_program(name, as_ccsdk(source), args.ccsdk_python, cli, args.timeout, args.keep)
+        outcome = compare(name, official, ours, allow)
+        outcomes.append(outcome)
+        if out_dir is not None:
+            for label, run in (("official", official), ("ccsdk", ours)):
+                (out_dir / f"{name}.{label}.out").write_text("\n".join(run.lines) + "\n")
+                (out_dir / f"{name}.{label}.err").write_text(run.stderr)
+        if not outcome.diff:
+            print(f"same output ({len(official.lines)} lines)")
+            continue
+        print("\n".join(outcome.diff))
+        if outcome.allowed and not outcome.unexplained:
+            print("(every differing line is in expected_differences.json)")
+        if args.verbose and outcome.unexplained:
+            for label, run in (("official", official), ("ccsdk", ours)):
+                print(f"-- stderr ({label}):\n{run.stderr.rstrip() or '(empty)'}")
+
+    width = max(len(o.name) for o in outcomes) if outcomes else 0
+    print("\n== summary")
+    for o in outcomes:
+        detail = f"{len(o.unexplained)} unexplained, {len(o.allowed)} allowed" if o.diff else ""
+        print(
+            f"{o.name:<{width}}  {o.status:<8} exit {o.official.exit_code} / "
+            f"{o.ccsdk.exit_code}  {detail}".rstrip()
+        )
+    failed = [o.name for o in outcomes if o.unexplained]
+    print(f"\n{len(outcomes) - len(failed)} of {len(outcomes)} programs print the same")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
