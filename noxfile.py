@@ -1,7 +1,9 @@
 """Developer tasks: `nox -s tests`, `nox -s lint`, `nox -s typecheck`, `nox -s docs`,
-`nox -s bench`."""
+`nox -s bench`, `nox -s differential`."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import nox
 
@@ -53,3 +55,33 @@ def bench(session: nox.Session) -> None:
     """
     session.install("-e", ".")
     session.run("python", "-m", "benchmarks.run", *session.posargs)
+
+
+#: The official SDKs the differential programs are written against.
+OFFICIAL_SDKS = ("claude-agent-sdk==0.2.190", "claude-code-sdk==0.0.25")
+
+
+@nox.session
+def differential(session: nox.Session) -> None:
+    """Run tests/differential/programs against the official SDKs and ccsdk; compare.
+
+    Not in the default sessions, nor in CI: the official wheel is large (it bundles
+    a CLI). The official SDKs go into a virtualenv of their own beside this one
+    (.nox/differential-official), ccsdk into this one; both drive the pinned CLI
+    against ccsdk's FakeModel. Arguments after `--` go to tests/differential/run.py:
+    `nox -s differential -- --only hooks,sessions --verbose`, `--out DIR`, `--keep`.
+    """
+    session.install("-e", ".")
+    session.run("python", "-m", "ccsdk.testing.cli")
+    official = Path(session.virtualenv.location).parent / "differential-official"
+    python = official / "bin" / "python"
+    if not python.exists():
+        session.run("python", "-m", "venv", str(official))
+    session.run(str(python), "-m", "pip", "install", "-q", *OFFICIAL_SDKS, external=True)
+    session.run(
+        "python",
+        "tests/differential/run.py",
+        "--official-python",
+        str(python),
+        *session.posargs,
+    )
