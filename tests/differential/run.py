@@ -116,6 +116,8 @@ _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 _ADDRESS = re.compile(r"\b0x[0-9a-f]{6,}\b")
 _PORT = re.compile(r"\b(127\.0\.0\.1|localhost):\d+")
 _SDK_NAME = re.compile(r"\b(?:claude_agent_sdk|claude_code_sdk|ccsdk)\b")
+#: Where the package is installed differs (a source tree, site-packages).
+_INSTALLED = re.compile(r"/[^\s()'\"]*/<sdk>/")
 
 
 def as_ccsdk(source: str) -> str:
@@ -154,7 +156,8 @@ def normalise(value: str, tmp: Path) -> str:
     value = _UUID.sub("<uuid>", value)
     value = _ADDRESS.sub("<address>", value)
     value = _PORT.sub(r"\1:<port>", value)
-    return _SDK_NAME.sub("<sdk>", value)
+    value = _SDK_NAME.sub("<sdk>", value)
+    return _INSTALLED.sub("<sdk>/", value)
 
 
 def raised(stderr: str) -> str | None:
@@ -287,6 +290,26 @@ def compare(
     return outcome
 
 
+def stale_patterns(
+    outcomes: Sequence[Outcome], allow: dict[str, list[dict[str, str]]]
+) -> list[tuple[str, str]]:
+    """Allow-list entries of the programs that ran that matched no differing line."""
+    ran = {o.name: o for o in outcomes}
+    stale: list[tuple[str, str]] = []
+    for program, entries in allow.items():
+        if program != "*" and program not in ran:
+            continue
+        lines = [
+            line[1:] for o in (outcomes if program == "*" else [ran[program]]) for line in o.allowed
+        ]
+        stale += [
+            (program, e["line pattern"])
+            for e in entries
+            if not any(re.search(e["line pattern"], line) for line in lines)
+        ]
+    return stale
+
+
 def describe(python: str, module: str) -> str:
     probe = (
         "import importlib.metadata as m, sys\n"
@@ -317,10 +340,24 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds per run")
     parser.add_argument("--out", help="also write each run's output and stderr here")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directories")
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="run each program twice with the official SDK: a difference means the "
+        "program prints something unstable",
+    )
     parser.add_argument("--verbose", action="store_true", help="show stderr of differing runs")
     args = parser.parse_args(argv)
     if not args.official_python:
         parser.error("--official-python (or DIFF_OFFICIAL_PYTHON) is required")
+    # Programs run in a scratch cwd: make the interpreters absolute (without
+    # resolving the symlink, which would leave the virtualenv).
+    for attr in ("official_python", "ccsdk_python"):
+        value = getattr(args, attr)
+        found = shutil.which(value) if os.sep not in value else value
+        if found is None:
+            parser.error(f"{value}: no such python")
+        setattr(args, attr, os.path.abspath(found))
     return args
 
 
@@ -346,7 +383,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f" ({args.official_python})"
     )
     print(f"ccsdk: {describe(args.ccsdk_python, 'ccsdk')} ({args.ccsdk_python})")
-    if describe(args.ccsdk_python, "claude_agent_sdk") != "not installed":
+    if not args.self_check and describe(args.ccsdk_python, "claude_agent_sdk") != "not installed":
         raise SystemExit("the ccsdk venv must not have claude-agent-sdk installed")
     out_dir = Path(args.out) if args.out else None
     if out_dir is not None:
@@ -357,7 +394,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         source = (PROGRAMS / f"{name}.py").read_text()
         print(f"\n== {name}", flush=True)
         official = run_program(name, source, args.official_python, cli, args.timeout, args.keep)
-        ours = run_program(name, as_ccsdk(source), args.ccsdk_python, cli, args.timeout, args.keep)
+        if args.self_check:
+            ours = run_program(name, source, args.official_python, cli, args.timeout, args.keep)
+        else:
+            ours = run_program(
+                name, as_ccsdk(source), args.ccsdk_python, cli, args.timeout, args.keep
+            )
         outcome = compare(name, official, ours, allow)
         outcomes.append(outcome)
         if out_dir is not None:
@@ -382,6 +424,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{o.name:<{width}}  {o.status:<8} exit {o.official.exit_code} / "
             f"{o.ccsdk.exit_code}  {detail}".rstrip()
         )
+    unused = stale_patterns(outcomes, allow)
+    if unused:
+        print("\nallow-list entries that matched no differing line (remove them?):")
+        for program, pattern in unused:
+            print(f"  {program}: {pattern!r}")
     failed = [o.name for o in outcomes if o.unexplained]
     print(f"\n{len(outcomes) - len(failed)} of {len(outcomes)} programs print the same")
     return 1 if failed else 0
