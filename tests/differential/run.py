@@ -45,6 +45,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,24 +173,56 @@ def raised(stderr: str) -> str | None:
     return None
 
 
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+def _marked(marker: str) -> list[int]:
+    """Live processes whose environment holds ``DIFF_RUN=marker`` (Linux /proc).
+
+    Every process a program starts inherits the variable, also a CLI that its
+    SDK put in a process group of its own, so this finds what a run left behind.
+    """
+    wanted = f"DIFF_RUN={marker}".encode()
+    pids: list[int] = []
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return pids
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+        except OSError:  # gone, or not ours to read
+            continue
+        if wanted in environ.split(b"\0"):
+            pids.append(int(entry.name))
+    return pids
+
+
+def _kill(pids: Sequence[int]) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def _kill_group(pgid: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
 
 
+def _leftovers(marker: str, grace: float = 3.0) -> list[int]:
+    """What is still running ``grace`` seconds after the program exited."""
+    deadline = time.monotonic() + grace
+    while (pids := _marked(marker)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return pids
+
+
 def run_program(name: str, source: str, python: str, cli: Path, timeout: float, keep: bool) -> Run:
-    """Run ``source`` with ``python`` against a fresh FakeModel in a scratch dir."""
+    """Run ``source`` with ``python`` against a fresh FakeModel in a scratch dir.
+
+    Whatever the program started is killed before this returns, also when it
+    timed out or this was interrupted; the scratch dir is removed unless ``keep``.
+    """
     tmp = Path(tempfile.mkdtemp(prefix=f"ccsdk-diff-{name}-"))
+    marker = str(tmp)
     try:
         home, cwd, bin_dir = tmp / "home", tmp / "project", tmp / "bin"
         for d in (home, cwd, bin_dir):
@@ -203,31 +236,39 @@ def run_program(name: str, source: str, python: str, cli: Path, timeout: float, 
                 DIFF_CLI=str(cli),
                 DIFF_CWD=str(cwd),
                 DIFF_BASE_URL=model.base_url,
+                DIFF_RUN=marker,
                 PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
                 PYTHONDONTWRITEBYTECODE="1",
                 PYTHONUNBUFFERED="1",
             )
             for variable in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "CCSDK_CLI"):
                 env.pop(variable, None)
-            proc = subprocess.Popen(
-                [python, str(program)],
-                cwd=cwd,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                start_new_session=True,
-            )
+            # Files, not pipes: a process left behind would hold a pipe open.
+            with (tmp / "stdout").open("w") as stdout, (tmp / "stderr").open("w") as stderr:
+                proc = subprocess.Popen(
+                    [python, str(program)],
+                    cwd=cwd,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=stdout,
+                    stderr=stderr,
+                    start_new_session=True,
+                )
             timed_out = False
             try:
-                out, err = proc.communicate(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                timed_out = True
+                try:
+                    proc.wait(timeout=timeout)
+                except subprocess.TimeoutExpired:
+                    timed_out = True
+                left_behind = _leftovers(marker, grace=0.0 if timed_out else 3.0)
+            finally:
                 _kill_group(proc.pid)
-                out, err = proc.communicate()
-            left_behind = _group_alive(proc.pid)
-            _kill_group(proc.pid)
+                _kill(_marked(marker))
+                if proc.poll() is None:
+                    proc.kill()
+                proc.wait()
+            out = (tmp / "stdout").read_text(errors="replace")
+            err = (tmp / "stderr").read_text(errors="replace")
         lines = [normalise(line, tmp) for line in out.splitlines()]
         exception = raised(err)
         if exception is not None:
@@ -236,8 +277,8 @@ def run_program(name: str, source: str, python: str, cli: Path, timeout: float, 
             lines.append(f"[timed out after {timeout:g} s]")
         else:
             lines.append(f"[exit code {proc.returncode}]")
-        if left_behind:
-            lines.append("[processes were left running after the program exited]")
+        if left_behind and not timed_out:
+            lines.append("[processes still running after the program exited]")
         return Run(lines, proc.returncode, normalise(err, tmp), timed_out)
     finally:
         if keep:
