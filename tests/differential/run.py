@@ -110,6 +110,8 @@ SCRIPTS: dict[str, Script] = {
     "tool_server": _add,
     "code_sdk_query": _echo_then("It printed hi."),
     "code_sdk_client": _say("Hi."),
+    "errors": _say(),
+    "blocks_repr": _echo_then("It printed hi."),
 }
 
 _PACKAGES = re.compile(r"\b(?:claude_agent_sdk|claude_code_sdk)\b")
