@@ -24,7 +24,13 @@ directory) and ``DIFF_BASE_URL`` (the fake's URL) from the environment; the
 rest of the fake's variables (``ANTHROPIC_BASE_URL``, a dummy key, a scratch
 ``HOME``, ``CLAUDE_CODE_MAX_RETRIES=0``, ...) are in the environment the
 program, and so the CLI, inherits. ``PATH`` starts with a folder holding a
-``claude`` link to the CLI, for ``claude_code_sdk``, which has no ``cli_path``.
+``claude`` link to the CLI, for ``claude_code_sdk``, which has no ``cli_path``;
+``claude_agent_sdk`` programs pass ``cli_path``, since that SDK would otherwise run the
+CLI bundled in its wheel (another version) before looking at ``PATH``.
+
+To add a program: write it in ``programs/`` against the official package, printing
+only deterministic lines (names, texts, booleans, counts), and give it a FakeModel
+script in ``SCRIPTS``; ``--self-check`` shows whether its output is stable.
 
 Usually run through ``nox -s differential``, which builds both virtualenvs::
 
