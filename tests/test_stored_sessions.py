@@ -170,7 +170,7 @@ def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def said(messages: list[SessionMessage]) -> list[tuple[str, str]]:
     """(type, what) per message: the text, or the tool call / result ids."""
-    out = []
+    out: list[tuple[str, str]] = []
     for m in messages:
         content = m.message["content"]
         if isinstance(content, str):
@@ -503,7 +503,7 @@ def test_the_first_prompt_skips_what_the_cli_injected() -> None:
     t.user("<local-command-stdout>cleared</local-command-stdout>")
     t.user("<ide_opened_file>The user opened a.py</ide_opened_file>")
     t.user([tb("<system-reminder>hidden</system-reminder>"), tb("  What is\nthis?  ")])
-    entries = [e for e in t.lines if isinstance(e, dict)]
+    entries: list[dict[str, Any]] = [e for e in t.lines if isinstance(e, dict)]
     assert transcript.first_prompt(entries) == "What is this?"
     # Only a slash command typed: its name.
     assert transcript.first_prompt(entries[:2]) == "/clear"
@@ -731,7 +731,7 @@ def subagent(folder: Path, agent_id: str, meta: dict[str, Any] | None, *prompts:
     """A subagent transcript (every entry a sidechain), with its .meta.json; its uuids."""
     t = Transcript(S1, "/w")
     t.n = 50
-    uuids = []
+    uuids: list[str] = []
     for prompt in prompts:
         uuids.append(t.user(prompt, isSidechain=True, agentId=agent_id))
         t.attachment()
@@ -897,7 +897,9 @@ def test_a_fork_is_a_new_session_with_new_uuids_chained_in_order(cwd: str, confi
     t.meta("content-replacement", replacements=[{"toolUseId": "ta", "replacement": "r"}])
     source = t.write(config)
     source_bytes = source.read_bytes()
-    source_uuids = {line["uuid"] for line in t.lines if isinstance(line, dict) and "uuid" in line}
+    source_uuids: set[str] = {
+        line["uuid"] for line in t.lines if isinstance(line, dict) and "uuid" in line
+    }
 
     before = get_session_messages(S1)
     cut = next(m for m in before if said([m]) == [("assistant", "alpha and beta")])
@@ -1166,7 +1168,7 @@ def in_call_order(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def said_to_model(body: dict[str, Any]) -> list[tuple[str, str]]:
     """(role, what) for what the model was shown, the CLI's reminders left out."""
-    out = []
+    out: list[tuple[str, str]] = []
     for message in body["messages"]:
         if message["role"] not in ("user", "assistant"):
             continue
