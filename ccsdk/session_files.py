@@ -1,10 +1,11 @@
 """Finding, reading and writing the CLI's transcript files: the blocking half.
 
-Every function here does file I/O and runs in a worker thread: the async
-functions of :mod:`ccsdk.stored_sessions` make one thread hop per call.
-All I/O goes through the name ``os`` (no ``open``, no ``pathlib`` I/O, no
-``shutil``), so a test can swap it for a proxy and prove that none of it
-runs on the event loop. What the lines mean is :mod:`ccsdk.transcript`.
+Every function here does file I/O: the functions of
+:mod:`ccsdk.stored_sessions` call them, and their ``a``-prefixed async forms
+run those calls in a worker thread, one thread hop per call. All I/O goes
+through the name ``os`` (no ``open``, no ``pathlib`` I/O, no ``shutil``), so
+a test can swap it for a proxy and prove that none of it runs on the event
+loop. What the lines mean is :mod:`ccsdk.transcript`.
 
 Where the CLI 2.1.331 puts things (checked against the real binary):
 
@@ -13,7 +14,10 @@ Where the CLI 2.1.331 puts things (checked against the real binary):
   :func:`~ccsdk.transcript.project_dir_name` of the real path (symlinks
   resolved) of the directory the session ran in.
 * ``<config>/projects/<project>/<session id>/``: the session's subagent
-  transcripts and stored tool results, when it has any, and
+  transcripts (``subagents/agent-<agent id>.jsonl``, each with an
+  ``agent-<agent id>.meta.json`` naming the tool call that started it; the
+  official SDK also looks in nested directories such as
+  ``subagents/workflows/<run id>/``) and stored tool results, when it has any, and
   ``custom-title.json``, the title a rename gave it (mode 0600, in a 0700
   directory, as the CLI makes them).
 * A git worktree is a working directory of its own, with its own project.
@@ -23,8 +27,8 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import threading
-from datetime import UTC, datetime
 from typing import Final
 
 from ccsdk.errors import SessionNotFoundError
@@ -32,14 +36,16 @@ from ccsdk.transcript import (
     MAX_PROJECT_NAME,
     UUID,
     JSONDict,
-    SessionInfo,
+    SDKSessionInfo,
     SessionMessage,
+    agent_metadata,
     dump,
     file_entries,
     fork_lines,
     messages,
     project_dir_name,
     session_info,
+    subagent_messages,
     title_file,
     title_from_file,
     window_entries,
@@ -47,7 +53,6 @@ from ccsdk.transcript import (
 
 log = logging.getLogger("ccsdk")
 
-StrPath = str | os.PathLike[str]
 
 #: How much of each file's start and end listing reads (as much as the CLI reads).
 WINDOW: Final = 64 * 1024
@@ -59,11 +64,13 @@ _CLOEXEC: Final = getattr(os, "O_CLOEXEC", 0)
 # --------------------------------------------------------------------------
 
 
-def config_dir(override: StrPath | None) -> str:
-    """``override``, else ``$CLAUDE_CONFIG_DIR``, else ``~/.claude``: where the CLI writes."""
-    if override is not None:
-        return os.fspath(override)
+def config_dir() -> str:
+    """``$CLAUDE_CONFIG_DIR``, else ``~/.claude``: where the CLI writes, read at each call."""
     return os.environ.get("CLAUDE_CONFIG_DIR") or os.path.join(os.path.expanduser("~"), ".claude")
+
+
+def projects_dir() -> str:
+    return os.path.join(config_dir(), "projects")
 
 
 def _project_dir(projects: str, path: str) -> str | None:
@@ -121,7 +128,7 @@ def _git_worktree_roots(directory: str) -> list[str]:
 
 
 def project_dirs(
-    projects: str, directory: StrPath | None, include_worktrees: bool
+    projects: str, directory: str | None, include_worktrees: bool
 ) -> list[tuple[str, str | None]]:
     """``(project dir, working directory or None)`` to look in: existing ones only."""
     if directory is None:
@@ -130,8 +137,7 @@ def project_dirs(
                 return sorted((e.path, None) for e in entries if e.is_dir())
         except OSError:
             return []
-    given = os.fspath(directory)  # as its own step: pyright infers str | Unknown if nested
-    real = os.path.realpath(given)
+    real = os.path.realpath(directory)
     paths = [real]
     if include_worktrees:
         paths += [p for p in _git_worktree_roots(real) if p != real]
@@ -143,17 +149,30 @@ def project_dirs(
     return list(found.items())
 
 
-def find_session(
-    session_id: str, directory: StrPath | None, config: StrPath | None
-) -> tuple[str, str | None]:
-    """``(path of the transcript, working directory if known)``, or SessionNotFoundError."""
-    projects = os.path.join(config_dir(config), "projects")
+def find_session(session_id: str, directory: str | None) -> tuple[str, str | None] | None:
+    """``(path of the transcript, working directory if known)``, or None.
+
+    An empty file does not count: as for the official SDK, it means "not
+    here, look on" (a stub in one worktree's project, the session in another's).
+    """
     name = session_id + ".jsonl"
-    for project, cwd in project_dirs(projects, directory, include_worktrees=True):
+    for project, cwd in project_dirs(projects_dir(), directory, include_worktrees=True):
         path = os.path.join(project, name)
-        if os.path.isfile(path):
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        if st.st_size > 0 and stat.S_ISREG(st.st_mode):
             return path, cwd
-    raise SessionNotFoundError(session_id, None if directory is None else os.fspath(directory))
+    return None
+
+
+def must_find_session(session_id: str, directory: str | None) -> tuple[str, str | None]:
+    """:func:`find_session`, or :class:`~ccsdk.SessionNotFoundError` (a FileNotFoundError)."""
+    found = find_session(session_id, directory)
+    if found is None:
+        raise SessionNotFoundError(session_id, directory)
+    return found
 
 
 # --------------------------------------------------------------------------
@@ -196,7 +215,7 @@ def _read_all(path: str) -> bytes:
         os.close(fd)
 
 
-def read_info(session_id: str, path: str, cwd: str | None) -> SessionInfo | None:
+def read_info(session_id: str, path: str, cwd: str | None) -> SDKSessionInfo | None:
     """One file's listing entry, from at most its first and last :data:`WINDOW` bytes."""
     head, st = _read_range(path, 0, WINDOW)
     tail = b""
@@ -209,12 +228,11 @@ def read_info(session_id: str, path: str, cwd: str | None) -> SessionInfo | None
         tail = tail[tail.find(b"\n") + 1 :]
     return session_info(
         session_id,
-        path,
         cwd,
         list(window_entries(head)),
         list(window_entries(tail)),
         st.st_size,
-        datetime.fromtimestamp(st.st_mtime, UTC),
+        int(st.st_mtime * 1000),  # as the official SDK counts
         lambda: _read_title_file(path),
     )
 
@@ -231,16 +249,11 @@ def _read_title_file(transcript: str) -> str | None:
 
 
 def list_infos(
-    directory: StrPath | None,
-    config: StrPath | None,
-    limit: int | None,
-    offset: int,
-    include_worktrees: bool,
-) -> list[SessionInfo]:
+    directory: str | None, limit: int | None, offset: int, include_worktrees: bool
+) -> list[SDKSessionInfo]:
     """Newest first. Stats every file, then reads windows only until the page is full."""
-    projects = os.path.join(config_dir(config), "projects")
     candidates: list[tuple[float, str, str, str | None]] = []
-    for project, cwd in project_dirs(projects, directory, include_worktrees):
+    for project, cwd in project_dirs(projects_dir(), directory, include_worktrees):
         try:
             with os.scandir(project) as entries:
                 files = [e for e in entries if e.name.endswith(".jsonl")]
@@ -254,7 +267,7 @@ def list_infos(
             except OSError:
                 continue  # deleted while we listed
     candidates.sort(key=lambda c: (-c[0], c[1]))
-    out: list[SessionInfo] = []
+    out: list[SDKSessionInfo] = []
     seen: set[str] = set()
     for _, session_id, path, cwd in candidates:
         if limit is not None and len(out) >= limit:
@@ -275,27 +288,73 @@ def list_infos(
     return out
 
 
-def get_info(session_id: str, directory: StrPath | None, config: StrPath | None) -> SessionInfo:
-    path, cwd = find_session(session_id, directory, config)
-    info = read_info(session_id, path, cwd)
-    if info is None:
-        where = None if directory is None else os.fspath(directory)
-        raise SessionNotFoundError(
-            session_id, where, "holds no conversation (a subagent's transcript, or no prompt yet)"
-        )
-    return info
+def get_info(session_id: str, directory: str | None) -> SDKSessionInfo | None:
+    found = find_session(session_id, directory)
+    return None if found is None else read_info(session_id, *found)
 
 
 def read_messages(
-    session_id: str,
-    directory: StrPath | None,
-    config: StrPath | None,
-    limit: int | None,
-    offset: int,
+    session_id: str, directory: str | None, limit: int | None, offset: int
 ) -> list[SessionMessage]:
-    path, _ = find_session(session_id, directory, config)
-    found = messages(file_entries(_read_all(path), path), session_id, path)
-    return found[offset : None if limit is None else offset + limit]
+    found = find_session(session_id, directory)
+    if found is None:
+        return []
+    path = found[0]
+    return _page(messages(file_entries(_read_all(path), path)), limit, offset)
+
+
+def _page(items: list[SessionMessage], limit: int | None, offset: int) -> list[SessionMessage]:
+    return items[offset : None if limit is None else offset + limit]
+
+
+def _agent_files(session_id: str, directory: str | None) -> list[tuple[str, str]]:
+    """``(agent id, transcript path)`` of every subagent of the session, in name order.
+
+    They are in ``<session>/subagents/``, or in directories nested in it
+    (``workflows/<run id>/``). Symbolic links to directories are not followed.
+    """
+    found = find_session(session_id, directory)
+    if found is None:
+        return []
+    out: list[tuple[str, str]] = []
+
+    def walk(folder: str) -> None:
+        try:
+            with os.scandir(folder) as entries:
+                children = sorted(entries, key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in children:
+            name = entry.name
+            try:
+                if name.startswith("agent-") and name.endswith(".jsonl") and entry.is_file():
+                    out.append((name.removeprefix("agent-").removesuffix(".jsonl"), entry.path))
+                elif entry.is_dir(follow_symlinks=False):
+                    walk(entry.path)
+            except OSError:
+                continue
+
+    walk(os.path.join(found[0].removesuffix(".jsonl"), "subagents"))
+    return out
+
+
+def list_agents(session_id: str, directory: str | None) -> list[str]:
+    return [agent_id for agent_id, _ in _agent_files(session_id, directory)]
+
+
+def read_agent_messages(
+    session_id: str, agent_id: str, directory: str | None, limit: int | None, offset: int
+) -> list[SessionMessage]:
+    path = next((p for a, p in _agent_files(session_id, directory) if a == agent_id), None)
+    if path is None:
+        return []
+    try:
+        meta = _read_all(path.removesuffix(".jsonl") + ".meta.json")
+    except FileNotFoundError:
+        meta = b""
+    tool_use_id, parent_agent_id = agent_metadata(meta) if meta else (None, None)
+    found = subagent_messages(file_entries(_read_all(path), path), tool_use_id, parent_agent_id)
+    return _page(found, limit, offset)
 
 
 # --------------------------------------------------------------------------
@@ -309,11 +368,9 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def append_entry(
-    session_id: str, entry: JSONDict, directory: StrPath | None, config: StrPath | None
-) -> None:
+def append_entry(session_id: str, entry: JSONDict, directory: str | None) -> None:
     """Append one metadata line; for a ``custom-title``, write the title file as well."""
-    path, _ = find_session(session_id, directory, config)
+    path, _ = must_find_session(session_id, directory)
     _append(session_id, path, entry)
     if entry["type"] == "custom-title":
         _write_title_file(path, entry["customTitle"])
@@ -357,9 +414,9 @@ def _write_title_file(transcript: str, title: str) -> None:
         raise
 
 
-def delete(session_id: str, directory: StrPath | None, config: StrPath | None) -> None:
+def delete(session_id: str, directory: str | None) -> None:
     """Remove the transcript, then the session's own directory (subagents, tool results)."""
-    path, _ = find_session(session_id, directory, config)
+    path, _ = must_find_session(session_id, directory)
     try:
         os.unlink(path)
     except FileNotFoundError:
@@ -386,15 +443,12 @@ def _remove_tree(top: str) -> None:
     os.rmdir(top)
 
 
-def fork(
-    session_id: str,
-    up_to: str | None,
-    title: str | None,
-    directory: StrPath | None,
-    config: StrPath | None,
-) -> SessionInfo:
-    """Write a fork beside the source: created with ``O_EXCL``, mode 0600, never half-written."""
-    path, cwd = find_session(session_id, directory, config)
+def fork(session_id: str, up_to: str | None, title: str | None, directory: str | None) -> str:
+    """Write a fork beside the source: created with ``O_EXCL``, mode 0600, never half-written.
+
+    Returns the new session's id.
+    """
+    path, _ = must_find_session(session_id, directory)
     entries = file_entries(_read_all(path), path)
     new_id, content, title = fork_lines(entries, session_id, up_to, title)
     new_path = os.path.join(os.path.dirname(path), new_id + ".jsonl")
@@ -407,7 +461,4 @@ def fork(
         raise
     os.close(fd)
     _write_title_file(new_path, title)
-    info = read_info(new_id, new_path, cwd)
-    if info is None:  # cannot happen: the fork has a title line
-        raise SessionNotFoundError(new_id, None, "was written but cannot be read back")
-    return info
+    return new_id

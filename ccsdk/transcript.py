@@ -27,18 +27,17 @@ them (checked against the real binary):
 from __future__ import annotations
 
 import logging
+import os
 import re
+import unicodedata
 import uuid as uuid_module
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final, cast
+from typing import Any, Final, Literal, cast
 
-import attrs
 import orjson
 
-from ccsdk.protocol.codec import decode_message
-from ccsdk.protocol.errors import MessageParseError
-from ccsdk.protocol.messages import AssistantMessage, UserMessage
 from ccsdk.runtime.json_lines import loads
 
 log = logging.getLogger("ccsdk")
@@ -55,55 +54,72 @@ _CHAIN_TYPES: Final = frozenset({"user", "assistant", "attachment", "system", "p
 _FORK_TYPES: Final = frozenset({"user", "assistant", "attachment", "system"})
 #: Keys tying an entry to its source session's teams, agents or compaction links.
 _FORK_DROPPED_KEYS: Final = ("teamName", "agentName", "slug", "logicalParentUuid")
-#: Text the CLI puts in user entries that is not something the user typed.
+#: User text that is not a prompt: what the CLI or an IDE injected (the official
+#: SDK's list, plus ``<system-reminder>`` and a command's stderr).
 _NOT_A_PROMPT = re.compile(
-    r"^(?:<command-name>|<command-message>|<local-command-std|<system-reminder>|"
-    r"<session-start-hook>|<tick>|<goal>|\[Request interrupted by user)"
+    r"^(?:<local-command-std(?:out|err)>|<session-start-hook>|<tick>|<goal>|<system-reminder>|"
+    r"\[Request interrupted by user[^\]]*\]|"
+    r"\s*<ide_opened_file>[\s\S]*</ide_opened_file>\s*$|"
+    r"\s*<ide_selection>[\s\S]*</ide_selection>\s*$)"
 )
+_COMMAND_NAME = re.compile(r"<command-name>(.*?)</command-name>")
 
 
-@attrs.frozen
-class SessionInfo:
+@dataclass
+class SDKSessionInfo:
     """What listing tells about one stored session, from its first and last 64 KiB.
 
-    ``title`` is the user's title (``rename_session``, the CLI's
-    ``/rename``), ``ai_title`` the one the CLI generated, if any. ``summary``
-    is the best one line to show: the title, else the AI title, else the
-    latest prompt, else an old-style ``summary`` entry, else the first
-    prompt. ``created_at`` is the first timestamp in the file (a fork keeps
-    its source's), ``modified_at`` the file's. There is no message count:
-    counting means reading the whole file, which listing never does.
+    The official SDK's class, field for field. ``summary`` is the best one
+    line to show: ``custom_title`` (the user's title from
+    :func:`~ccsdk.rename_session` or the CLI's ``/rename``, else the title the
+    CLI generated), else the latest prompt, else an old-style ``summary``
+    entry, else ``first_prompt``. ``last_modified`` is the file's
+    modification time and ``created_at`` the first timestamp in the file,
+    both in milliseconds since the epoch. ``file_size`` is in bytes. There is
+    no message count: counting means reading the whole file, which listing
+    never does.
     """
 
     session_id: str
-    path: str
-    cwd: str | None
-    title: str | None
-    ai_title: str | None
-    tag: str | None
-    first_prompt: str | None
-    last_prompt: str | None
-    summary: str | None
-    git_branch: str | None
-    created_at: datetime | None
-    modified_at: datetime
-    size: int
+    summary: str
+    last_modified: int
+    file_size: int | None = None
+    custom_title: str | None = None
+    first_prompt: str | None = None
+    git_branch: str | None = None
+    cwd: str | None = None
+    tag: str | None = None
+    created_at: int | None = None
 
 
-@attrs.frozen
+@dataclass
 class SessionMessage:
-    """One message of a stored conversation, decoded as the live stream would be.
+    """One user or assistant message of a stored conversation, as the official SDK has it.
 
-    ``message`` is the same :class:`~ccsdk.UserMessage` or
-    :class:`~ccsdk.AssistantMessage` a running session yields (one assistant
-    message per content block, as the CLI sends them). ``uuid`` is the
-    transcript entry's id: pass it as ``fork_session(up_to_message_id=...)``.
+    ``message`` is the transcript entry's raw API message: a dict with
+    ``role`` and ``content`` (and, for the assistant, ``id``, ``model``,
+    ``usage``...). ``uuid`` is the transcript entry's id: pass it as
+    ``fork_session(up_to_message_id=...)``. For a subagent's messages
+    (:func:`~ccsdk.get_subagent_messages`), ``parent_tool_use_id`` is the id
+    of the ``Agent`` tool call that started the subagent and
+    ``parent_agent_id`` the subagent that started it, if one did; both are
+    ``None`` for a session's own messages.
     """
 
+    type: Literal["user", "assistant"]
     uuid: str
     session_id: str
-    timestamp: datetime | None
-    message: UserMessage | AssistantMessage
+    message: Any
+    parent_tool_use_id: str | None = None
+    parent_agent_id: str | None = None
+
+
+@dataclass
+class ForkSessionResult:
+    """What :func:`~ccsdk.fork_session` returns: the new session's id."""
+
+    session_id: str
+    """UUID of the new forked session."""
 
 
 # --------------------------------------------------------------------------
@@ -128,6 +144,49 @@ def check_text(value: object, name: str) -> str:
     if not stripped:
         raise ValueError(f"{name} must not be empty or only whitespace")
     return stripped
+
+
+def check_agent_id(value: object) -> str:
+    """A subagent id (``list_subagents`` gives them): a non-empty string."""
+    if not isinstance(value, str):
+        raise TypeError(f"agent_id must be a str, got {type(value).__name__}")
+    if not value:
+        raise ValueError("agent_id must not be empty")
+    return value
+
+
+def check_directory(value: object) -> str | None:
+    """``directory`` as a path string; ``None`` or ``""`` (as in the official SDK) for none."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value or None
+    if not isinstance(value, os.PathLike):
+        raise TypeError(f"directory must be a str or an os.PathLike, got {type(value).__name__}")
+    path = os.fspath(cast("os.PathLike[str] | os.PathLike[bytes]", value))
+    if not isinstance(path, str):
+        raise TypeError("directory must be a str path, not bytes")
+    return path or None
+
+
+#: Characters a tag loses, as the official SDK strips them: zero-width and
+#: directional marks, byte order marks, private use (and, below, every
+#: format, private-use or unassigned character).
+_UNICODE_STRIP = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ue000-\uf8ff]")
+_STRIPPED_CATEGORIES: Final = frozenset({"Cf", "Co", "Cn"})
+
+
+def sanitize_unicode(value: str) -> str:
+    """NFKC, then drop format, private-use and unassigned characters, until nothing changes."""
+    current = value
+    for _ in range(10):
+        previous = current
+        current = unicodedata.normalize("NFKC", current)
+        current = "".join(c for c in current if unicodedata.category(c) not in _STRIPPED_CATEGORIES)
+        current = _UNICODE_STRIP.sub("", current)
+        if current == previous:
+            break
+    return current
 
 
 def check_window(limit: object, offset: object) -> None:
@@ -237,39 +296,56 @@ def _as_list(value: object) -> Sequence[Any] | None:
     return cast("Sequence[Any]", value) if isinstance(value, list) else None
 
 
-def _timestamp(value: object) -> datetime | None:
+def _epoch_ms(value: object) -> int | None:
+    """An ISO timestamp as milliseconds since the epoch, as the official SDK counts them."""
     if not isinstance(value, str):
         return None
     try:
-        return datetime.fromisoformat(value)
+        return int(datetime.fromisoformat(value).timestamp() * 1000)
     except ValueError:
         return None
 
 
-def _prompt_text(entry: JSONDict) -> str | None:
-    """What the user typed, if this entry is a typed prompt (not meta, a tool result, a command)."""
+def _prompt_texts(entry: JSONDict) -> list[str]:
+    """The texts of a user entry that may be a typed prompt (not meta, a tool result...)."""
     if entry.get("type") != "user" or entry.get("isMeta") or entry.get("isCompactSummary"):
-        return None
+        return []
     message = _as_dict(entry.get("message"))
     content = message.get("content") if message is not None else None
     blocks = _as_list(content)
     if isinstance(content, str):
-        texts = [content]
-    elif blocks is not None:
-        if any(b is not None and b.get("type") == "tool_result" for b in map(_as_dict, blocks)):
-            return None
-        texts = [
-            text
-            for b in map(_as_dict, blocks)
-            if b is not None and isinstance(text := b.get("text"), str)
-        ]
-    else:
-        return None
-    for text in texts:
-        flat = " ".join(text.split())
-        if flat and not _NOT_A_PROMPT.match(flat):
+        return [content]
+    if blocks is None:
+        return []
+    if any(b is not None and b.get("type") == "tool_result" for b in map(_as_dict, blocks)):
+        return []
+    return [
+        text
+        for b in map(_as_dict, blocks)
+        if b is not None and b.get("type") == "text" and isinstance(text := b.get("text"), str)
+    ]
+
+
+def first_prompt(entries: Iterable[JSONDict]) -> str | None:
+    """The first thing the user typed, as the official SDK finds it; cut at 200 characters.
+
+    Newlines become spaces. Text the CLI or an IDE injected is skipped. A
+    slash command is skipped too, but when nothing else was typed the first
+    command's name (``/clear``) is the answer.
+    """
+    command = None
+    for entry in entries:
+        for text in _prompt_texts(entry):
+            flat = text.replace("\n", " ").strip()
+            if not flat:
+                continue
+            if named := _COMMAND_NAME.search(flat):
+                command = command or named.group(1)
+                continue
+            if _NOT_A_PROMPT.match(flat):
+                continue
             return flat if len(flat) <= 200 else flat[:200].rstrip() + "\u2026"
-    return None
+    return command or None
 
 
 def _last_str(entries: Iterable[JSONDict], kind: str | None, key: str) -> str | None:
@@ -280,69 +356,74 @@ def _last_str(entries: Iterable[JSONDict], kind: str | None, key: str) -> str | 
     return value
 
 
+def _first_str(entries: Iterable[JSONDict], key: str) -> str | None:
+    return next((e[key] for e in entries if isinstance(e.get(key), str)), None)
+
+
 def title_of(entries: list[JSONDict]) -> str | None:
     """A session's title as listing shows it: custom, else AI-made, else the first prompt."""
     return (
         _last_str(entries, "custom-title", "customTitle")
         or _last_str(entries, "ai-title", "aiTitle")
-        or next((p for e in entries if (p := _prompt_text(e))), None)
+        or first_prompt(entries)
     )
 
 
 def session_info(
     session_id: str,
-    path: str,
     cwd: str | None,
     head: list[JSONDict],
     tail: list[JSONDict],
     size: int,
-    modified_at: datetime,
+    last_modified: int,
     sidecar_title: Callable[[], str | None],
-) -> SessionInfo | None:
+) -> SDKSessionInfo | None:
     """Listing's view of a file from the entries of its head and tail windows.
 
-    ``tail`` is empty when ``head`` is the whole file. The title is the last
-    ``custom-title`` of the tail, else the one in the session's title file
-    (``sidecar_title``, called only then: the CLI looks there too, for a
-    title that has left the tail), else the last one of the head.
-    None for a subagent's file (its first conversation entry is a
-    sidechain) and for a file with neither a prompt, a title nor a summary.
+    ``tail`` is empty when ``head`` is the whole file; ``cwd`` is the
+    directory the project is for, if known (the file's own ``cwd`` wins).
+    The custom title is the last ``custom-title`` of the tail, else the one
+    in the session's title file (``sidecar_title``, called only then: the
+    CLI looks there too, for a title that has left the tail), else the last
+    one of the head; then the AI title. None for a subagent's file (its
+    first conversation entry is a sidechain) and for a file with neither a
+    prompt, a title nor a summary.
     """
-    first_prompt = created = None
-    seen_chain = False
     for entry in head:
         if entry.get("type") in _CHAIN_TYPES and "uuid" in entry:
-            if not seen_chain and entry.get("isSidechain") is True:
+            if entry.get("isSidechain") is True:
                 return None
-            seen_chain = True
-            if cwd is None and isinstance(entry.get("cwd"), str):
-                cwd = entry["cwd"]
-        created = created or _timestamp(entry.get("timestamp"))
-        first_prompt = first_prompt or _prompt_text(entry)
-    both = head + tail
-    title = _last_str(tail or head, "custom-title", "customTitle")
-    if title is None and tail:
-        title = sidecar_title() or _last_str(head, "custom-title", "customTitle")
-    ai_title = _last_str(both, "ai-title", "aiTitle")
-    last_prompt = _last_str(both, "last-prompt", "lastPrompt")
-    summary = title or ai_title or last_prompt or _last_str(both, "summary", "summary")
-    summary = summary or first_prompt
-    if summary is None:
+            break
+    end = tail or head
+    custom = _last_str(end, "custom-title", "customTitle")
+    if custom is None and tail:
+        custom = sidecar_title() or _last_str(head, "custom-title", "customTitle")
+    custom = (
+        custom or _last_str(end, "ai-title", "aiTitle") or _last_str(head, "ai-title", "aiTitle")
+    )
+    custom = custom or None
+    prompt = first_prompt(head)
+    summary = (
+        custom
+        or _last_str(end, "last-prompt", "lastPrompt")
+        or _last_str(end, "summary", "summary")
+        or prompt
+    )
+    if not summary:
         return None
-    return SessionInfo(
+    return SDKSessionInfo(
         session_id=session_id,
-        path=path,
-        cwd=cwd,
-        title=title,
-        ai_title=ai_title,
-        tag=_last_str(both, "tag", "tag") or None,
-        first_prompt=first_prompt,
-        last_prompt=last_prompt,
         summary=summary,
-        git_branch=_last_str(both, None, "gitBranch"),
-        created_at=created,
-        modified_at=modified_at,
-        size=size,
+        last_modified=last_modified,
+        file_size=size,
+        custom_title=custom,
+        first_prompt=prompt,
+        git_branch=_last_str(end, None, "gitBranch") or _first_str(head, "gitBranch") or None,
+        cwd=_first_str(head, "cwd") or cwd or None,
+        tag=_last_str(end, "tag", "tag") or None,
+        created_at=next(
+            (t for e in head if (t := _epoch_ms(e.get("timestamp"))) is not None), None
+        ),
     )
 
 
@@ -424,42 +505,79 @@ def conversation(entries: list[JSONDict], leaf_uuid: str | None = None) -> list[
     return sorted((by_uuid[u] for u in chosen), key=lambda e: position[e["uuid"]])
 
 
-def _decode(entry: JSONDict) -> UserMessage | AssistantMessage:
-    """Decode a transcript entry as the stream-json frame the CLI sends for it."""
-    frame: JSONDict = {
-        "type": entry["type"],
-        "message": entry.get("message"),
-        "uuid": entry["uuid"],
-        "session_id": entry.get("sessionId"),
-        "parent_tool_use_id": None,
-    }
-    if entry["type"] == "user" and "toolUseResult" in entry:
-        frame["tool_use_result"] = entry["toolUseResult"]
-    if isinstance(entry.get("error"), str):
-        frame["error"] = entry["error"]
-    return cast(UserMessage | AssistantMessage, decode_message(frame))
+def _session_message(
+    entry: JSONDict, tool_use_id: str | None = None, parent_agent_id: str | None = None
+) -> SessionMessage:
+    session_id = entry.get("sessionId")
+    return SessionMessage(
+        type="user" if entry["type"] == "user" else "assistant",
+        uuid=entry["uuid"],
+        session_id=session_id if isinstance(session_id, str) else "",
+        message=entry.get("message"),
+        parent_tool_use_id=tool_use_id,
+        parent_agent_id=parent_agent_id,
+    )
 
 
-def messages(entries: list[JSONDict], session_id: str, path: str) -> list[SessionMessage]:
-    """The user and assistant messages of the conversation, decoded; CLI-only ones left out.
+def messages(entries: list[JSONDict]) -> list[SessionMessage]:
+    """The user and assistant messages of the conversation; the CLI's ``isMeta`` ones left out."""
+    return [
+        _session_message(entry)
+        for entry in conversation(entries)
+        if _is_message(entry) and not entry.get("isMeta")
+    ]
 
-    An entry that does not decode (a missing ``message.content``, say) is
-    skipped, with one warning per file.
+
+def subagent_messages(
+    entries: list[JSONDict], tool_use_id: str | None, parent_agent_id: str | None
+) -> list[SessionMessage]:
+    """A subagent's user and assistant messages: the chain back from its newest message.
+
+    A subagent's transcript is one straight chain (every entry a sidechain),
+    so there are no branches or parallel blocks to put back.
     """
-    out: list[SessionMessage] = []
-    bad: list[str] = []
-    for entry in conversation(entries):
-        if entry["type"] not in ("user", "assistant") or entry.get("isMeta"):
-            continue
-        try:
-            message = _decode(entry)
-        except MessageParseError as e:
-            bad.append(f"entry {entry['uuid']}: {e}")
-            continue
-        timestamp = _timestamp(entry.get("timestamp"))
-        out.append(SessionMessage(entry["uuid"], session_id, timestamp, message))
-    _warn(path, "message(s) that do not decode", bad)
-    return out
+    by_uuid = {
+        e["uuid"]: e
+        for e in entries
+        if e.get("type") in _CHAIN_TYPES and isinstance(e.get("uuid"), str)
+    }
+    leaf = next(
+        (
+            e
+            for e in reversed(entries)
+            if by_uuid.get(e.get("uuid")) is e and e["type"] in ("user", "assistant")
+        ),
+        None,
+    )
+    chain: list[JSONDict] = []
+    seen: set[str] = set()
+    entry = leaf
+    while entry is not None and entry["uuid"] not in seen:
+        seen.add(entry["uuid"])
+        chain.append(entry)
+        parent = _parent(entry)
+        entry = None if parent is None else by_uuid.get(parent)
+    return [
+        _session_message(e, tool_use_id, parent_agent_id)
+        for e in reversed(chain)
+        if e["type"] in ("user", "assistant")
+    ]
+
+
+def agent_metadata(data: bytes) -> tuple[str | None, str | None]:
+    """``(toolUseId, parentAgentId)`` from a subagent's ``.meta.json``; Nones if unusable."""
+    try:
+        document = _as_dict(loads(data))
+    except ValueError:
+        return None, None
+    if document is None:
+        return None, None
+    tool_use_id = document.get("toolUseId")
+    parent_agent_id = document.get("parentAgentId")
+    return (
+        tool_use_id if isinstance(tool_use_id, str) else None,
+        parent_agent_id if isinstance(parent_agent_id, str) else None,
+    )
 
 
 # --------------------------------------------------------------------------
@@ -529,6 +647,6 @@ def fork_lines(
         if entry.get("type") == "content-replacement" and entry.get("sessionId") == session_id:
             lines.append(dump({**entry, "sessionId": new_id}))
     if title is None:
-        title = f"{title_of(entries) or 'Untitled session'} (fork)"
+        title = f"{title_of(entries) or 'Forked session'} (fork)"
     lines.append(dump({"type": "custom-title", "customTitle": title, "sessionId": new_id}))
     return new_id, b"".join(lines), title

@@ -7,7 +7,8 @@ editor shows; a change in the public types fails the check.
 
 from __future__ import annotations
 
-from typing import Any, assert_type
+from pathlib import Path
+from typing import Any, Literal, assert_type
 
 import anyio
 
@@ -20,6 +21,7 @@ from ccsdk import (
     CLIJSONDecodeError,
     ContentBlock,
     ControlRequestError,
+    ForkSessionResult,
     HookMatcher,
     Message,
     MessageIterator,
@@ -28,13 +30,33 @@ from ccsdk import (
     ProcessError,
     ResultMessage,
     SdkMcpTool,
+    SDKSessionInfo,
     Session,
+    SessionMessage,
     TextBlock,
     ToolPermissionContext,
     ToolUseBlock,
+    adelete_session,
+    afork_session,
+    aget_session_info,
+    aget_session_messages,
+    aget_subagent_messages,
+    alist_sessions,
+    alist_subagents,
+    arename_session,
+    atag_session,
     create_sdk_mcp_server,
+    delete_session,
+    fork_session,
+    get_session_info,
+    get_session_messages,
+    get_subagent_messages,
+    list_sessions,
+    list_subagents,
     open_session,
     query,
+    rename_session,
+    tag_session,
     tool,
 )
 from ccsdk.types import HookContext, McpSdkServerConfig
@@ -100,6 +122,41 @@ async def interactive() -> None:
     async with open_session(ClaudeCodeOptions()) as session:
         assert_type(session, Session)
         await session.send("hi")
+
+
+def stored_sessions(sid: str) -> None:
+    # The official SDK's session functions: synchronous, with its result types.
+    for info in list_sessions("/repo", 10, 0, include_worktrees=False):
+        assert_type(info, SDKSessionInfo)
+        assert_type(info.last_modified, int)
+        assert_type(info.custom_title, str | None)
+    assert_type(list_sessions(Path("/repo")), list[SDKSessionInfo])
+    assert_type(get_session_info(sid), SDKSessionInfo | None)
+    for message in get_session_messages(sid, directory="/repo", limit=5, offset=1):
+        assert_type(message, SessionMessage)
+        assert_type(message.type, Literal["user", "assistant"])
+        assert_type(message.message, Any)
+        assert_type(message.parent_tool_use_id, str | None)
+    assert_type(list_subagents(sid), list[str])
+    assert_type(get_subagent_messages(sid, "agent", "/repo", None, 0), list[SessionMessage])
+    assert_type(fork_session(sid, "/repo", None, "title"), ForkSessionResult)
+    assert_type(fork_session(sid).session_id, str)
+    assert_type(rename_session(sid, "title", "/repo"), None)
+    assert_type(tag_session(sid, None), None)
+    assert_type(delete_session(sid, directory="/repo"), None)
+
+
+async def stored_sessions_async(sid: str) -> None:
+    # ccsdk's awaitable forms: the same arguments and results.
+    assert_type(await alist_sessions("/repo", limit=3), list[SDKSessionInfo])
+    assert_type(await aget_session_info(sid, Path("/repo")), SDKSessionInfo | None)
+    assert_type(await aget_session_messages(sid, None, 1, 0), list[SessionMessage])
+    assert_type(await alist_subagents(sid), list[str])
+    assert_type(await aget_subagent_messages(sid, "agent"), list[SessionMessage])
+    assert_type(await afork_session(sid, up_to_message_id=sid), ForkSessionResult)
+    assert_type(await arename_session(sid, "title"), None)
+    assert_type(await atag_session(sid, "tag"), None)
+    assert_type(await adelete_session(sid), None)
 
 
 def errors(exc: ClaudeSDKError) -> None:
