@@ -19,33 +19,48 @@ How it is configured:
   silently converted, and ``bool`` is not an ``int``.
 * **Tagged unions** on ``"type"`` (and ``"subtype"`` for ``system``), by
   hand-written dispatch hooks registered for ``Message``, ``ContentBlock``
-  and ``SystemMessage``.  An unknown type, subtype or block is never an
-  error: it becomes ``UnknownMessage`` / plain ``SystemMessage`` /
+  and ``SystemMessage``.  Each frame becomes exactly the class
+  ``claude_agent_sdk``'s parser makes of it: only ``task_*``,
+  ``hook_started`` / ``hook_response`` and ``mirror_error`` have a
+  ``SystemMessage`` subclass; ``init``, ``status``, ``api_retry``, ... are
+  plain ``SystemMessage``, and :func:`system_info` (``SystemMessage.info``)
+  reads them into typed views.  An unknown type, subtype or block is never
+  an error: it becomes ``UnknownMessage`` / plain ``SystemMessage`` /
   ``UnknownBlock`` with the raw dict.
+* **Literal fields** (``AssistantMessage.error``, ``RateLimitInfo.status``,
+  ...) are checked for their JSON type, not for membership, as the official
+  parser does not check them either: a newer CLI's new value arrives as it is.
 * **Informational frames are lenient.**  ``rate_limit_event``,
   ``tool_progress``, ``tool_use_summary``, ``prompt_suggestion``,
   ``auth_status``, ``conversation_reset`` and the ``system`` subtypes
-  ``task_*`` and ``hook_*`` only inform: one whose fields do not fit its
-  class becomes the ``UnknownMessage`` / plain ``SystemMessage`` it would be
-  if ccsdk did not type it, rather than an error that ends the user's
-  iteration.  (``converter.structure(frame, TheClass)`` is still strict.)
-* **Raw dicts are kept.**  A ``SystemMessage`` subclass and each
-  informational message keep their whole frame in ``data``; the nested
-  ``RateLimitInfo`` and ``TaskUsage`` keep their object in ``raw``.  They
-  encode as that dict with the typed fields laid over it, so a decoded
-  value encodes back to exactly its frame.
-* **Renames** of camelCase wire keys (``permissionMode``, ``apiKeySource``,
-  ``isReplay``, ``modelUsage``, ``isAuthenticating``, ``resetsAt``, ...)
-  live in the converter: in ``cattrs.gen`` overrides for the generated
-  hooks (:data:`_RENAMES`), in the hand-written hooks for the hot path.
+  ``task_*``, ``hook_*`` and ``mirror_error`` only inform: one whose fields
+  do not fit its class becomes the ``UnknownMessage`` / plain
+  ``SystemMessage`` it would be if ccsdk did not type it, rather than an
+  error that ends the user's iteration.  (``converter.structure(frame,
+  TheClass)`` is still strict, for the views too.)
+* **Raw dicts are kept.**  A ``SystemMessage`` (subclass) and ccsdk's own
+  informational messages keep their whole frame in ``data``;
+  ``RateLimitInfo`` keeps its object in ``raw``; ``TaskUsage`` is the wire
+  object itself.  The official classes without such a field
+  (``UserMessage``, ``AssistantMessage``, ``StreamEvent``,
+  ``RateLimitEvent``, ``ConversationResetMessage``,
+  ``ServerToolResultBlock``) get the frame as the instance attribute
+  ``_frame`` (not a field), which their ccsdk-only properties read.
+  Encoding lays the typed fields over the raw dict, so a decoded value
+  encodes back to exactly its frame, and a ``dataclasses.replace``-d one
+  carries the change.
+* **Renames** of camelCase wire keys (``modelUsage``, ``isAuthenticating``,
+  ``resetsAt``, ...) live in the converter: in ``cattrs.gen`` overrides for
+  the generated hooks (:data:`_RENAMES`), in the hand-written hooks for the
+  hot path, in the view specs (``permissionMode``, ``apiKeySource``).
   Extra keys are ignored.
 * **The hot path** (``assistant``, ``user``, ``stream_event``, ``result``,
-  the ``system`` subtypes of every turn, ``init``, ``status`` and
-  ``session_state_changed``, and the common blocks) is hand-written: plain
+  every ``system`` frame but ``task_progress`` / ``task_started`` /
+  ``task_notification``, and the common blocks) is hand-written: plain
   ``dict.get`` and ``isinstance`` checks and a positional constructor call,
   several times faster than the generated hooks with detailed validation.
-  The rarer frames (``system/api_retry`` and ``permission_denied``, the
-  informational frames above, the other blocks) use cattrs-generated hooks.
+  The rarer frames (those three task subtypes, the informational frames
+  above, the other blocks) use cattrs-generated hooks.
 * **Errors.** A known frame with a missing or mistyped field raises
   :class:`~ccsdk.protocol.errors.MessageParseError` naming the frame and the
   JSON path (``invalid 'assistant' frame: message.model is missing``), with
