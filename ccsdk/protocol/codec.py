@@ -792,7 +792,7 @@ def _assistant(o: JSONDict) -> AssistantMessage:
         one,
         many,
     )
-    out.__dict__[_FRAME_ATTR] = o
+    out.__dict__["_frame"] = o  # _FRAME_ATTR, spelled out: a hot path
     return out
 
 
@@ -837,8 +837,13 @@ def _user(o: JSONDict) -> UserMessage:
     uuid = o.get("uuid")
     if uuid is not None and not isinstance(uuid, str):
         raise _bad(o, "uuid", "a string or null")
-    out = UserMessage(content, uuid, parent, o.get("tool_use_result"), _origin(o))
-    out.__dict__[_FRAME_ATTR] = o
+    origin = o.get("origin")
+    if origin is not None and (
+        not isinstance(origin, dict) or not isinstance(origin.get("kind"), str)
+    ):
+        origin = None  # as _origin(o), inline: a hot path
+    out = UserMessage(content, uuid, parent, o.get("tool_use_result"), origin)  # type: ignore[arg-type]
+    out.__dict__["_frame"] = o  # _FRAME_ATTR, spelled out: a hot path
     return out
 
 
@@ -878,7 +883,7 @@ def _stream_event(o: JSONDict) -> StreamEvent:
     if one is not None or many is not None:
         one, many = _uuids(o)
     out = StreamEvent(uuid, session_id, event, parent, one, many)
-    out.__dict__[_FRAME_ATTR] = o
+    out.__dict__["_frame"] = o  # _FRAME_ATTR, spelled out: a hot path
     return out
 
 
