@@ -22,11 +22,12 @@ from typing import Any, TextIO, cast
 
 from ccsdk.protocol.codec import encode_message
 from ccsdk.protocol.messages import (
-    ApiRetryMessage,
+    ApiRetryInfo,
     AssistantMessage,
     Message,
     ResultMessage,
     StreamEvent,
+    SystemMessage,
     TextBlock,
     ToolResultBlock,
     ToolUseBlock,
@@ -144,12 +145,14 @@ class TextRenderer:
             self._assistant(message)
         elif isinstance(message, UserMessage):
             self._tool_results(message)
-        elif isinstance(message, ApiRetryMessage):
-            status = f"HTTP {message.error_status}" if message.error_status else "no answer"
-            self.note(
-                f"[API error ({message.error or status}); retry {message.attempt} of "
-                f"{message.max_retries} in {message.retry_delay_ms / 1000:.1f} s]"
-            )
+        elif isinstance(message, SystemMessage) and message.subtype == "api_retry":
+            retry = message.info
+            if isinstance(retry, ApiRetryInfo):
+                status = f"HTTP {retry.error_status}" if retry.error_status else "no answer"
+                self.note(
+                    f"[API error ({retry.error or status}); retry {retry.attempt} of "
+                    f"{retry.max_retries} in {retry.retry_delay_ms / 1000:.1f} s]"
+                )
         elif isinstance(message, ResultMessage):
             self.result = message
 

@@ -141,7 +141,7 @@ async def _talk(path: str, env: dict[str, str], home: str) -> tuple[float, dict[
         answer = ""
         async for message in client.receive_response():
             if isinstance(message, ResultMessage):
-                answer = message.result or ("error: " + ", ".join(message.errors))
+                answer = message.result or ("error: " + ", ".join(message.errors or []))
     return took, info, answer
 
 

@@ -11,7 +11,7 @@ import anyio
 from ccsdk import (
     AssistantMessage,
     ClaudeCodeOptions,
-    InitMessage,
+    InitInfo,
     ResultMessage,
     StreamEvent,
     SystemMessage,
@@ -46,7 +46,7 @@ async def main():
         match message:
             case StreamEvent(event=event):
                 deltas[event["type"]] += 1
-            case InitMessage(session_id=session_id, tools=tools):
+            case SystemMessage(info=InitInfo(session_id=session_id, tools=tools)):
                 print(f"init: session {session_id[:8]}..., {len(tools)} tools")
             case SystemMessage(subtype=subtype):
                 print(f"system: {subtype}")

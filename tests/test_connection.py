@@ -96,7 +96,14 @@ TRANSCRIPT = b"".join(
             }
         ),
         line(assistant("héllo  \u2603 " + "x" * 300)),
-        line({"type": "rate_limit_event", "rate_limit_info": {"status": "allowed"}}),
+        line(
+            {
+                "type": "rate_limit_event",
+                "rate_limit_info": {"status": "allowed"},
+                "uuid": "u-rl",
+                "session_id": "s-1",
+            }
+        ),
         line({"type": "brand_new_frame", "x": 1}),
         line(result()),
         line(state("idle")),
@@ -125,14 +132,14 @@ def test_a_transcript_decodes_to_typed_events() -> None:
     kinds = [type(e).__name__ for e in events]
     assert kinds == [
         "ControlSucceeded",
-        "SessionStateChangedMessage",
-        "InitMessage",
+        "SystemMessage",
+        "SystemMessage",
         "HookCallbackRequest",
         "AssistantMessage",
         "RateLimitEvent",
         "UnknownMessage",
         "ResultMessage",
-        "SessionStateChangedMessage",
+        "SystemMessage",
         "ControlCancelled",  # the hook was never answered: end of output cancels it
         "EndOfOutput",
     ]

@@ -13,10 +13,11 @@ from ccsdk import (
     ClaudeCodeOptions,
     ClaudeSDKClient,
     ControlRequestError,
-    InitMessage,
+    InitInfo,
     Message,
     ResultMessage,
     StreamEvent,
+    SystemMessage,
     TextBlock,
     open_session,
 )
@@ -134,15 +135,21 @@ def test_set_model_and_permission_mode_show_in_the_next_init(
 ) -> None:
     fake_model.add_turns(Turn([text("one")]), Turn([text("two")]))
 
-    async def main() -> tuple[InitMessage, InitMessage]:
+    async def main() -> tuple[InitInfo, InitInfo]:
         async with ClaudeSDKClient(e2e_options()) as client:
             await client.query("first")
-            before = [m async for m in client.receive_response()][0]  # noqa: RUF015 (drain it all)
+            first = [m async for m in client.receive_response()][0]  # noqa: RUF015 (drain it all)
+            assert isinstance(first, SystemMessage)
+            before = first.info
             await client.set_model("claude-sonnet-4-5")
             await client.set_permission_mode("acceptEdits")
             await client.query("second")
-            after = [m async for m in client.receive_response() if isinstance(m, InitMessage)]
-            assert isinstance(before, InitMessage)
+            after = [
+                i
+                async for m in client.receive_response()
+                if isinstance(m, SystemMessage) and isinstance(i := m.info, InitInfo)
+            ]
+            assert isinstance(before, InitInfo)
             return before, after[0]
 
     before, after = run(main)

@@ -26,10 +26,10 @@ from ccsdk import (
     ClaudeSDKClient,
     ConversationResetMessage,
     HookEventMessage,
-    HookProgressMessage,
-    HookResponseMessage,
-    HookStartedMessage,
-    InitMessage,
+    HookProgressInfo,
+    HookResponseInfo,
+    HookStartedInfo,
+    InitInfo,
     Message,
     PromptSuggestionMessage,
     RateLimitEvent,
@@ -56,10 +56,32 @@ pytestmark = pytest.mark.e2e
 
 Options = Callable[..., ClaudeCodeOptions]
 M = TypeVar("M")
+V = TypeVar("V")
+# A frame of these subtypes that does not fit gives a plain SystemMessage
+# (task_*, hook_started, hook_response) or one whose .info is None.
+SUBTYPES_WITH_A_CLASS_OR_VIEW = {
+    "task_started",
+    "task_progress",
+    "task_updated",
+    "task_notification",
+    "hook_started",
+    "hook_progress",
+    "hook_response",
+    "init",
+    "status",
+    "api_retry",
+    "session_state_changed",
+    "permission_denied",
+}
 
 
 def of(kind: type[M], messages: list[Message]) -> list[M]:
     return [m for m in messages if isinstance(m, kind)]
+
+
+def views(kind: type[V], messages: list[Message]) -> list[V]:
+    """The ``SystemMessage.info`` views of type ``kind``."""
+    return [i for m in messages if isinstance(m, SystemMessage) and isinstance(i := m.info, kind)]
 
 
 async def collect(options: ClaudeCodeOptions, prompt: str = "go") -> list[Message]:
@@ -83,7 +105,9 @@ def no_unknown_frames(messages: list[Message]) -> None:
     untyped += [
         m.data
         for m in messages
-        if type(m) is SystemMessage and m.subtype.startswith(("task_", "hook_"))
+        if type(m) is SystemMessage
+        and (m.subtype.startswith(("task_", "hook_started", "hook_response")) or m.info is None)
+        and m.subtype in SUBTYPES_WITH_A_CLASS_OR_VIEW
     ]
     assert untyped == []
 
@@ -127,7 +151,7 @@ def test_a_foreground_subagent_reports_start_progress_update_and_end(
     assert progress, "a task_progress after the subagent's Bash call"
     assert progress[-1].task_id == started.task_id
     assert progress[-1].last_tool_name == "Bash"
-    assert progress[-1].usage.tool_uses == 1
+    assert progress[-1].usage["tool_uses"] == 1
 
     updated = [u for u in of(TaskUpdatedMessage, messages) if u.task_id == started.task_id]
     assert "completed" in [u.status for u in updated]
@@ -136,7 +160,7 @@ def test_a_foreground_subagent_reports_start_progress_update_and_end(
     assert done.task_id == started.task_id
     assert done.status == "completed" and done.status in TERMINAL_TASK_STATUSES
     assert done.summary == "sub says hi"
-    assert done.usage is not None and done.usage.tool_uses == 1
+    assert done.usage is not None and done.usage["tool_uses"] == 1
     assert done.output_file.endswith(f"{started.task_id}.output")
 
     # The subagent's tool calls come through, naming the Task call as their parent.
@@ -234,18 +258,27 @@ def test_hook_runs_are_reported_started_progress_response(
 
     messages = run(lambda: collect(options))
     no_unknown_frames(messages)
-    hooks = of(HookEventMessage, messages)
-    pre = [m for m in hooks if m.hook_event == "PreToolUse"]
-    post = [m for m in hooks if m.hook_event == "PostToolUse"]
-    assert isinstance(pre[0], HookStartedMessage) and isinstance(pre[-1], HookResponseMessage)
-    assert {m.hook_id for m in pre} == {pre[0].hook_id}
+    # As claude_agent_sdk: started and response frames are HookEventMessage,
+    # progress frames plain SystemMessage; SystemMessage.info reads all three.
+    events = of(HookEventMessage, messages)
+    assert {m.subtype for m in events} == {"hook_started", "hook_response"}
+    assert {m.hook_event_name for m in events} == {"PreToolUse", "PostToolUse"}
+    hooks = views(HookStartedInfo | HookProgressInfo | HookResponseInfo, messages)  # type: ignore[arg-type]
+    pre = [h for h in hooks if h.hook_event == "PreToolUse"]
+    post = [h for h in hooks if h.hook_event == "PostToolUse"]
+    assert isinstance(pre[0], HookStartedInfo) and isinstance(pre[-1], HookResponseInfo)
+    assert {h.hook_id for h in pre} == {pre[0].hook_id}
     assert pre[0].hook_name == "PreToolUse:Bash"
-    progress = [m for m in pre if isinstance(m, HookProgressMessage)]
+    progress = [h for h in pre if isinstance(h, HookProgressInfo)]
     assert progress and progress[0].stdout == "first\n"
+    assert all(
+        type(m) is SystemMessage for m in messages if getattr(m, "subtype", "") == "hook_progress"
+    )
     final = pre[-1]
+    assert isinstance(final, HookResponseInfo)
     assert (final.outcome, final.exit_code, final.stdout) == ("success", 0, "first\nsecond\n")
     failed = post[-1]
-    assert isinstance(failed, HookResponseMessage)
+    assert isinstance(failed, HookResponseInfo)
     assert (failed.outcome, failed.exit_code, failed.stderr) == ("error", 1, "bad\n")
 
 
@@ -335,7 +368,7 @@ def test_clear_resets_the_conversation(
     assert reset.new_conversation_id and reset.user_message_uuid
     # What follows belongs to a new session.
     after = messages[messages.index(reset) + 1 :]
-    (init,) = of(InitMessage, after)
+    (init,) = views(InitInfo, after)
     assert reset.session_id is not None and init.session_id != reset.session_id
     assert fake_model.turn_requests == []  # /clear asks the model nothing
 
@@ -430,11 +463,11 @@ def test_server_tool_blocks_reach_the_user(
     blocks = [b for m in of(AssistantMessage, messages) for b in m.content]
     assert blocks == [
         ServerToolUseBlock(id="srvtoolu_1", name="web_search", input=search),
-        ServerToolResultBlock(
-            tool_use_id="srvtoolu_1", content=results, type="web_search_tool_result"
-        ),
+        ServerToolResultBlock(tool_use_id="srvtoolu_1", content=results),
         TextBlock("Trio is a library."),
     ]
+    assert isinstance(blocks[1], ServerToolResultBlock)
+    assert blocks[1].type == "web_search_tool_result"
     assert not any(isinstance(b, ToolUseBlock) for b in blocks)
     assert len(fake_model.turn_requests) == 1  # a server tool needs no round trip
     assert isinstance(messages[-1], ResultMessage) and messages[-1].result == "Trio is a library."

@@ -21,7 +21,7 @@ from ccsdk import (
     ClaudeAgentOptions,
     ClaudeCodeOptions,
     ClaudeSDKClient,
-    InitMessage,
+    InitInfo,
     Message,
     ProcessError,
     ResultError,
@@ -209,7 +209,9 @@ def test_agent_defined_in_code_runs_with_its_prompt_and_tools(
     info, messages = run(main)
     assert info is not None
     assert "reviewer" in [a["name"] for a in info["agents"]]
-    init = next(m for m in messages if isinstance(m, InitMessage))
+    init = next(
+        i for m in messages if isinstance(m, SystemMessage) and isinstance(i := m.info, InitInfo)
+    )
     assert "reviewer" in init.agents
     main_turn, sub_turn, last_turn = turns(fake_model)
     assert "REVIEWER-7" not in system_text(main_turn.body)
@@ -345,7 +347,11 @@ def test_strict_mcp_config_keeps_only_our_servers(
     )
 
     def init_servers(messages: list[Message]) -> dict[str, str]:
-        init = next(m for m in messages if isinstance(m, InitMessage))
+        init = next(
+            i
+            for m in messages
+            if isinstance(m, SystemMessage) and isinstance(i := m.info, InitInfo)
+        )
         return {s["name"]: s["status"] for s in init.mcp_servers}
 
     plain = run(lambda: run_query(e2e_options(mcp_servers={"calc": calc})))
@@ -439,7 +445,9 @@ def test_local_plugin_is_loaded(
     )
     fake_model.add_turns(Turn([text("ok")]))
     messages = run(lambda: run_query(e2e_options(plugins=[{"type": "local", "path": plugin}])))
-    init = next(m for m in messages if isinstance(m, InitMessage))
+    init = next(
+        i for m in messages if isinstance(m, SystemMessage) and isinstance(i := m.info, InitInfo)
+    )
     assert "demo-plugin" in [p["name"] for p in init.plugins]
     assert "demo-plugin:helper" in init.agents
 

@@ -13,7 +13,6 @@ import pytest
 from ccsdk import (
     AssistantMessage,
     ClaudeCodeOptions,
-    InitMessage,
     Message,
     ProcessError,
     ResultError,
@@ -56,7 +55,7 @@ def test_query_yields_init_the_scripted_answer_and_a_successful_result(
 
     messages = run(main)
     kinds = [type(m) for m in messages]
-    assert kinds[0] is InitMessage, kinds
+    assert kinds[0] is SystemMessage, kinds
     init = messages[0]
     assert isinstance(init, SystemMessage) and init.subtype == "init"
     answers = [m for m in messages if isinstance(m, AssistantMessage)]

@@ -19,9 +19,10 @@ import pytest
 from ccsdk import (
     ClaudeCodeOptions,
     ClaudeSDKClient,
-    InitMessage,
+    InitInfo,
     Message,
     ResultMessage,
+    SystemMessage,
     ToolResultBlock,
     UserMessage,
     create_sdk_mcp_server,
@@ -81,8 +82,10 @@ def test_greet_result_reaches_the_model(
     block = tool_results(fake_model.turn_requests[1])["toolu_greet"]
     assert block["content"] == [{"type": "text", "text": "Hello, Alice!"}]
     assert not block.get("is_error")
-    init = next(m for m in messages if isinstance(m, InitMessage))
-    assert {"name": "tools", "status": "connected", "source": "sdk"} in init.data["mcp_servers"]
+    init = next(
+        i for m in messages if isinstance(m, SystemMessage) and isinstance(i := m.info, InitInfo)
+    )
+    assert {"name": "tools", "status": "connected", "source": "sdk"} in init.mcp_servers
     seen = [
         b
         for m in messages
@@ -313,8 +316,10 @@ def test_sdk_and_external_servers_in_one_session(
 
     messages = run(lambda: one_turn(options, "Use both"))
 
-    init = next(m for m in messages if isinstance(m, InitMessage))
-    statuses = {s["name"]: s["status"] for s in init.data["mcp_servers"]}
+    init = next(
+        i for m in messages if isinstance(m, SystemMessage) and isinstance(i := m.info, InitInfo)
+    )
+    statuses = {s["name"]: s["status"] for s in init.mcp_servers}
     assert statuses == {"tools": "connected", "ext": "connected"}
     results = tool_results(fake_model.turn_requests[1])
     assert result_text(results["toolu_sdk"]) == "Hello, Bob!"

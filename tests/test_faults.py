@@ -35,13 +35,13 @@ from ccsdk import (
     ControlTimeoutError,
     HookContext,
     HookMatcher,
-    InitMessage,
     LineTooLongError,
     Message,
     PermissionResultAllow,
     ProcessError,
     ResultMessage,
     SubprocessCLITransport,
+    SystemMessage,
     ToolPermissionContext,
     query,
 )
@@ -89,7 +89,7 @@ def test_a_cli_killed_mid_turn_is_a_process_error_and_its_children_go_too(
                 seen.append(message)
         assert info.value.exit_code == -signal.SIGKILL
         assert "killed by signal 9 (SIGKILL)" in str(info.value)
-        assert [type(m) for m in seen] == [InitMessage, AssistantMessage]
+        assert [type(m) for m in seen] == [SystemMessage, AssistantMessage]
         cli, grandchild = pids(pidfile)
         assert cli == transport.pid
         assert process_dead(grandchild)
@@ -148,7 +148,7 @@ def test_disconnect_from_another_task_while_one_reads_stops_the_reader_first(
                 tg.start_soon(reader)
                 await partial.wait()
                 await client.disconnect()  # at once: the reader is mid-read
-        assert [type(m) for m in seen] == [InitMessage, AssistantMessage]
+        assert [type(m) for m in seen] == [SystemMessage, AssistantMessage]
         await assert_nothing_left(transport, before)
 
     run(main)
@@ -224,7 +224,7 @@ def test_bad_output_is_one_typed_error_after_the_messages_before_it(
         with pytest.raises(error, match=match):
             async for message in query(prompt="hi", options=opts, transport=transport):
                 seen.append(message)
-        assert [type(m) for m in seen] == [InitMessage, AssistantMessage]
+        assert [type(m) for m in seen] == [SystemMessage, AssistantMessage]
         await assert_nothing_left(transport, before)
 
     run(main)

@@ -5,17 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import attrs
 import pytest
 
 from ccsdk import AssistantMessage, ClaudeCodeOptions, StreamEvent, TextBlock, query
+from ccsdk.protocol.codec import decode_message
 from ccsdk.protocol.partial import PartialMessageAssembler
 from ccsdk.testing import FakeModel, Turn, text
 from tests.conftest import Runner
 
 
-def ev(event: dict[str, Any], message_id: str = "msg_1") -> StreamEvent:
-    return StreamEvent("u", "s", event, None, message_id)
+def ev(event: dict[str, Any], message_id: str = "msg_1", **extra: Any) -> StreamEvent:
+    """The StreamEvent of a frame (``api_message_id`` is read from the raw frame)."""
+    frame = {"type": "stream_event", "uuid": "u", "session_id": "s", "event": event}
+    message = decode_message({**frame, "api_message_id": message_id, **extra})
+    assert isinstance(message, StreamEvent)
+    return message
 
 
 def delta(index: int, piece: str, message_id: str = "msg_1") -> StreamEvent:
@@ -110,9 +114,11 @@ def test_abandoned_blocks_are_withdrawn() -> None:
             )
         )
         joined.feed(delta(index, f"block{index} "))
-    stop = ev({"type": "message_stop"})
     joined.feed(
-        attrs.evolve(stop, abandoned_blocks={"api_message_id": "msg_1", "from_block_index": 1})
+        ev(
+            {"type": "message_stop"},
+            abandoned_blocks={"api_message_id": "msg_1", "from_block_index": 1},
+        )
     )
     assert joined.text() == "block0 "
     assert joined.abandoned == [("msg_1", 1)]

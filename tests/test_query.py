@@ -17,11 +17,11 @@ from ccsdk import (
     CLIJSONDecodeError,
     CLINotFoundError,
     CLIVersionError,
-    InitMessage,
     Message,
     ProcessError,
     ResultMessage,
     SubprocessCLITransport,
+    SystemMessage,
     TextBlock,
     UnknownBlock,
     UnknownMessage,
@@ -60,7 +60,7 @@ def test_a_string_prompt_goes_to_stdin_after_initialize(run: Runner) -> None:
             async with anyio.create_task_group() as tg:
                 tg.start_soon(cli)
                 messages = await collect(fake, "Say hi")
-            assert [type(m) for m in messages] == [InitMessage, AssistantMessage, ResultMessage]
+            assert [type(m) for m in messages] == [SystemMessage, AssistantMessage, ResultMessage]
             assert messages[1].content == [TextBlock("Hello!")]  # type: ignore[union-attr]
 
     run(main)
@@ -279,7 +279,7 @@ def test_a_cli_that_exits_non_zero_mid_turn_is_a_process_error(run: Runner, tmp_
         assert info.value.stderr is not None
         assert "fatal: the model connection broke" in info.value.stderr
         assert "sk-secret-123456" not in str(info.value)  # secrets are redacted
-        assert [type(m) for m in seen] == [InitMessage, AssistantMessage]
+        assert [type(m) for m in seen] == [SystemMessage, AssistantMessage]
 
     run(main)
 
@@ -343,7 +343,7 @@ def test_cancelling_a_hung_query_leaves_no_process(run: Runner, tmp_path: Path) 
             async for message in query(prompt="hi", options=options, transport=transport):
                 seen.append(message)
         assert scope.cancelled_caught
-        assert [type(m) for m in seen] == [InitMessage, AssistantMessage]
+        assert [type(m) for m in seen] == [SystemMessage, AssistantMessage]
         assert transport.pid is not None
         assert not group_alive(transport.pid)
         await wait_gone(transport.pid, timeout=0.1)

@@ -29,12 +29,13 @@ from ccsdk import (
     ClaudeCodeOptions,
     ClaudeSDKClient,
     CLIConnectionError,
-    InitMessage,
+    InitInfo,
     Message,
     ProcessError,
     ResultMessage,
     SpawnRequest,
     SubprocessCLITransport,
+    SystemMessage,
     TextBlock,
     query,
     spawn_subprocess,
@@ -137,7 +138,9 @@ def test_through_ssh_the_cli_gets_its_env_cwd_and_argv_intact_and_nothing_is_lef
     final = messages[-1]
     assert isinstance(final, ResultMessage) and not final.is_error
     # The cwd reached the far side, and so did a prompt full of shell syntax.
-    init = next(m for m in messages if isinstance(m, InitMessage))
+    init = next(
+        i for m in messages if isinstance(m, SystemMessage) and isinstance(i := m.info, InitInfo)
+    )
     assert init.cwd == str(workdir)
     assert TRICKY in system_text(fake_model.turn_requests[0])
     # ssh got the host and the whole remote command as one argument.
@@ -363,7 +366,7 @@ def test_a_custom_process_that_dies_mid_turn_is_a_process_error_with_its_stderr(
         with pytest.raises(ProcessError) as info:
             async for message in query(prompt="hi", options=options, transport=transport):
                 seen.append(message)
-        assert [type(m) for m in seen] == [InitMessage, AssistantMessage]
+        assert [type(m) for m in seen] == [SystemMessage, AssistantMessage]
         assert info.value.exit_code == 3
         assert info.value.stderr is not None
         assert "fatal: the model connection broke" in info.value.stderr

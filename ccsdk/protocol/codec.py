@@ -19,33 +19,48 @@ How it is configured:
   silently converted, and ``bool`` is not an ``int``.
 * **Tagged unions** on ``"type"`` (and ``"subtype"`` for ``system``), by
   hand-written dispatch hooks registered for ``Message``, ``ContentBlock``
-  and ``SystemMessage``.  An unknown type, subtype or block is never an
-  error: it becomes ``UnknownMessage`` / plain ``SystemMessage`` /
+  and ``SystemMessage``.  Each frame becomes exactly the class
+  ``claude_agent_sdk``'s parser makes of it: only ``task_*``,
+  ``hook_started`` / ``hook_response`` and ``mirror_error`` have a
+  ``SystemMessage`` subclass; ``init``, ``status``, ``api_retry``, ... are
+  plain ``SystemMessage``, and :func:`system_info` (``SystemMessage.info``)
+  reads them into typed views.  An unknown type, subtype or block is never
+  an error: it becomes ``UnknownMessage`` / plain ``SystemMessage`` /
   ``UnknownBlock`` with the raw dict.
+* **Literal fields** (``AssistantMessage.error``, ``RateLimitInfo.status``,
+  ...) are checked for their JSON type, not for membership, as the official
+  parser does not check them either: a newer CLI's new value arrives as it is.
 * **Informational frames are lenient.**  ``rate_limit_event``,
   ``tool_progress``, ``tool_use_summary``, ``prompt_suggestion``,
   ``auth_status``, ``conversation_reset`` and the ``system`` subtypes
-  ``task_*`` and ``hook_*`` only inform: one whose fields do not fit its
-  class becomes the ``UnknownMessage`` / plain ``SystemMessage`` it would be
-  if ccsdk did not type it, rather than an error that ends the user's
-  iteration.  (``converter.structure(frame, TheClass)`` is still strict.)
-* **Raw dicts are kept.**  A ``SystemMessage`` subclass and each
-  informational message keep their whole frame in ``data``; the nested
-  ``RateLimitInfo`` and ``TaskUsage`` keep their object in ``raw``.  They
-  encode as that dict with the typed fields laid over it, so a decoded
-  value encodes back to exactly its frame.
-* **Renames** of camelCase wire keys (``permissionMode``, ``apiKeySource``,
-  ``isReplay``, ``modelUsage``, ``isAuthenticating``, ``resetsAt``, ...)
-  live in the converter: in ``cattrs.gen`` overrides for the generated
-  hooks (:data:`_RENAMES`), in the hand-written hooks for the hot path.
+  ``task_*``, ``hook_*`` and ``mirror_error`` only inform: one whose fields
+  do not fit its class becomes the ``UnknownMessage`` / plain
+  ``SystemMessage`` it would be if ccsdk did not type it, rather than an
+  error that ends the user's iteration.  (``converter.structure(frame,
+  TheClass)`` is still strict, for the views too.)
+* **Raw dicts are kept.**  A ``SystemMessage`` (subclass) and ccsdk's own
+  informational messages keep their whole frame in ``data``;
+  ``RateLimitInfo`` keeps its object in ``raw``; ``TaskUsage`` is the wire
+  object itself.  The official classes without such a field
+  (``UserMessage``, ``AssistantMessage``, ``StreamEvent``,
+  ``RateLimitEvent``, ``ConversationResetMessage``,
+  ``ServerToolResultBlock``) get the frame as the instance attribute
+  ``_frame`` (not a field), which their ccsdk-only properties read.
+  Encoding lays the typed fields over the raw dict, so a decoded value
+  encodes back to exactly its frame, and a ``dataclasses.replace``-d one
+  carries the change.
+* **Renames** of camelCase wire keys (``modelUsage``, ``isAuthenticating``,
+  ``resetsAt``, ...) live in the converter: in ``cattrs.gen`` overrides for
+  the generated hooks (:data:`_RENAMES`), in the hand-written hooks for the
+  hot path, in the view specs (``permissionMode``, ``apiKeySource``).
   Extra keys are ignored.
 * **The hot path** (``assistant``, ``user``, ``stream_event``, ``result``,
-  the ``system`` subtypes of every turn, ``init``, ``status`` and
-  ``session_state_changed``, and the common blocks) is hand-written: plain
+  every ``system`` frame but ``task_progress`` / ``task_started`` /
+  ``task_notification``, and the common blocks) is hand-written: plain
   ``dict.get`` and ``isinstance`` checks and a positional constructor call,
   several times faster than the generated hooks with detailed validation.
-  The rarer frames (``system/api_retry`` and ``permission_denied``, the
-  informational frames above, the other blocks) use cattrs-generated hooks.
+  The rarer frames (those three task subtypes, the informational frames
+  above, the other blocks) use cattrs-generated hooks.
 * **Errors.** A known frame with a missing or mistyped field raises
   :class:`~ccsdk.protocol.errors.MessageParseError` naming the frame and the
   JSON path (``invalid 'assistant' frame: message.model is missing``), with
@@ -63,27 +78,38 @@ shares payloads (``input``, ``usage``, ``data`` values) with the model.
 # pyright: reportUnknownArgumentType=false, reportUnknownVariableType=false
 # pyright: reportUnknownMemberType=false
 
+import dataclasses
 from collections.abc import Callable
 from types import NoneType, UnionType
-from typing import TYPE_CHECKING, Any, Final, TypeVar, Union, cast, get_args, get_origin
-
-import attrs
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Final,
+    Literal,
+    TypeVar,
+    Union,
+    cast,
+    get_args,
+    get_origin,
+)
 
 from .errors import MessageParseError
 from .messages import (
-    ApiRetryMessage,
+    ApiRetryInfo,
     AssistantMessage,
     AuthStatusMessage,
     ContentBlock,
     ConversationResetMessage,
     DeferredToolUse,
-    HookProgressMessage,
-    HookResponseMessage,
-    HookStartedMessage,
+    HookEventMessage,
+    HookProgressInfo,
+    HookResponseInfo,
+    HookStartedInfo,
     ImageBlock,
-    InitMessage,
+    InitInfo,
     Message,
-    PermissionDeniedMessage,
+    MirrorErrorMessage,
+    PermissionDeniedInfo,
     PromptSuggestionMessage,
     RateLimitEvent,
     RateLimitInfo,
@@ -91,9 +117,10 @@ from .messages import (
     ResultMessage,
     ServerToolResultBlock,
     ServerToolUseBlock,
-    SessionStateChangedMessage,
-    StatusMessage,
+    SessionStateInfo,
+    StatusInfo,
     StreamEvent,
+    SystemInfo,
     SystemMessage,
     TaskNotificationMessage,
     TaskProgressMessage,
@@ -117,6 +144,7 @@ __all__ = [
     "decode_message",
     "encode_block",
     "encode_message",
+    "system_info",
 ]
 
 T = TypeVar("T")
@@ -232,7 +260,26 @@ def _structure_dict(value: Any, _: Any) -> JSONDict:
     raise _wrong(value, "an object")
 
 
+def _is_literal(t: Any) -> bool:
+    return get_origin(t) is Literal
+
+
+def _structure_literal(value: Any, t: Any) -> Any:
+    """A ``Literal`` field: the JSON type of its members, not membership.
+
+    As ``claude_agent_sdk`` (which checks nothing), a value a newer CLI adds
+    arrives as it is.
+    """
+    kinds = {type(member) for member in get_args(t)}
+    if type(value) in kinds:
+        return value
+    raise _wrong(value, " or ".join(sorted(_JSON_KIND.get(k, k.__name__) for k in kinds)))
+
+
 def _expected(t: Any) -> str:
+    if _is_literal(t):
+        kinds = {type(member) for member in get_args(t)}
+        return " or ".join(sorted(_JSON_KIND.get(k, k.__name__) for k in kinds))
     origin = get_origin(t) or t
     return _JSON_KIND.get(origin, f"a {getattr(origin, '__name__', origin)}")
 
@@ -292,6 +339,7 @@ def _strict(conv: "cattrs.Converter") -> None:
     conv.register_structure_hook(float, _structure_float)
     conv.register_structure_hook(bool, _structure_bool)
     conv.register_structure_hook_func(_is_dict_type, _structure_dict)
+    conv.register_structure_hook_func(_is_literal, _structure_literal)
 
     def list_hook(t: Any) -> Callable[[Any, Any], list[Any]]:
         return _list_hook(conv, t)
@@ -312,24 +360,27 @@ def _strict(conv: "cattrs.Converter") -> None:
 # by key.
 _RAW_KEY: Final = "\x00ccsdk:raw"
 
+# The classes that keep their raw frame on the instance, not in a field
+# (see the messages module): the decoder sets it, the encoder lays the
+# fields over it.
+_FRAME_ATTR: Final = "_frame"
+
 # Python field name -> wire key, per class; used by the generated hooks
 # (as cattrs overrides), by the overlay encoders and by error messages.
 _RENAMES: Final[dict[type, dict[str, str]]] = {
-    InitMessage: {"permission_mode": "permissionMode", "api_key_source": "apiKeySource"},
-    StatusMessage: {"permission_mode": "permissionMode"},
     RateLimitInfo: {
         "resets_at": "resetsAt",
         "rate_limit_type": "rateLimitType",
         "overage_status": "overageStatus",
         "overage_resets_at": "overageResetsAt",
         "overage_disabled_reason": "overageDisabledReason",
-        "is_using_overage": "isUsingOverage",
     },
     AuthStatusMessage: {"is_authenticating": "isAuthenticating"},
 }
 
-# The informational top-level messages: wire ``type`` -> class.  Each keeps
-# its frame in ``data`` and is decoded leniently (see the module docstring).
+# The informational top-level messages: wire ``type`` -> class.  Each is
+# decoded leniently (see the module docstring) and keeps its frame, in
+# ``data`` (ccsdk's own classes) or on the instance (the official ones).
 _INFO_CLASSES: Final[dict[str, type[Any]]] = {
     "rate_limit_event": RateLimitEvent,
     "tool_progress": ToolProgressMessage,
@@ -339,16 +390,17 @@ _INFO_CLASSES: Final[dict[str, type[Any]]] = {
     "conversation_reset": ConversationResetMessage,
 }
 
-# Values decoded from a nested JSON object that keep it in ``raw``.
-_NESTED_CLASSES: Final = (RateLimitInfo, TaskUsage)
+_FRAME_CLASSES: Final = (RateLimitEvent, ConversationResetMessage)
 
 
 def _raw_field(cls: type) -> str | None:
-    """The name of the field that keeps ``cls``'s raw dict, if it has one."""
+    """Where ``cls`` keeps its raw dict: a field (``data`` / ``raw``), ``_frame``, or nowhere."""
+    if cls is RateLimitInfo:
+        return "raw"
+    if cls in _FRAME_CLASSES:
+        return _FRAME_ATTR
     if issubclass(cls, SystemMessage) or cls in _INFO_CLASSES.values():
         return "data"
-    if cls in _NESTED_CLASSES:
-        return "raw"
     return None
 
 
@@ -393,23 +445,35 @@ def _generated_decoder(cls: type[T]) -> Callable[[JSONDict], T]:
     renames = _RENAMES.get(cls, {})
     overrides = {name: override(rename=key) for name, key in renames.items()}
     raw_name = _raw_field(cls)
-    if raw_name is not None:
-        overrides[raw_name] = override(rename=_RAW_KEY)
-    for a in attrs.fields(cast(Any, cls)):
-        nested = _nested_field_hook(a.type)
+    in_field = raw_name is not None and raw_name != _FRAME_ATTR
+    if in_field:
+        overrides[cast(str, raw_name)] = override(rename=_RAW_KEY)
+    for f in dataclasses.fields(cast(Any, cls)):
+        nested = _nested_field_hook(f.type)
         if nested is not None:
-            overrides[a.name] = override(rename=renames.get(a.name), struct_hook=nested)
+            overrides[f.name] = override(rename=renames.get(f.name), struct_hook=nested)
     conv = _cattrs().converter
     generated = make_dict_structure_fn(cls, conv, **cast(dict[str, Any], overrides))
-    with_raw = raw_name is not None
+    keeps_frame = raw_name == _FRAME_ATTR
 
     def decode(obj: JSONDict) -> T:
         try:
-            return generated({**obj, _RAW_KEY: obj} if with_raw else obj, cls)
+            out = generated({**obj, _RAW_KEY: obj} if in_field else obj, cls)
         except (BaseValidationError, _FieldError, KeyError, TypeError, ValueError) as e:
             raise _from_cattrs(e) from None
+        if keeps_frame:
+            out.__dict__[_FRAME_ATTR] = obj
+        return out
 
     return decode
+
+
+def _structure_task_usage(o: JSONDict) -> JSONDict:
+    """A :class:`TaskUsage`: the wire object itself, its three counts checked."""
+    for key in ("total_tokens", "tool_uses", "duration_ms"):
+        if type(o.get(key)) is not int:
+            raise _bad(o, key, "an integer")
+    return o
 
 
 def _nested_field_hook(t: Any) -> Callable[[Any, Any], Any] | None:
@@ -569,7 +633,17 @@ _BLOCK_DECODERS: Final[dict[str, Callable[[JSONDict], ContentBlock]]] = {
     "image": _lazy_decoder(ImageBlock),
     "server_tool_use": _lazy_decoder(ServerToolUseBlock),
 }
-_server_tool_result = _lazy_decoder(ServerToolResultBlock)
+
+
+def _server_tool_result(o: JSONDict) -> ServerToolResultBlock:
+    tool_use_id = o.get("tool_use_id")
+    if not isinstance(tool_use_id, str):
+        raise _bad(o, "tool_use_id", "a string")
+    if "content" not in o:
+        raise _bad(o, "content", "present")
+    block = ServerToolResultBlock(tool_use_id, o["content"])
+    block.__dict__[_FRAME_ATTR] = o
+    return block
 
 
 def _block(o: Any) -> ContentBlock:
@@ -622,7 +696,11 @@ _BLOCK_ENCODERS: Final[dict[type, Callable[[Any], JSONDict]]] = {
     RedactedThinkingBlock: _lazy_encoder(RedactedThinkingBlock, "redacted_thinking"),
     ImageBlock: _lazy_encoder(ImageBlock, "image"),
     ServerToolUseBlock: _lazy_encoder(ServerToolUseBlock, "server_tool_use"),
-    ServerToolResultBlock: _lazy_encoder(ServerToolResultBlock, None),
+    ServerToolResultBlock: lambda b: {
+        "type": b.type,
+        "tool_use_id": b.tool_use_id,
+        "content": b.content,
+    },
     UnknownBlock: _encode_unknown_block,
 }
 
@@ -659,6 +737,14 @@ def _put_uuids(out: JSONDict, one: str | None, many: list[str] | None) -> None:
         out["user_message_uuids"] = many
 
 
+def _origin(o: JSONDict) -> Any:
+    """``origin`` as claude_agent_sdk reads it: an object with a string ``kind``, else None."""
+    origin = o.get("origin")
+    if isinstance(origin, dict) and isinstance(origin.get("kind"), str):
+        return origin
+    return None
+
+
 def _assistant(o: JSONDict) -> AssistantMessage:
     m = o.get("message")
     if not isinstance(m, dict):
@@ -690,26 +776,24 @@ def _assistant(o: JSONDict) -> AssistantMessage:
     error = o.get("error")
     if error is not None and not isinstance(error, str):
         raise _bad(o, "error", "a string or null")
-    aborted = o.get("aborted", False)
-    if not isinstance(aborted, bool):
-        raise _bad(o, "aborted", "a boolean")
     one, many = o.get("user_message_uuid"), o.get("user_message_uuids")
     if one is not None or many is not None:
         one, many = _uuids(o)
-    return AssistantMessage(
+    out = AssistantMessage(
         _blocks(content, ".message.content"),
         model,
         parent,
+        error,  # type: ignore[arg-type]  # a string, as sent (a Literal's member or a newer one)
+        usage,
         message_id,
+        stop_reason,
         session_id,
         uuid,
-        usage,
-        stop_reason,
-        error,
-        aborted,
         one,
         many,
     )
+    out.__dict__["_frame"] = o  # _FRAME_ATTR, spelled out: a hot path
+    return out
 
 
 def _encode_assistant(a: AssistantMessage) -> JSONDict:
@@ -753,18 +837,14 @@ def _user(o: JSONDict) -> UserMessage:
     uuid = o.get("uuid")
     if uuid is not None and not isinstance(uuid, str):
         raise _bad(o, "uuid", "a string or null")
-    session_id = o.get("session_id")
-    if session_id is not None and not isinstance(session_id, str):
-        raise _bad(o, "session_id", "a string or null")
-    is_replay = o.get("isReplay", False)
-    if not isinstance(is_replay, bool):
-        raise _bad(o, "isReplay", "a boolean")
     origin = o.get("origin")
-    if origin is not None and not isinstance(origin, dict):
-        raise _bad(o, "origin", "an object or null")
-    return UserMessage(
-        content, parent, uuid, session_id, o.get("tool_use_result"), is_replay, origin
-    )
+    if origin is not None and (
+        not isinstance(origin, dict) or not isinstance(origin.get("kind"), str)
+    ):
+        origin = None  # as _origin(o), inline: a hot path
+    out = UserMessage(content, uuid, parent, o.get("tool_use_result"), origin)  # type: ignore[arg-type]
+    out.__dict__["_frame"] = o  # _FRAME_ATTR, spelled out: a hot path
+    return out
 
 
 def _encode_user(u: UserMessage) -> JSONDict:
@@ -774,8 +854,9 @@ def _encode_user(u: UserMessage) -> JSONDict:
         "message": {"role": "user", "content": content},
         "parent_tool_use_id": u.parent_tool_use_id,
     }
-    if u.session_id is not None:
-        out["session_id"] = u.session_id
+    session_id = u.session_id
+    if session_id is not None:
+        out["session_id"] = session_id
     if u.uuid is not None:
         out["uuid"] = u.uuid
     if u.tool_use_result is not None:
@@ -798,30 +879,29 @@ def _stream_event(o: JSONDict) -> StreamEvent:
     parent = o.get("parent_tool_use_id")
     if parent is not None and not isinstance(parent, str):
         raise _bad(o, "parent_tool_use_id", "a string or null")
-    api_message_id = o.get("api_message_id")
-    if api_message_id is not None and not isinstance(api_message_id, str):
-        raise _bad(o, "api_message_id", "a string or null")
-    abandoned = o.get("abandoned_blocks")
-    if abandoned is not None and not isinstance(abandoned, dict):
-        raise _bad(o, "abandoned_blocks", "an object or null")
-    return StreamEvent(uuid, session_id, event, parent, api_message_id, abandoned)
+    one, many = o.get("user_message_uuid"), o.get("user_message_uuids")
+    if one is not None or many is not None:
+        one, many = _uuids(o)
+    out = StreamEvent(uuid, session_id, event, parent, one, many)
+    out.__dict__["_frame"] = o  # _FRAME_ATTR, spelled out: a hot path
+    return out
 
 
 def _encode_stream_event(s: StreamEvent) -> JSONDict:
-    return {
+    out: JSONDict = {
         "type": "stream_event",
         "uuid": s.uuid,
         "session_id": s.session_id,
         "event": s.event,
         "parent_tool_use_id": s.parent_tool_use_id,
-    } | {
-        key: value
-        for key, value in (
-            ("api_message_id", s.api_message_id),
-            ("abandoned_blocks", s.abandoned_blocks),
-        )
-        if value is not None
     }
+    _put_uuids(out, s.user_message_uuid, s.user_message_uuids)
+    api_message_id, abandoned = s.api_message_id, s.abandoned_blocks
+    if api_message_id is not None:
+        out["api_message_id"] = api_message_id
+    if abandoned is not None:
+        out["abandoned_blocks"] = abandoned
+    return out
 
 
 def _result(o: JSONDict) -> ResultMessage:
@@ -870,26 +950,16 @@ def _result(o: JSONDict) -> ResultMessage:
     if api_error_status is not None and type(api_error_status) is not int:
         raise _bad(o, "api_error_status", "an integer or null")
     denials = get("permission_denials")
-    if denials is None:
-        denials = []
-    elif not isinstance(denials, list):
-        raise _bad(o, "permission_denials", "an array")
-    else:
-        for i, item in enumerate(denials):
-            if not isinstance(item, dict):
-                raise _FieldError(
-                    [(f".permission_denials[{i}]", f"must be an object, got {_kind(item)}")]
-                )
+    if denials is not None and not isinstance(denials, list):
+        raise _bad(o, "permission_denials", "an array or null")
     errors = get("errors")
-    if errors is None:
-        errors = []
-    elif not isinstance(errors, list):
-        raise _bad(o, "errors", "an array")
-    else:
+    if errors is not None:
+        if not isinstance(errors, list):
+            raise _bad(o, "errors", "an array or null")
         for i, item in enumerate(errors):
             if not isinstance(item, str):
                 raise _FieldError([(f".errors[{i}]", f"must be a string, got {_kind(item)}")])
-    deferred, origin = get("deferred_tool_use"), get("origin")
+    deferred = get("deferred_tool_use")
     if deferred is not None:
         if not isinstance(deferred, dict):
             raise _bad(o, "deferred_tool_use", "an object or null")
@@ -897,8 +967,6 @@ def _result(o: JSONDict) -> ResultMessage:
             deferred = _deferred_tool_use(deferred)
         except _FieldError as e:
             raise e.under(".deferred_tool_use") from None
-    if origin is not None and not isinstance(origin, dict):
-        raise _bad(o, "origin", "an object or null")
     one, many = get("user_message_uuid"), get("user_message_uuids")
     if one is not None or many is not None:
         one, many = _uuids(o)
@@ -909,19 +977,19 @@ def _result(o: JSONDict) -> ResultMessage:
         is_error,
         num_turns,
         session_id,
+        stop_reason,
         cost,
         usage,
         result,
-        terminal_reason,
-        stop_reason,
+        get("structured_output"),
+        model_usage,
         denials,
+        deferred,
         errors,
         api_error_status,
-        get("structured_output"),
         uuid,
-        model_usage,
-        deferred,
-        origin,
+        terminal_reason,
+        _origin(o),
         one,
         many,
     )
@@ -940,9 +1008,9 @@ def _encode_result(r: ResultMessage) -> JSONDict:
         "is_error": r.is_error,
         "num_turns": r.num_turns,
         "session_id": r.session_id,
-        "permission_denials": r.permission_denials,
     }
     optional = (
+        ("permission_denials", r.permission_denials),
         ("total_cost_usd", r.total_cost_usd),
         ("usage", r.usage),
         ("result", r.result),
@@ -955,12 +1023,11 @@ def _encode_result(r: ResultMessage) -> JSONDict:
         ("origin", r.origin),
         ("user_message_uuid", r.user_message_uuid),
         ("user_message_uuids", r.user_message_uuids),
+        ("errors", r.errors),
     )
     for key, value in optional:
         if value is not None:
             out[key] = value
-    if r.errors:
-        out["errors"] = r.errors
     if r.deferred_tool_use is not None:
         d = r.deferred_tool_use
         out["deferred_tool_use"] = {"id": d.id, "name": d.name, "input": d.input}
@@ -971,209 +1038,72 @@ def _encode_result(r: ResultMessage) -> JSONDict:
 # system, rate_limit_event, unknown frames
 # --------------------------------------------------------------------------
 
+# The system subtypes that become a SystemMessage subclass, as in
+# claude_agent_sdk's parser; every other subtype is a plain SystemMessage.
 _SYSTEM_CLASSES: Final[dict[str, type[SystemMessage]]] = {
-    "init": InitMessage,
-    "status": StatusMessage,
-    "api_retry": ApiRetryMessage,
-    "session_state_changed": SessionStateChangedMessage,
-    "permission_denied": PermissionDeniedMessage,
     "task_started": TaskStartedMessage,
     "task_progress": TaskProgressMessage,
     "task_updated": TaskUpdatedMessage,
     "task_notification": TaskNotificationMessage,
-    "hook_started": HookStartedMessage,
-    "hook_progress": HookProgressMessage,
-    "hook_response": HookResponseMessage,
+    "hook_started": HookEventMessage,
+    "hook_response": HookEventMessage,
+    "mirror_error": MirrorErrorMessage,
 }
-# The informational subtypes among them, decoded leniently.
-_INFO_SUBTYPES: Final = frozenset(
-    {
-        "task_started",
-        "task_progress",
-        "task_updated",
-        "task_notification",
-        "hook_started",
-        "hook_progress",
-        "hook_response",
-    }
-)
 
 
-# The system subtypes of every turn are hand-written like the hot path:
-# ``init`` (once per turn), ``session_state_changed`` (``running`` and
-# ``idle``, every turn, since ccsdk asks for them) and ``status``
-# (``requesting`` before each API call).  A bad frame goes to
-# _system_problems, which reports every bad field in field order, as cattrs'
-# detailed validation did when generated hooks decoded them.
-
-
-def _list_of(o: JSONDict, key: str, kind: type) -> list[Any] | None:
-    """``o[key]`` if it is a list of ``kind``, ``[]`` if absent, else ``None``."""
+def _opt_str(o: JSONDict, key: str) -> str | None:
     value = o.get(key)
-    if isinstance(value, list):
-        for item in value:
-            if not isinstance(item, kind):
-                return None
+    if value is None or isinstance(value, str):
         return value
-    return [] if value is None and key not in o else None
+    raise _bad(o, key, "a string or null")
 
 
-def _init(o: JSONDict) -> InitMessage:
-    get = o.get
-    subtype, session_id, model, cwd = get("subtype"), get("session_id"), get("model"), get("cwd")
-    permission_mode, api_key_source = get("permissionMode"), get("apiKeySource")
-    version, output_style, uuid = get("claude_code_version"), get("output_style"), get("uuid")
-    tools, mcp_servers = _list_of(o, "tools", str), _list_of(o, "mcp_servers", dict)
-    slash_commands, agents = _list_of(o, "slash_commands", str), _list_of(o, "agents", str)
-    skills, plugins = _list_of(o, "skills", str), _list_of(o, "plugins", dict)
-    if (
-        isinstance(subtype, str)
-        and isinstance(session_id, str)
-        and isinstance(model, str)
-        and (cwd is None or isinstance(cwd, str))
-        and (permission_mode is None or isinstance(permission_mode, str))
-        and (api_key_source is None or isinstance(api_key_source, str))
-        and (version is None or isinstance(version, str))
-        and (output_style is None or isinstance(output_style, str))
-        and (uuid is None or isinstance(uuid, str))
-        and tools is not None
-        and mcp_servers is not None
-        and slash_commands is not None
-        and agents is not None
-        and skills is not None
-        and plugins is not None
-    ):
-        return InitMessage(
-            subtype,
-            o,
-            session_id,
-            model,
-            cwd,
-            tools,
-            mcp_servers,
-            permission_mode,
-            api_key_source,
-            version,
-            slash_commands,
-            agents,
-            output_style,
-            skills,
-            plugins,
-            uuid,
-        )
-    raise _system_problems(o, InitMessage)
+def _task_updated(o: JSONDict) -> TaskUpdatedMessage:
+    """As claude_agent_sdk: never fails on a missing ``task_id`` or ``patch``."""
+    task_id = o.get("task_id", "")
+    if not isinstance(task_id, str):
+        raise _bad(o, "task_id", "a string")
+    patch = o.get("patch")
+    if not isinstance(patch, dict):
+        patch = {}
+    status = patch.get("status")
+    return TaskUpdatedMessage(
+        o["subtype"],
+        o,
+        task_id,
+        patch,
+        status if isinstance(status, str) else None,  # type: ignore[arg-type]  # as sent
+        _opt_str(o, "session_id"),
+        _opt_str(o, "uuid"),
+    )
 
 
-def _session_state_changed(o: JSONDict) -> SessionStateChangedMessage:
-    get = o.get
-    subtype, state, session_id, uuid = get("subtype"), get("state"), get("session_id"), get("uuid")
-    sdk_host_only = get("sdk_host_only", False)
-    if (
-        isinstance(subtype, str)
-        and isinstance(state, str)
-        and isinstance(sdk_host_only, bool)
-        and (session_id is None or isinstance(session_id, str))
-        and (uuid is None or isinstance(uuid, str))
-    ):
-        return SessionStateChangedMessage(subtype, o, state, sdk_host_only, session_id, uuid)
-    raise _system_problems(o, SessionStateChangedMessage)
+def _hook_event(o: JSONDict) -> HookEventMessage:
+    """``hook_event_name`` is the first of ``hook_event``, ``hook_name``, ``hook_event_name``."""
+    name = o.get("hook_event") or o.get("hook_name") or o.get("hook_event_name") or ""
+    if not isinstance(name, str):
+        raise _bad(o, "hook_event", "a string")
+    return HookEventMessage(o["subtype"], o, name, _opt_str(o, "session_id"), _opt_str(o, "uuid"))
 
 
-def _status(o: JSONDict) -> StatusMessage:
-    get = o.get
-    subtype, status, permission_mode = get("subtype"), get("status"), get("permissionMode")
-    session_id, uuid = get("session_id"), get("uuid")
-    if (
-        isinstance(subtype, str)
-        and (status is None or isinstance(status, str))
-        and (permission_mode is None or isinstance(permission_mode, str))
-        and (session_id is None or isinstance(session_id, str))
-        and (uuid is None or isinstance(uuid, str))
-    ):
-        return StatusMessage(subtype, o, status, permission_mode, session_id, uuid)
-    raise _system_problems(o, StatusMessage)
+def _mirror_error(o: JSONDict) -> MirrorErrorMessage:
+    key, error = o.get("key"), o.get("error", "")
+    if key is not None and not isinstance(key, dict):
+        raise _bad(o, "key", "an object or null")
+    if not isinstance(error, str):
+        raise _bad(o, "error", "a string")
+    return MirrorErrorMessage(o["subtype"], o, cast(Any, key), error)
 
 
-# Each hand-written class's fields in order, by wire key, but ``data``:
-# "str" is a required string, "str?" a string or null (absent: None),
-# "bool" a boolean (absent: False), "[str]" / "[object]" an array of them
-# (absent: an empty array).
-_SYSTEM_FIELDS: Final[dict[type, tuple[tuple[str, str], ...]]] = {
-    InitMessage: (
-        ("subtype", "str"),
-        ("session_id", "str"),
-        ("model", "str"),
-        ("cwd", "str?"),
-        ("tools", "[str]"),
-        ("mcp_servers", "[object]"),
-        ("permissionMode", "str?"),
-        ("apiKeySource", "str?"),
-        ("claude_code_version", "str?"),
-        ("slash_commands", "[str]"),
-        ("agents", "[str]"),
-        ("output_style", "str?"),
-        ("skills", "[str]"),
-        ("plugins", "[object]"),
-        ("uuid", "str?"),
-    ),
-    SessionStateChangedMessage: (
-        ("subtype", "str"),
-        ("state", "str"),
-        ("sdk_host_only", "bool"),
-        ("session_id", "str?"),
-        ("uuid", "str?"),
-    ),
-    StatusMessage: (
-        ("subtype", "str"),
-        ("status", "str?"),
-        ("permissionMode", "str?"),
-        ("session_id", "str?"),
-        ("uuid", "str?"),
-    ),
-}
-_ITEMS: Final[dict[str, type]] = {"[str]": str, "[object]": dict}
-
-
-def _system_problems(o: JSONDict, cls: type) -> _FieldError:
-    """The error for a bad frame of a hand-written system class: every bad field."""
-    problems: list[tuple[str, str]] = []
-    for key, kind in _SYSTEM_FIELDS[cls]:
-        if key not in o:
-            if kind == "str":
-                problems.append((f".{key}", "is missing"))
-            continue
-        value = o[key]
-        if kind == "str":
-            if not isinstance(value, str):
-                problems.append((f".{key}", f"must be a string, got {_kind(value)}"))
-        elif kind == "str?":
-            if value is not None and not isinstance(value, str):
-                problems.append((f".{key}", f"must be a string or null, got {_kind(value)}"))
-        elif kind == "bool":
-            if not isinstance(value, bool):
-                problems.append((f".{key}", f"must be a boolean, got {_kind(value)}"))
-        elif not isinstance(value, list):
-            problems.append((f".{key}", f"must be an array, got {_kind(value)}"))
-        else:
-            item = _ITEMS[kind]
-            for i, element in enumerate(value):
-                if not isinstance(element, item):
-                    problems.append(
-                        (f".{key}[{i}]", f"must be {_JSON_KIND[item]}, got {_kind(element)}")
-                    )
-                    break
-    return _FieldError(problems)
-
-
-_HAND_WRITTEN_SYSTEM: Final[dict[type, Callable[[JSONDict], SystemMessage]]] = {
-    InitMessage: _init,
-    SessionStateChangedMessage: _session_state_changed,
-    StatusMessage: _status,
-}
 # Strict: a frame that does not fit raises.  Used by the converter's hooks.
 _STRICT_SYSTEM_DECODERS: Final[dict[str, Callable[[JSONDict], SystemMessage]]] = {
-    subtype: _HAND_WRITTEN_SYSTEM.get(cls) or _lazy_decoder(cls)
-    for subtype, cls in _SYSTEM_CLASSES.items()
+    "task_started": _lazy_decoder(TaskStartedMessage),
+    "task_progress": _lazy_decoder(TaskProgressMessage),
+    "task_notification": _lazy_decoder(TaskNotificationMessage),
+    "task_updated": _task_updated,
+    "hook_started": _hook_event,
+    "hook_response": _hook_event,
+    "mirror_error": _mirror_error,
 }
 
 
@@ -1199,9 +1129,9 @@ def _untyped_frame(o: JSONDict) -> Message:
     return UnknownMessage(o["type"], o)
 
 
-# What decode_message uses: the informational subtypes fall back.
+# What decode_message uses: every typed subtype falls back to a plain SystemMessage.
 _SYSTEM_DECODERS: Final[dict[str, Callable[[JSONDict], SystemMessage]]] = {
-    subtype: _or_untyped(decode, _plain_system) if subtype in _INFO_SUBTYPES else decode
+    subtype: _or_untyped(decode, _plain_system)
     for subtype, decode in _STRICT_SYSTEM_DECODERS.items()
 }
 
@@ -1216,9 +1146,203 @@ def _system(o: JSONDict) -> SystemMessage:
     return decode(o)
 
 
-def _default_of(a: "attrs.Attribute[Any]") -> Any:
-    factory = getattr(a.default, "factory", None)
-    return factory() if factory is not None else a.default
+# --------------------------------------------------------------------------
+# Typed views of plain system messages (SystemMessage.info)
+# --------------------------------------------------------------------------
+
+# Each view's fields in order, by wire key: "str" is a required string,
+# "str?" a string or null (absent: None), "int" / "int?" an integer (or
+# null), "num" a number, "bool" a boolean (absent: False), "[str]" /
+# "[object]" an array of them (absent: an empty array).
+_INFO_SPECS: Final[dict[str, tuple[type, tuple[tuple[str, str], ...]]]] = {
+    "init": (
+        InitInfo,
+        (
+            ("session_id", "str"),
+            ("model", "str"),
+            ("cwd", "str?"),
+            ("tools", "[str]"),
+            ("mcp_servers", "[object]"),
+            ("permissionMode", "str?"),
+            ("apiKeySource", "str?"),
+            ("claude_code_version", "str?"),
+            ("slash_commands", "[str]"),
+            ("agents", "[str]"),
+            ("output_style", "str?"),
+            ("skills", "[str]"),
+            ("plugins", "[object]"),
+            ("uuid", "str?"),
+        ),
+    ),
+    "status": (
+        StatusInfo,
+        (("status", "str?"), ("permissionMode", "str?"), ("session_id", "str?"), ("uuid", "str?")),
+    ),
+    "api_retry": (
+        ApiRetryInfo,
+        (
+            ("attempt", "int"),
+            ("max_retries", "int"),
+            ("retry_delay_ms", "num"),
+            ("error_status", "int?"),
+            ("error", "str?"),
+            ("session_id", "str?"),
+            ("uuid", "str?"),
+        ),
+    ),
+    "session_state_changed": (
+        SessionStateInfo,
+        (("state", "str"), ("sdk_host_only", "bool"), ("session_id", "str?"), ("uuid", "str?")),
+    ),
+    "permission_denied": (
+        PermissionDeniedInfo,
+        (
+            ("tool_name", "str"),
+            ("tool_use_id", "str"),
+            ("message", "str"),
+            ("agent_id", "str?"),
+            ("session_id", "str?"),
+            ("uuid", "str?"),
+        ),
+    ),
+    "hook_started": (
+        HookStartedInfo,
+        (
+            ("hook_id", "str"),
+            ("hook_name", "str"),
+            ("hook_event", "str"),
+            ("session_id", "str?"),
+            ("uuid", "str?"),
+        ),
+    ),
+    "hook_progress": (
+        HookProgressInfo,
+        (
+            ("hook_id", "str"),
+            ("hook_name", "str"),
+            ("hook_event", "str"),
+            ("stdout", "str"),
+            ("stderr", "str"),
+            ("output", "str"),
+            ("session_id", "str?"),
+            ("uuid", "str?"),
+        ),
+    ),
+    "hook_response": (
+        HookResponseInfo,
+        (
+            ("hook_id", "str"),
+            ("hook_name", "str"),
+            ("hook_event", "str"),
+            ("outcome", "str"),
+            ("stdout", "str"),
+            ("stderr", "str"),
+            ("output", "str"),
+            ("exit_code", "int?"),
+            ("session_id", "str?"),
+            ("uuid", "str?"),
+        ),
+    ),
+}
+_ITEMS: Final[dict[str, type]] = {"[str]": str, "[object]": dict}
+_NUMBER: Final = (int, float)
+
+
+def _info_value(o: JSONDict, key: str, kind: str) -> Any:
+    """``o[key]`` read as ``kind``; raises :class:`_FieldError` if it is not one."""
+    if key not in o:
+        if kind in ("str", "int", "num"):
+            raise _FieldError([(f".{key}", "is missing")])
+        return False if kind == "bool" else [] if kind[0] == "[" else None
+    value = o[key]
+    if kind == "str" or kind == "str?":
+        if isinstance(value, str) or (value is None and kind == "str?"):
+            return value
+        raise _wrong(value, "a string" if kind == "str" else "a string or null").under(f".{key}")
+    if kind == "int" or kind == "int?":
+        if type(value) is int or (value is None and kind == "int?"):
+            return value
+        raise _wrong(value, "an integer" if kind == "int" else "an integer or null").under(
+            f".{key}"
+        )
+    if kind == "num":
+        if type(value) in _NUMBER:
+            return value
+        raise _wrong(value, "a number").under(f".{key}")
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        raise _wrong(value, "a boolean").under(f".{key}")
+    if not isinstance(value, list):
+        raise _wrong(value, "an array").under(f".{key}")
+    item = _ITEMS[kind]
+    for i, element in enumerate(value):
+        if not isinstance(element, item):
+            raise _wrong(element, _JSON_KIND[item]).under(f".{key}[{i}]")
+    return value
+
+
+def _strict_info(o: JSONDict, cls: type, spec: tuple[tuple[str, str], ...]) -> Any:
+    """The view ``cls`` of frame ``o``; raises :class:`_FieldError` naming every bad field."""
+    values: list[Any] = []
+    problems: list[tuple[str, str]] = []
+    for key, kind in spec:
+        try:
+            values.append(_info_value(o, key, kind))
+        except _FieldError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise _FieldError(problems)
+    return cls(*values)
+
+
+def system_info(message: SystemMessage) -> SystemInfo | None:
+    """The typed view of ``message.data`` (:attr:`SystemMessage.info`), or ``None``.
+
+    ``None`` for a subtype without a view, and for a frame that does not
+    fit its view (a CLI that changed its shape).
+    """
+    entry = _INFO_SPECS.get(message.subtype)
+    if entry is None or not isinstance(message.data, dict):  # pyright: ignore[reportUnnecessaryIsInstance]
+        return None
+    try:
+        return cast(SystemInfo, _strict_info(message.data, *entry))
+    except _FieldError:
+        return None
+
+
+def _info_decoder(subtype: str) -> Callable[[JSONDict], Any]:
+    cls, spec = _INFO_SPECS[subtype]
+
+    def decode(o: JSONDict) -> Any:
+        return _strict_info(o, cls, spec)
+
+    return decode
+
+
+# --------------------------------------------------------------------------
+# Encoders of the raw-keeping classes
+# --------------------------------------------------------------------------
+
+_MISSING: Final = object()
+
+# Fields computed from another part of the frame: never written back.
+_DERIVED: Final[dict[type, frozenset[str]]] = {
+    TaskUpdatedMessage: frozenset({"status"}),
+    HookEventMessage: frozenset({"hook_event_name"}),
+}
+# Values a decoder gives a required field the frame lacks: not written back.
+_ABSENT: Final[dict[type, dict[str, Any]]] = {
+    TaskUpdatedMessage: {"task_id": "", "patch": {}},
+}
+
+
+def _default_of(f: "dataclasses.Field[Any]") -> Any:
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return _MISSING
 
 
 def _wire(value: Any) -> Any:
@@ -1228,26 +1352,29 @@ def _wire(value: Any) -> Any:
 
 
 def _overlay_encoder(cls: type, tag: str | None) -> Callable[[Any], JSONDict]:
-    """The raw dict (``data`` / ``raw``) with the typed fields laid over it.
+    """The raw dict (``data`` / ``raw`` / the kept frame) with the typed fields laid over it.
 
     A field is written when the raw dict has its key or its value is not
     the default, so a decoded value encodes back to exactly its dict, and
-    an ``attrs.evolve``-d one carries the change.  ``tag`` is the ``type``
-    to write (``None``: none); a ``SystemMessage`` writes ``system`` and its
-    ``subtype``.
+    a ``dataclasses.replace``-d one carries the change.  ``tag`` is the
+    ``type`` to write (``None``: none); a ``SystemMessage`` writes
+    ``system`` and its ``subtype``.
     """
     raw_name = _raw_field(cls)
     assert raw_name is not None
     renames = _RENAMES.get(cls, {})
+    derived = _DERIVED.get(cls, frozenset())
+    absent = _ABSENT.get(cls, {})
     spec = [
-        (renames.get(a.name, a.name), a.name, _default_of(a))
-        for a in attrs.fields(cls)
-        if a.name not in ("subtype", raw_name)
+        (renames.get(f.name, f.name), f.name, absent.get(f.name, _default_of(f)))
+        for f in dataclasses.fields(cls)
+        if f.name not in ("subtype", raw_name) and f.name not in derived
     ]
     system = issubclass(cls, SystemMessage)
 
     def encode(m: Any) -> JSONDict:
-        out = dict(getattr(m, raw_name))
+        raw = getattr(m, raw_name)
+        out = {} if raw is None else dict(raw)
         if system:
             out["type"] = "system"
             out["subtype"] = m.subtype
@@ -1262,11 +1389,12 @@ def _overlay_encoder(cls: type, tag: str | None) -> Callable[[Any], JSONDict]:
     return encode
 
 
-_NESTED_DECODERS: Final[dict[type, Callable[[JSONDict], Any]]] = {
-    cls: _lazy_decoder(cls) for cls in _NESTED_CLASSES
+_NESTED_DECODERS: Final[dict[Any, Callable[[JSONDict], Any]]] = {
+    RateLimitInfo: _lazy_decoder(RateLimitInfo),
+    TaskUsage: _structure_task_usage,
 }
 _NESTED_ENCODERS: Final[dict[type, Callable[[Any], JSONDict]]] = {
-    **{cls: _overlay_encoder(cls, None) for cls in _NESTED_CLASSES},
+    RateLimitInfo: _overlay_encoder(RateLimitInfo, None),
     DeferredToolUse: lambda d: {"id": d.id, "name": d.name, "input": d.input},
 }
 
@@ -1440,6 +1568,8 @@ def _register(conv: "cattrs.Converter") -> None:
         structure(cls, _hook(_STRICT_INFO_DECODERS[kind], _frame_label))
     for subtype, cls in _SYSTEM_CLASSES.items():
         structure(cls, _hook(_STRICT_SYSTEM_DECODERS[subtype], _frame_label))
+    for subtype, (cls, _) in _INFO_SPECS.items():
+        structure(cls, _hook(_info_decoder(subtype), _frame_label))
     for cls, decode in _NESTED_DECODERS.items():
         structure(cls, _hook(decode, _object_label(cls)))
     structure(DeferredToolUse, _hook(_deferred_tool_use, _object_label(DeferredToolUse)))

@@ -7,6 +7,7 @@ editor shows; a change in the public types fails the check.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any, Literal, assert_type
 
@@ -23,6 +24,7 @@ from ccsdk import (
     ControlRequestError,
     ForkSessionResult,
     HookMatcher,
+    InitInfo,
     Message,
     MessageIterator,
     PermissionResultAllow,
@@ -33,6 +35,10 @@ from ccsdk import (
     SDKSessionInfo,
     Session,
     SessionMessage,
+    StreamEvent,
+    SystemMessage,
+    TaskProgressMessage,
+    TaskUsage,
     TextBlock,
     ToolPermissionContext,
     ToolUseBlock,
@@ -167,6 +173,26 @@ def errors(exc: ClaudeSDKError) -> None:
         assert_type(exc.line, str)
     elif isinstance(exc, ControlRequestError):
         assert_type(exc.error_code, str | None)
+
+
+def message_types(message: Message) -> None:
+    # The official dataclasses; ccsdk's extras are read-only properties.
+    if isinstance(message, SystemMessage):
+        info = message.info
+        if isinstance(info, InitInfo):
+            assert_type(info.tools, list[str])
+            assert_type(info.permission_mode, str | None)
+        if isinstance(message, TaskProgressMessage):
+            assert_type(message.usage, TaskUsage)
+            assert_type(message.usage["tool_uses"], int)
+            assert_type(message.run_id, str | None)
+    elif isinstance(message, AssistantMessage):
+        assert_type(message.aborted, bool)
+        assert_type(dataclasses.replace(message, model="m"), AssistantMessage)
+    elif isinstance(message, StreamEvent):
+        assert_type(message.abandoned_blocks, dict[str, Any] | None)
+    elif isinstance(message, ResultMessage):
+        assert_type(message.errors, list[str] | None)
 
 
 if __name__ == "__main__":
