@@ -7,7 +7,7 @@ re-exported here beside the errors that only a runtime can produce.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ccsdk.protocol.errors import (
     ClaudeSDKError,
@@ -162,7 +162,11 @@ def _str_or_none(value: object) -> str | None:
 
 def _clean_errors(raw: object) -> list[str]:
     """The ``errors`` of a result frame as non-blank strings (a lone string counts)."""
-    items: list[object] = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list):
+        return []
+    items = cast("list[object]", raw)
     return [e.strip() for e in items if isinstance(e, str) and e.strip()]
 
 
