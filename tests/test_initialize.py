@@ -101,7 +101,13 @@ def test_agents_drop_none_values_and_keep_camel_case() -> None:
             "maxTurns": 3,
         }
     }
-    assert reviewer["model"] is None  # the caller's dict is not modified
+    assert reviewer.model is None  # the caller's definition is not modified
+
+
+def test_agents_given_as_dicts_as_older_ccsdk_took_them_still_work() -> None:
+    agents: Any = {"r": {"description": "d", "prompt": "p", "model": None}}
+    options = ClaudeCodeOptions(agents=agents)
+    assert build_initialize(options, None)["agents"] == {"r": {"description": "d", "prompt": "p"}}
 
 
 def test_the_instance_never_leaves() -> None:
