@@ -215,3 +215,16 @@ def test_verbatim_prompts_marks_every_user_message(verbatim: bool) -> None:
     assert stamped.get("client_composed") is verbatim
     control = {"type": "control_request", "request_id": "r", "request": {}}
     assert stamp_user_message(control, options) is control
+
+
+@pytest.mark.parametrize(
+    ("version", "warned"), [("2.1.331", False), ("2.1.248", False), ("2.1.247", True), (None, True)]
+)
+def test_verbatim_prompts_warns_on_a_cli_that_ignores_it(
+    version: str | None, warned: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="ccsdk")
+    answer = {} if version is None else {"claude_code_version": version}
+    check_answer(ClaudeAgentOptions(verbatim_prompts=True), answer)
+    check_answer(ClaudeAgentOptions(), {"claude_code_version": "2.1.200"})  # off: no warning
+    assert any("verbatim_prompts" in r.getMessage() for r in caplog.records) is warned

@@ -39,6 +39,7 @@ from ccsdk.errors import CLIConnectionError
 from ccsdk.option_checks import agent_wire_dict
 from ccsdk.options import Options
 from ccsdk.runtime.command import is_sdk_server, list_items
+from ccsdk.runtime.discovery import parse_version
 
 __all__ = ["build_initialize", "check_answer", "stamp_user_message"]
 
@@ -134,6 +135,8 @@ def check_answer(options: Options, answer: Mapping[str, Any]) -> None:
                 'hook set to on_failure="block" would never run. Start a new session, or '
                 'remove on_failure="block" from your hooks.'
             )
+    if options.verbatim_prompts:
+        _warn_if_verbatim_is_ignored(answer.get("claude_code_version"))
     if not options.agents:
         return
     listed = answer.get("agents")
@@ -145,6 +148,22 @@ def check_answer(options: Options, answer: Mapping[str, Any]) -> None:
         log.warning(
             "the CLI did not register agent(s) %s from initialize; calls to them will fail",
             ", ".join(map(repr, missing)),
+        )
+
+
+#: The first CLI that honours ``client_composed`` (``verbatim_prompts``).
+VERBATIM_PROMPTS_MINIMUM = "2.1.248"
+
+
+def _warn_if_verbatim_is_ignored(found: object) -> None:
+    version = parse_version(found) if isinstance(found, str) else None
+    minimum = parse_version(VERBATIM_PROMPTS_MINIMUM)
+    if version is None or minimum is None or version < minimum:
+        log.warning(
+            "verbatim_prompts is on, but Claude Code %s ignores it: @path mentions are "
+            "still expanded and slash commands run (it needs %s or later)",
+            found if isinstance(found, str) else "of unknown version",
+            VERBATIM_PROMPTS_MINIMUM,
         )
 
 
