@@ -21,8 +21,6 @@ Where ccsdk is wider, it is because the current CLI accepts more:
   request holds, and a hook callback gets a real ``HookContext`` dict.
 """
 
-from __future__ import annotations
-
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from os import PathLike
@@ -273,7 +271,7 @@ class PermissionUpdate:
         return wire
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> PermissionUpdate:
+    def from_dict(cls, data: dict[str, Any]) -> "PermissionUpdate":
         """Read a control-protocol dict (the inverse of :meth:`to_dict`); see :meth:`from_wire`."""
         return cls.from_wire(data)
 
@@ -316,7 +314,7 @@ class PermissionUpdate:
         return wire
 
     @classmethod
-    def from_wire(cls, data: Mapping[str, Any]) -> PermissionUpdate:
+    def from_wire(cls, data: Mapping[str, Any]) -> "PermissionUpdate":
         """Read a camelCase update, such as one of ``permission_suggestions``.
 
         Lenient about the values (a mode or destination newer than this SDK

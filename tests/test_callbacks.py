@@ -20,6 +20,8 @@ from ccsdk import (
     ToolPermissionContext,
     query,
 )
+from ccsdk.protocol.events import HookCallbackRequest
+from ccsdk.runtime.callbacks import Callbacks
 from ccsdk.types import CanUseToolShadowedWarning
 from tests.conftest import Runner
 from tests.fakecli import FakeCLI
@@ -207,3 +209,20 @@ def test_rules_narrower_than_a_whole_tool_are_not_warned_about(
     with warnings.catch_warnings():
         warnings.simplefilter("error", CanUseToolShadowedWarning)
         run(lambda: exchange(ClaudeCodeOptions(can_use_tool=allow, allowed_tools=allowed)))
+
+
+def test_a_hook_context_is_the_official_dict_and_answers_signal_too(run: Runner) -> None:
+    seen: list[Any] = []
+
+    async def hook(data: dict[str, Any], tool_use_id: str | None, ctx: HookContext) -> Any:
+        seen.append(ctx)
+        return {}
+
+    options = ClaudeCodeOptions(hooks={"PreToolUse": [HookMatcher(hooks=[hook])]})
+    callbacks = Callbacks(options)
+    callbacks.hooks_for_initialize()
+    request = HookCallbackRequest("r1", "hook_0", {"hook_event_name": "PreToolUse"}, None, {})
+    run(lambda: callbacks.hook(request))
+    (ctx,) = seen
+    assert ctx == {"signal": None} and ctx["signal"] is None
+    assert ctx.signal is None  # type: ignore[attr-defined]

@@ -775,3 +775,21 @@ def test_hook_matcher() -> None:
     assert HookMatcher().hooks == []
     assert b.hooks == [hook] and b.timeout == 5
     assert HookContext(signal=None) == {"signal": None}
+
+
+def test_typed_dicts_know_their_optional_keys_at_run_time() -> None:
+    # As in claude_agent_sdk: NotRequired is honoured (a module with
+    # ``from __future__ import annotations`` would make every key required).
+    from ccsdk.types import (
+        McpServerStatus,
+        McpStdioServerConfig,
+        SDKControlInitializeRequest,
+        SystemPromptPreset,
+        ThinkingConfigEnabled,
+    )
+
+    assert McpStdioServerConfig.__required_keys__ == {"command"}
+    assert SystemPromptPreset.__required_keys__ == {"type", "preset"}
+    assert ThinkingConfigEnabled.__required_keys__ == {"type", "budget_tokens"}
+    assert McpServerStatus.__required_keys__ == {"name", "status"}
+    assert SDKControlInitializeRequest.__required_keys__ == {"subtype", "hooks"}

@@ -48,6 +48,17 @@ _HOOK_RENAMES = {"async_": "async", "continue_": "continue"}
 _NEWER_EVENTS = {"PreSkillShellCommand": "2.1.332", "Interrupt": "2.1.337"}
 
 
+class _HookContext(dict[str, Any]):
+    """The ``HookContext`` a hook callback gets: the dict ``{"signal": None}`` of
+    claude_agent_sdk (and of what claude_code_sdk 0.0.25 passed at run time), that
+    also answers ``context.signal``, as 0.0.25's declared dataclass and earlier ccsdk did.
+    """
+
+    @property
+    def signal(self) -> Any:
+        return self["signal"]
+
+
 def _whole_tool(entry: str) -> bool:
     """Whether an ``allowed_tools`` entry allows a whole tool: ``Read``, ``Read()``, ``Read(*)``."""
     name, paren, rest = entry.partition("(")
@@ -165,7 +176,7 @@ class Callbacks:
         callback = self._hooks.get(event.callback_id)
         if callback is None:
             raise Refused(f"No hook callback found for ID: {event.callback_id}")
-        context: HookContext = {"signal": None}
+        context = cast(HookContext, _HookContext(signal=None))
         output = cast(object, await callback(event.input, event.tool_use_id, context))
         if output is None:
             return {}
