@@ -27,11 +27,9 @@ built. :mod:`ccsdk.runtime.command` turns the options into argv and
 environment, :mod:`ccsdk.runtime.initialize` into the ``initialize`` request.
 """
 
-from __future__ import annotations
-
 import dataclasses
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
@@ -89,7 +87,11 @@ from ccsdk.types import (
     ThinkingConfig,
     ToolsPreset,
 )
-from ccsdk.user_input import OnElicitation, OnUserDialog
+from ccsdk.user_input import ElicitationResult, OnElicitation, OnUserDialog
+
+# OnElicitation names these two in a string; typing.get_type_hints() on the
+# options classes looks them up here.
+_HINT_NAMES = (ElicitationResult, Mapping)
 
 __all__ = ["MIN_MAX_LINE_BYTES", "ClaudeAgentOptions", "ClaudeCodeOptions", "Options", "line_bound"]
 
@@ -199,7 +201,7 @@ class _ProcessStderr:
     def flush(self) -> None:
         sys.stderr.flush()
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> _ProcessStderr:
+    def __deepcopy__(self, memo: dict[int, Any]) -> "_ProcessStderr":
         return self
 
     def __repr__(self) -> str:

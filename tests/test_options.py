@@ -793,3 +793,14 @@ def test_typed_dicts_know_their_optional_keys_at_run_time() -> None:
     assert ThinkingConfigEnabled.__required_keys__ == {"type", "budget_tokens"}
     assert McpServerStatus.__required_keys__ == {"name", "status"}
     assert SDKControlInitializeRequest.__required_keys__ == {"subtype", "hooks"}
+
+
+@pytest.mark.parametrize("cls", [ClaudeAgentOptions, ClaudeCodeOptions])
+def test_field_types_are_real_types_as_upstream(
+    cls: type[ClaudeAgentOptions | ClaudeCodeOptions],
+) -> None:
+    import typing
+
+    hints = typing.get_type_hints(cls)
+    assert len(hints) == len(dataclasses.fields(cls))
+    assert not any(isinstance(f.type, str) for f in dataclasses.fields(cls))
