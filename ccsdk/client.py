@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ccsdk.control_results import McpSetServersResult, RewindFilesResult
 from ccsdk.errors import CLIConnectionError
-from ccsdk.options import ClaudeCodeOptions
+from ccsdk.options import ClaudeAgentOptions, ClaudeCodeOptions
 from ccsdk.protocol.messages import Message
 from ccsdk.server_info import AccountInfo, AgentInfo, ModelInfo, ServerInfo, SlashCommand
 from ccsdk.session import MessageIterator, Session
@@ -36,7 +36,9 @@ class ClaudeSDKClient:
     """
 
     def __init__(
-        self, options: ClaudeCodeOptions | None = None, transport: Transport | None = None
+        self,
+        options: ClaudeAgentOptions | ClaudeCodeOptions | None = None,
+        transport: Transport | None = None,
     ) -> None:
         self.options = options if options is not None else ClaudeCodeOptions()
         self._transport = transport

@@ -1,7 +1,8 @@
 """Checks for the option values added after ``claude_code_sdk`` 0.0.25.
 
-Each checker is an attrs validator, run when ``ClaudeCodeOptions`` is built
-and on every assignment, so a bad value fails with ``TypeError`` (wrong
+Each checker takes the field's name and its value; it runs when
+``ClaudeAgentOptions`` or ``ClaudeCodeOptions`` is built (``replace()``
+included) and on every assignment, so a bad value fails with ``TypeError`` (wrong
 kind of value) or ``ValueError`` (right kind, bad value) naming the field,
 before any process starts. This matters more than for the older fields:
 CLI 2.1.331 silently ignores much of what is wrong here (an ``effort`` it
@@ -15,6 +16,7 @@ assigned one at a time.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 import math
@@ -32,29 +34,44 @@ from ccsdk.types import (
 )
 
 if TYPE_CHECKING:
-    import attrs
-
-    from ccsdk.options import ClaudeCodeOptions
+    from ccsdk.options import Options
 
 __all__ = [
     "AGENT_KEYS",
     "BETAS",
     "EFFORT_LEVELS",
+    "MIN_MAX_LINE_BYTES",
     "SETTING_SOURCES",
     "THINKING_DISPLAYS",
+    "agent_wire_dict",
     "check_agents",
-    "check_bool",
     "check_betas",
+    "check_bool",
+    "check_client_app",
     "check_combinations",
+    "check_dialog_kinds",
     "check_effort",
+    "check_line_bound",
     "check_max_budget_usd",
+    "check_max_turns",
+    "check_mcp_servers",
+    "check_non_negative_int",
+    "check_optional_callable",
     "check_optional_str",
     "check_output_format",
+    "check_permission_mode",
     "check_plugins",
+    "check_resume_point",
     "check_sandbox",
+    "check_seconds",
     "check_session_id",
+    "check_session_store",
+    "check_session_store_flush",
     "check_setting_sources",
+    "check_skills",
+    "check_str_list",
     "check_system_prompt",
+    "check_task_budget",
     "check_thinking",
     "check_tool_aliases",
     "check_tools",
@@ -132,23 +149,23 @@ def _json(field: str, value: Any) -> None:
 # ---- simple values ------------------------------------------------------------
 
 
-def check_bool(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def check_bool(name: str, value: Any) -> None:
     """A bool, not a truthy string such as ``"false"``."""
     if not isinstance(value, bool):
-        raise TypeError(f"{attribute.name} must be a bool, not {_kind(value)} ({value!r})")
+        raise TypeError(f"{name} must be a bool, not {_kind(value)} ({value!r})")
 
 
-def check_optional_str(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def check_optional_str(name: str, value: Any) -> None:
     """``None`` or a non-empty str."""
     if value is None:
         return
     if not isinstance(value, str):
-        raise TypeError(f"{attribute.name} must be a str or None, not {_kind(value)}")
+        raise TypeError(f"{name} must be a str or None, not {_kind(value)}")
     if not value:
-        raise ValueError(f"{attribute.name} must not be empty (use None for the default)")
+        raise ValueError(f"{name} must not be empty (use None for the default)")
 
 
-def check_max_budget_usd(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def check_max_budget_usd(name: str, value: Any) -> None:
     """``None`` or a finite number of dollars above 0 (the CLI refuses 0)."""
     if value is None:
         return
@@ -158,13 +175,13 @@ def check_max_budget_usd(inst: Any, attribute: attrs.Attribute[Any], value: Any)
         raise ValueError(f"max_budget_usd must be a finite amount > 0, not {value}")
 
 
-def check_effort(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def check_effort(name: str, value: Any) -> None:
     """``None`` or an effort level (the CLI ignores any other value silently)."""
     if value is not None:
         _one_of("effort", value, EFFORT_LEVELS)
 
 
-def check_betas(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def check_betas(name: str, value: Any) -> None:
     """A list of the betas the CLI lets through (it drops others with a warning)."""
     items = _as_list(value)
     if items is None:
@@ -173,7 +190,7 @@ def check_betas(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         _one_of("betas entry", beta, BETAS)
 
 
-def check_setting_sources(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def check_setting_sources(name: str, value: Any) -> None:
     """``None`` (the CLI's default: all) or a list of user / project / local."""
     if value is None:
         return
@@ -184,7 +201,7 @@ def check_setting_sources(inst: Any, attribute: attrs.Attribute[Any], value: Any
         _one_of("setting_sources entry", source, SETTING_SOURCES)
 
 
-def check_session_id(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def check_session_id(name: str, value: Any) -> None:
     """``None`` or a UUID, the only form the CLI accepts."""
     if value is None:
         return
@@ -196,7 +213,7 @@ def check_session_id(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> 
         )
 
 
-def check_tool_aliases(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def check_tool_aliases(name: str, value: Any) -> None:
     """``None`` or a dict from the name the model calls to the tool that runs."""
     if value is None:
         return
@@ -216,7 +233,7 @@ _CUSTOM_KEYS = frozenset({"type", "prompt", "snapshot"})
 _FILE_KEYS = frozenset({"type", "path"})
 
 
-def check_system_prompt(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def check_system_prompt(name: str, value: Any) -> None:
     """``None``, a str, or a preset / custom / file dict."""
     if value is None or isinstance(value, str):
         return
@@ -256,7 +273,7 @@ def _check_prompt_dict(value: Mapping[str, Any]) -> None:
         )
 
 
-def check_tools(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def check_tools(name: str, value: Any) -> None:
     """``None``, a list of built-in tool names (``[]``: none), or the preset."""
     if value is None:
         return
@@ -296,15 +313,28 @@ AGENT_KEYS = frozenset(
 )
 
 
-def check_agents(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def agent_wire_dict(agent: Any, *, keep_none: bool = False) -> dict[str, Any]:
+    """An ``AgentDefinition`` (or, as older ccsdk took it, a dict) as its wire dict.
+
+    ``None`` values are dropped unless ``keep_none``: the CLI reads a key
+    that is present as set.
+    """
+    if dataclasses.is_dataclass(agent) and not isinstance(agent, type):
+        items = {f.name: getattr(agent, f.name) for f in dataclasses.fields(agent)}
+    else:
+        items = dict(cast("Mapping[str, Any]", agent))
+    return {k: v for k, v in items.items() if keep_none or v is not None}
+
+
+def check_agents(name: str, value: Any) -> None:
     """``None`` or a dict of name -> ``AgentDefinition`` (see its docstring)."""
     if value is None:
         return
     agents = _as_dict(value)
     if agents is None:
         raise TypeError(f"agents must be a dict of name to AgentDefinition, not {_kind(value)}")
-    for name, agent in agents.items():
-        _check_agent(name, agent)
+    for agent_name, agent in agents.items():
+        _check_agent(agent_name, agent)
 
 
 def _check_agent(name: Any, value: Any) -> None:
@@ -312,8 +342,10 @@ def _check_agent(name: Any, value: Any) -> None:
         raise TypeError(f"agents keys must be non-empty str names, not {name!r}")
     field = f"agents[{name!r}]"
     agent = _as_dict(value)
+    if agent is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        agent = agent_wire_dict(value, keep_none=True)
     if agent is None:
-        raise TypeError(f"{field} must be an AgentDefinition dict, not {_kind(value)}")
+        raise TypeError(f"{field} must be an AgentDefinition, not {_kind(value)}")
     _only_keys(field, agent, AGENT_KEYS)
     for key in ("description", "prompt"):
         if not isinstance(agent.get(key), str):
@@ -348,7 +380,7 @@ def _check_agent(name: Any, value: Any) -> None:
             _json(where, servers)
 
 
-def check_thinking(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def check_thinking(name: str, value: Any) -> None:
     """``None`` or ``{"type": "adaptive" | "enabled" | "disabled", ...}``."""
     if value is None:
         return
@@ -383,7 +415,7 @@ def _check_thinking_dict(value: Mapping[str, Any]) -> None:
         _one_of("thinking['display']", value["display"], THINKING_DISPLAYS)
 
 
-def check_output_format(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def check_output_format(name: str, value: Any) -> None:
     """``None`` or ``{"type": "json_schema", "schema": {...}}`` with a valid object schema.
 
     The schema is checked here because, sent in ``initialize`` (where ccsdk
@@ -434,7 +466,7 @@ _SANDBOX_BOOLS = (
 )
 
 
-def check_sandbox(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def check_sandbox(name: str, value: Any) -> None:
     """``None`` or a ``SandboxSettings`` dict (the CLI validates the rest strictly)."""
     if value is None:
         return
@@ -451,7 +483,7 @@ def check_sandbox(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> Non
 _PLUGIN_KEYS = frozenset({"type", "path", "skip_mcp_discovery"})
 
 
-def check_plugins(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def check_plugins(name: str, value: Any) -> None:
     """A list of ``{"type": "local", "path": ...}`` dicts."""
     items = _as_list(value)
     if items is None:
@@ -470,10 +502,189 @@ def check_plugins(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> Non
         _opt_bool(field, plugin, "skip_mcp_discovery")
 
 
+# ---- fields every options class had in 0.0.25 ---------------------------------
+
+#: The smallest line bound accepted (``max_line_bytes``, ``max_buffer_size``):
+#: below this, ordinary frames (``system/init`` alone is several KB) would not fit.
+MIN_MAX_LINE_BYTES = 1024
+
+
+def check_str_list(name: str, value: Any) -> None:
+    """A list (or tuple); a bare str would be iterated character by character."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise TypeError(f"{name} must be a list, not {type(value).__name__} ({value!r})")
+
+
+def check_permission_mode(name: str, value: Any) -> None:
+    """``None`` or one of the modes CLI 2.1.331 accepts."""
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    if value not in PERMISSION_MODES:
+        raise ValueError(f"{name} {value!r} is not one of: {', '.join(PERMISSION_MODES)}")
+
+
+def check_max_turns(name: str, value: Any) -> None:
+    """``None`` or an int >= 0."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int or None, not {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0, not {value}")
+
+
+def check_line_bound(name: str, value: Any) -> None:
+    """``max_line_bytes``: an int >= MIN_MAX_LINE_BYTES; ``max_buffer_size`` may be None."""
+    if value is None and name == "max_buffer_size":
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+    if value < MIN_MAX_LINE_BYTES:
+        raise ValueError(f"{name} must be >= {MIN_MAX_LINE_BYTES}, not {value}")
+
+
+def check_seconds(name: str, value: Any) -> None:
+    """A number of seconds: > 0, or >= 0 for ``close_timeout``; NaN is refused."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number of seconds, not {value!r}")
+    if name == "close_timeout":
+        if not value >= 0:
+            raise ValueError(f"close_timeout must be >= 0 seconds, not {value}")
+    elif not value > 0:
+        raise ValueError(f"{name} must be > 0 seconds, not {value}")
+
+
+def check_mcp_servers(name: str, value: Any) -> None:
+    """A dict of server configs, or a str/Path (a config file or JSON text)."""
+    if not isinstance(value, (dict, str, os.PathLike)):
+        raise TypeError(
+            f"{name} must be a dict of server configs, or a str/Path "
+            f"(a config file or JSON text), not {type(value).__name__}"
+        )
+
+
+def check_optional_callable(name: str, value: Any) -> None:
+    """``None`` or something callable."""
+    if value is not None and not callable(value):
+        raise TypeError(f"{name} must be callable or None, not {value!r}")
+
+
+def check_dialog_kinds(name: str, value: Any) -> None:
+    """A list of non-empty str (that it needs ``on_user_dialog`` is a rule across fields)."""
+    check_str_list(name, value)
+    for kind in value:
+        if not isinstance(kind, str) or not kind:
+            raise TypeError(f"{name} must hold non-empty strings, not {kind!r}")
+
+
+# ---- fields of claude_agent_sdk 0.2.190 new in this version of ccsdk -------------------
+
+# Parentheses and commas split --allowedTools; control characters and U+FEFF
+# never appear in a skill directory name.
+_SKILL_BAD_CHARS = re.compile(r"[(),\x00-\x1f\x7f-\x9f\ufeff\ud800-\udfff]")
+
+
+def check_skills(name: str, value: Any) -> None:
+    """``None``, ``"all"``, or a list of exact skill names.
+
+    The names ride in ``--allowedTools`` as ``Skill(name)``, so the checks
+    of ``claude_agent_sdk`` apply: no delimiters, wildcards or slash form.
+    """
+    if value is None or value == "all":
+        return
+    if isinstance(value, str):
+        raise TypeError(
+            f'{name} must be a list of skill names or "all", not {value!r}; '
+            f"did you mean [{value!r}]?"
+        )
+    if not isinstance(value, list):
+        raise TypeError(f'{name} must be a list of skill names, "all" or None, not {_kind(value)}')
+    for skill in _as_list(value) or []:
+        if not isinstance(skill, str):
+            raise TypeError(f"{name} entries must be str, not {_kind(skill)} ({skill!r})")
+        if not skill.strip() or skill != skill.strip():
+            raise ValueError(f"{name} entry {skill!r}: not empty, no surrounding whitespace")
+        if _SKILL_BAD_CHARS.search(skill) or "\\\\" in skill or skill.endswith("\\"):
+            raise ValueError(
+                f"{name} entry {skill!r}: parentheses, commas, control characters and "
+                "doubled or trailing backslashes cannot ride in a Skill(name) rule"
+            )
+        if skill == "*" or skill.endswith((":*", " *")):
+            raise ValueError(f'{name} entry {skill!r}: no wildcards; use skills="all"')
+        if skill.startswith("/"):
+            raise ValueError(f"{name} entry {skill!r}: the skill's name, not its slash command")
+
+
+def check_task_budget(name: str, value: Any) -> None:
+    """``None`` or ``{"total": n}`` with n a positive int (the CLI's rule)."""
+    if value is None:
+        return
+    budget = _as_dict(value)
+    if budget is None:
+        raise TypeError(f"{name} must be a dict {{'total': tokens}} or None, not {_kind(value)}")
+    _only_keys(name, budget, frozenset({"total"}))
+    total = budget.get("total")
+    if isinstance(total, bool) or not isinstance(total, int):
+        raise TypeError(f"{name}['total'] must be an int number of tokens, not {total!r}")
+    if total < 1:
+        raise ValueError(f"{name}['total'] must be > 0 (the CLI refuses others), not {total}")
+
+
+def check_client_app(name: str, value: Any) -> None:
+    """``None`` or a str that can go in an HTTP header (``""`` sends no label)."""
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str or None, not {_kind(value)}")
+    bad = [c for c in value if ord(c) > 0xFF or ord(c) < 0x20 or c == "\x7f"]
+    if bad:
+        raise ValueError(
+            f"{name} {value!r} holds {bad[0]!r}: the value goes in an HTTP header, where "
+            "control characters and characters above U+00FF stop every request"
+        )
+
+
+def check_resume_point(name: str, value: Any) -> None:
+    """``None`` or a str (a message UUID); ``resume_drops_turn`` may be empty, as upstream."""
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str (a message uuid) or None, not {_kind(value)}")
+    if name == "resume_session_at" and not value:
+        raise ValueError(f"{name} must not be empty (use None to resume at the end)")
+
+
+def check_non_negative_int(name: str, value: Any) -> None:
+    """``None`` (where allowed) or an int >= 0."""
+    if value is None and name != "load_timeout_ms":
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, not {_kind(value)}")
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0, not {value}")
+
+
+def check_session_store(name: str, value: Any) -> None:
+    """Only ``None``: mirroring to a session store is not built yet (issue "session stores")."""
+    if value is not None:
+        raise NotImplementedError(
+            f'{name}: ccsdk does not support session stores yet (issue "session stores"); '
+            "leave it None. It is refused rather than ignored, so that no transcript "
+            "you meant to mirror is silently kept only on local disk."
+        )
+
+
+def check_session_store_flush(name: str, value: Any) -> None:
+    """``"batched"`` or ``"eager"``."""
+    _one_of(name, value, ("batched", "eager"))
+
+
 # ---- rules across fields ----------------------------------------------------------
 
 
-def check_combinations(options: ClaudeCodeOptions) -> None:
+def check_combinations(options: Options) -> None:
     """Raise ``ValueError`` for fields that cannot go together.
 
     Each rule is one the CLI enforces by exiting (session_id with a resume),
@@ -501,3 +712,17 @@ def check_combinations(options: ClaudeCodeOptions) -> None:
         and o.append_system_prompt is not None
     ):
         raise ValueError("append_system_prompt and system_prompt['append'] are both set: give one")
+    if o.supported_dialog_kinds and o.on_user_dialog is None:
+        raise ValueError(
+            "supported_dialog_kinds needs on_user_dialog: the CLI would send those "
+            "dialogs and nothing would show them"
+        )
+    if o.can_use_tool is not None and o.permission_prompt_tool_name is not None:
+        raise ValueError(
+            "can_use_tool and permission_prompt_tool_name cannot both be set: "
+            "can_use_tool answers permission prompts itself (--permission-prompt-tool=stdio)"
+        )
+    if o.resume_session_at is not None and o.resume is None:
+        raise ValueError("resume_session_at needs resume: the CLI refuses it alone")
+    if o.resume_drops_turn is not None and o.resume_session_at is None:
+        raise ValueError("resume_drops_turn needs resume_session_at: the CLI refuses it alone")

@@ -1,48 +1,69 @@
-"""``ClaudeCodeOptions``: everything that configures one CLI session.
+"""``ClaudeAgentOptions`` and ``ClaudeCodeOptions``: everything that configures one CLI session.
 
-The 21 fields of ``claude_code_sdk`` 0.0.25 keep their names, types and
-defaults, so existing code runs unchanged. Six fields are new: ``cli_path``
-(0.0.25 had no way to choose the binary), ``stderr`` (0.0.25 either inherited
-the CLI's stderr or needed a real file), the framing bound ``max_line_bytes``
-and the three timeouts, because every wait in ccsdk has a bound the caller
-can set.
-After them come the fields ``claude_agent_sdk`` and the TypeScript SDK added
-that CLI 2.1.331 still accepts (``tools``, ``agents``, ``thinking``,
-``output_format``, ...; see docs/options-agent-sdk.md), checked by
-:mod:`ccsdk.option_checks`. Those the CLI reads from the ``initialize``
-request (agents, system prompt, output schema, ...) go there, built by
-:mod:`ccsdk.runtime.initialize`, so long values stay off the command line.
+Two standard-library dataclasses, one per official SDK, so code written for
+either runs with only the import changed:
 
-The class is a mutable attrs class, like the official dataclass, but values
-are checked when they are set (at construction and on assignment): a bad
-value fails here with a message naming the field, not later as a CLI exit
-code. Where the CLI reads a field, its docstring names the flag;
-:mod:`ccsdk.runtime.command` turns the options into argv and environment.
+* :class:`ClaudeAgentOptions` starts with the 50 fields of
+  ``claude_agent_sdk`` 0.2.190, in its order and with its defaults. As there,
+  a ``system_prompt`` left at ``None`` sends an *empty* system prompt
+  (``--system-prompt=``), not the CLI's own.
+* :class:`ClaudeCodeOptions` starts with the 21 fields of ``claude_code_sdk``
+  0.0.25, in its order and with its defaults; ``system_prompt=None`` keeps the
+  CLI's default prompt, as 0.0.25 did.
+
+After its official fields each class has every other field of the two
+(``append_system_prompt`` on the agent class; ``tools``, ``agents``, ``thinking``
+... on the code class) and ccsdk's own: the framing bound ``max_line_bytes``,
+the three timeouts, ``spawn``, the user-input callbacks, ``tool_aliases``,
+``title`` and ``persist_session``. Both classes thus have the same fields,
+and the runtime reads either.
+
+Values are checked when they are set: at construction (``replace()``
+included) and on every assignment, by the checkers of
+:mod:`ccsdk.option_checks`, so a bad value fails here with a ``TypeError`` or
+``ValueError`` naming the field, not later as a CLI exit code. Rules across
+fields are checked after construction and again when the command line is
+built. :mod:`ccsdk.runtime.command` turns the options into argv and
+environment, :mod:`ccsdk.runtime.initialize` into the ``initialize`` request.
 """
 
-from __future__ import annotations
-
+import dataclasses
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import attrs
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from ccsdk.option_checks import (
+    MIN_MAX_LINE_BYTES,
     check_agents,
     check_betas,
     check_bool,
+    check_client_app,
     check_combinations,
+    check_dialog_kinds,
     check_effort,
+    check_line_bound,
     check_max_budget_usd,
+    check_max_turns,
+    check_mcp_servers,
+    check_non_negative_int,
+    check_optional_callable,
     check_optional_str,
     check_output_format,
+    check_permission_mode,
     check_plugins,
+    check_resume_point,
     check_sandbox,
+    check_seconds,
     check_session_id,
+    check_session_store,
+    check_session_store_flush,
     check_setting_sources,
+    check_skills,
+    check_str_list,
     check_system_prompt,
+    check_task_budget,
     check_thinking,
     check_tool_aliases,
     check_tools,
@@ -50,139 +71,212 @@ from ccsdk.option_checks import (
 from ccsdk.protocol.framing import DEFAULT_MAX_LINE_BYTES
 from ccsdk.runtime.spawn import Spawn
 from ccsdk.types import (
-    PERMISSION_MODES,
     AgentDefinition,
     CanUseTool,
     EffortLevel,
     HookEvent,
     HookMatcher,
     McpServerConfig,
-    OutputFormat,
     PermissionMode,
     SandboxSettings,
     SdkBeta,
     SdkPluginConfig,
     SettingSource,
     SystemPrompt,
+    TaskBudget,
     ThinkingConfig,
     ToolsPreset,
 )
-from ccsdk.user_input import OnElicitation, OnUserDialog
+from ccsdk.user_input import ElicitationResult, OnElicitation, OnUserDialog
 
-__all__ = ["ClaudeAgentOptions", "ClaudeCodeOptions"]
+# OnElicitation names these two in a string; typing.get_type_hints() on the
+# options classes looks them up here.
+_HINT_NAMES = (ElicitationResult, Mapping)
 
-#: The smallest ``max_line_bytes`` accepted: below this, ordinary frames
-#: (``system/init`` alone is several KB) would not fit.
-MIN_MAX_LINE_BYTES = 1024
+__all__ = ["MIN_MAX_LINE_BYTES", "ClaudeAgentOptions", "ClaudeCodeOptions", "Options", "line_bound"]
 
+#: When mirrored transcript entries go to ``session_store`` (``claude_agent_sdk``'s
+#: ``SessionStoreFlushMode``).
+_FlushMode: TypeAlias = Literal["batched", "eager"]
 
-def _str_list(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    # A bare string would be iterated character by character ("Bash" -> "B,a,s,h").
-    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
-        raise TypeError(f"{attribute.name} must be a list, not {type(value).__name__} ({value!r})")
-
-
-def _permission_mode(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is None:
-        return
-    if not isinstance(value, str):
-        raise TypeError(f"permission_mode must be a str, not {type(value).__name__}")
-    if value not in PERMISSION_MODES:
-        raise ValueError(f"permission_mode {value!r} is not one of: {', '.join(PERMISSION_MODES)}")
-
-
-def _max_turns(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"max_turns must be an int or None, not {type(value).__name__}")
-    if value < 0:
-        raise ValueError(f"max_turns must be >= 0, not {value}")
-
-
-def _max_line_bytes(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"max_line_bytes must be an int, not {type(value).__name__}")
-    if value < MIN_MAX_LINE_BYTES:
-        raise ValueError(f"max_line_bytes must be >= {MIN_MAX_LINE_BYTES}, not {value}")
-
-
-def _positive_seconds(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{attribute.name} must be a number of seconds, not {value!r}")
-    # NaN fails both comparisons, so it is rejected too.
-    if attribute.name == "close_timeout":
-        if not value >= 0:
-            raise ValueError(f"close_timeout must be >= 0 seconds, not {value}")
-    elif not value > 0:
-        raise ValueError(f"{attribute.name} must be > 0 seconds, not {value}")
-
-
-def _mcp_servers(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, (dict, str, Path)):
-        raise TypeError(
-            "mcp_servers must be a dict of server configs, or a str/Path "
-            f"(a config file or JSON text), not {type(value).__name__}"
-        )
-
-
-def _optional_callable(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and not callable(value):
-        raise TypeError(f"{attribute.name} must be callable or None, not {value!r}")
-
-
-def _dialog_kinds(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    _str_list(inst, attribute, value)
-    for kind in value:
-        if not isinstance(kind, str) or not kind:
-            raise TypeError(f"supported_dialog_kinds must hold non-empty strings, not {kind!r}")
-    if value and inst.on_user_dialog is None:
-        raise ValueError(
-            "supported_dialog_kinds needs on_user_dialog: the CLI would send those "
-            "dialogs and nothing would show them"
-        )
+#: The checker of each field that has one; both classes share them.
+_CHECKS: dict[str, Callable[[str, Any], None]] = {
+    "tools": check_tools,
+    "allowed_tools": check_str_list,
+    "system_prompt": check_system_prompt,
+    "mcp_servers": check_mcp_servers,
+    "strict_mcp_config": check_bool,
+    "permission_mode": check_permission_mode,
+    "session_id": check_session_id,
+    "max_turns": check_max_turns,
+    "max_budget_usd": check_max_budget_usd,
+    "disallowed_tools": check_str_list,
+    "fallback_model": check_optional_str,
+    "betas": check_betas,
+    "add_dirs": check_str_list,
+    "max_buffer_size": check_line_bound,
+    "stderr": check_optional_callable,
+    "can_use_tool": check_optional_callable,
+    "include_hook_events": check_bool,
+    "forward_subagent_text": check_bool,
+    "verbatim_prompts": check_bool,
+    "fork_session": check_bool,
+    "resume_session_at": check_resume_point,
+    "resume_drops_turn": check_resume_point,
+    "agents": check_agents,
+    "setting_sources": check_setting_sources,
+    "skills": check_skills,
+    "sandbox": check_sandbox,
+    "plugins": check_plugins,
+    "max_thinking_tokens": check_non_negative_int,
+    "thinking": check_thinking,
+    "effort": check_effort,
+    "output_format": check_output_format,
+    "enable_file_checkpointing": check_bool,
+    "session_store": check_session_store,
+    "session_store_flush": check_session_store_flush,
+    "load_timeout_ms": check_non_negative_int,
+    "task_budget": check_task_budget,
+    "client_app": check_client_app,
+    "on_elicitation": check_optional_callable,
+    "on_user_dialog": check_optional_callable,
+    "supported_dialog_kinds": check_dialog_kinds,
+    "max_line_bytes": check_line_bound,
+    "initialize_timeout": check_seconds,
+    "control_timeout": check_seconds,
+    "close_timeout": check_seconds,
+    "spawn": check_optional_callable,
+    "tool_aliases": check_tool_aliases,
+    "title": check_optional_str,
+    "persist_session": check_bool,
+}
 
 
-# Typed factory: with ``factory=dict`` pyright would not know the item types.
-def _empty_dict() -> dict[str, Any]:
+class _Checked:
+    """Checks each value as it is set; no fields of its own.
+
+    ``__setattr__`` exists only at run time: declared, it would make mypy
+    accept an assignment to any attribute name, a typo included.
+    """
+
+    if not TYPE_CHECKING:
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            check = _CHECKS.get(name)
+            if check is not None:
+                check(name, value)
+            object.__setattr__(self, name, value)
+
+    def __post_init__(self) -> None:
+        check_combinations(self)  # type: ignore[arg-type]  # only the two subclasses
+
+
+def _repr(self: Any) -> str:
+    # The dataclass repr, with the values of secret-looking env keys hidden:
+    # options get logged and printed.
+    from ccsdk.runtime.command import redact_env
+
+    parts: list[str] = []
+    for f in dataclasses.fields(self):
+        if not f.repr:
+            continue
+        value = getattr(self, f.name)
+        if f.name == "env" and isinstance(value, dict):
+            value = redact_env(value)  # pyright: ignore[reportUnknownArgumentType]
+        parts.append(f"{f.name}={value!r}")
+    return f"{type(self).__qualname__}({', '.join(parts)})"
+
+
+class _ProcessStderr:
+    """The default ``debug_stderr``: whatever ``sys.stderr`` is when written to.
+
+    The official default is ``sys.stderr`` itself, which ``copy.deepcopy``
+    cannot copy, so ``dataclasses.asdict`` failed on default options; this
+    stand-in is copied as itself.
+    """
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "_ProcessStderr":
+        return self
+
+    def __repr__(self) -> str:
+        return "<sys.stderr>"
+
+
+_STDERR = _ProcessStderr()
+
+
+# Typed factories: with ``default_factory=dict`` pyright would not know the item types.
+def _no_env() -> dict[str, str]:
     return {}
 
 
-def _redacted(env: dict[str, str]) -> dict[str, str]:
-    # Options get logged and printed; keep API keys out of their repr.
-    from ccsdk.runtime.command import redact_env
-
-    return redact_env(env)
+def _no_extra_args() -> dict[str, str | None]:
+    return {}
 
 
-@attrs.define(kw_only=True)
-class ClaudeCodeOptions:
-    """Options for ``query()`` and ``ClaudeSDKClient``; every field has a default."""
+def _no_servers() -> dict[str, McpServerConfig]:
+    return {}
 
-    allowed_tools: list[str] = attrs.field(factory=list, validator=_str_list)
-    """Tools the model may use without asking: ``--allowedTools=a,b`` (omitted if empty)."""
 
-    system_prompt: SystemPrompt | None = attrs.field(default=None, validator=check_system_prompt)
+def _no_strs() -> list[str]:
+    return []
+
+
+def _no_betas() -> list[SdkBeta]:
+    return []
+
+
+def _no_dirs() -> list[str | Path]:
+    return []
+
+
+def _no_plugins() -> list[SdkPluginConfig]:
+    return []
+
+
+@dataclass
+class ClaudeAgentOptions(_Checked):
+    """Options for ``query()`` and ``ClaudeSDKClient``, as ``claude_agent_sdk`` 0.2.190 has them.
+
+    Its 50 fields come first, in its order, with its defaults; ccsdk's
+    additions follow. ``system_prompt=None`` sends an empty system prompt.
+    """
+
+    tools: list[str] | ToolsPreset | None = None
+    """The built-in tools the model gets: ``--tools=a,b``; ``[]`` gives none
+    (``--tools=``), ``{"type": "preset", "preset": "claude_code"}`` the default
+    set (``--tools=default``); ``None`` sends no flag (the default set)."""
+
+    allowed_tools: list[str] = field(default_factory=_no_strs)
+    """Tools the model may use without asking: ``--allowedTools=a,b`` (omitted if
+    empty; ``skills`` adds ``Skill`` rules to it)."""
+
+    system_prompt: SystemPrompt | None = None
     """Replaces the CLI's system prompt. A str (or ``{"type": "custom", "prompt": s}``)
     is sent in ``initialize`` (``systemPrompt``), not on the command line;
     ``{"type": "file", "path": p}`` becomes ``--system-prompt-file=<p>``;
     ``{"type": "preset", "preset": "claude_code", "append": s}`` keeps the CLI's
-    prompt and appends ``s``. ``None`` sends nothing: the CLI uses its own
-    default prompt (as in 0.0.25; ``claude_agent_sdk`` made it an empty one)."""
+    prompt and appends ``s``. ``None``: an empty system prompt (``--system-prompt=``), as
+    ``claude_agent_sdk`` sends it; the CLI's own prompt needs the preset."""
 
-    append_system_prompt: str | None = None
-    """Appended to the system prompt; sent in ``initialize`` (``appendSystemPrompt``)."""
-
-    mcp_servers: dict[str, McpServerConfig] | str | Path = attrs.field(
-        factory=dict, validator=_mcp_servers
-    )
+    mcp_servers: dict[str, McpServerConfig] | str | Path = field(default_factory=_no_servers)
     """MCP servers by name: ``--mcp-config=<JSON {"mcpServers": {...}}>`` for a dict
-    (SDK servers are sent as ``{"type": "sdk", "name": ...}`` and run in this
+    (in-process SDK servers are named in ``initialize`` instead and run in this
     process), or ``--mcp-config=<value>`` for a str/Path (a file or JSON text)."""
 
-    permission_mode: PermissionMode | None = attrs.field(default=None, validator=_permission_mode)
+    strict_mcp_config: bool = False
+    """Use only the MCP servers of ``mcp_servers``, none from settings files:
+    ``--strict-mcp-config``."""
+
+    permission_mode: PermissionMode | None = None
     """``--permission-mode=<m>``; one of default, acceptEdits, plan,
-    bypassPermissions, dontAsk, auto (others are rejected, as the CLI does)."""
+    bypassPermissions, dontAsk, auto (others are refused, as the CLI does)."""
 
     continue_conversation: bool = False
     """Continue the most recent conversation in ``cwd``: ``--continue``."""
@@ -190,10 +284,277 @@ class ClaudeCodeOptions:
     resume: str | None = None
     """Resume the session with this id: ``--resume=<id>``."""
 
-    max_turns: int | None = attrs.field(default=None, validator=_max_turns)
+    session_id: str | None = None
+    """The new session's id, a UUID: ``--session-id=<id>``. With ``resume`` or
+    ``continue_conversation`` it needs ``fork_session``."""
+
+    max_turns: int | None = None
     """Bound on agentic turns: ``--max-turns=<n>`` (``0`` is sent, not dropped)."""
 
-    disallowed_tools: list[str] = attrs.field(factory=list, validator=_str_list)
+    max_budget_usd: float | None = None
+    """Stop the run once it has cost this many dollars: ``--max-budget-usd=<x>``;
+    the result is then an ``error_max_budget_usd`` error result."""
+
+    disallowed_tools: list[str] = field(default_factory=_no_strs)
+    """Tools removed from the model: ``--disallowedTools=a,b`` (omitted if empty)."""
+
+    model: str | None = None
+    """``--model=<m>``; ``None`` lets the CLI choose."""
+
+    fallback_model: str | None = None
+    """Model(s) to fall back to when the main one is overloaded:
+    ``--fallback-model=<m>`` (a comma-separated list is allowed); not ``model``."""
+
+    betas: list[SdkBeta] = field(default_factory=_no_betas)
+    """API betas: ``--betas=a,b`` (omitted if empty). CLI 2.1.331 passes only
+    ``context-1m-2025-08-07``; ccsdk refuses others rather than see them dropped."""
+
+    permission_prompt_tool_name: str | None = None
+    """An MCP tool that answers permission prompts: ``--permission-prompt-tool=<name>``.
+    Cannot be combined with ``can_use_tool`` (which uses ``stdio``)."""
+
+    cwd: str | Path | None = None
+    """The CLI's working directory (the child's cwd, and ``PWD`` in its environment)."""
+
+    cli_path: str | Path | None = None
+    """The ``claude`` executable to run; ``None`` searches ``CCSDK_CLI_PATH``,
+    ``PATH`` and the usual install places (:func:`ccsdk.runtime.discovery.find_cli`)."""
+
+    settings: str | None = None
+    """A settings file or JSON text: ``--settings=<s>``."""
+
+    add_dirs: list[str | Path] = field(default_factory=_no_dirs)
+    """Extra directories the CLI may access: one ``--add-dir=<d>`` each."""
+
+    env: dict[str, str] = field(default_factory=_no_env)
+    """Environment for the CLI, over the inherited one; these values win over
+    everything ccsdk sets but ``client_app`` (see
+    :func:`ccsdk.runtime.command.build_env`). Secret-looking values are
+    hidden in the repr."""
+
+    extra_args: dict[str, str | None] = field(default_factory=_no_extra_args)
+    """Any other CLI flag, name without dashes: ``{"k": None}`` -> ``--k``,
+    ``{"k": "v"}`` -> ``--k=v``; appended after the flags above."""
+
+    max_buffer_size: int | None = None
+    """``claude_agent_sdk``'s bound on one stdout line, in bytes. When set it
+    replaces ``max_line_bytes``; ``None`` (the default) leaves ``max_line_bytes``
+    (64 MiB) in force, not ``claude_agent_sdk``'s 1 MiB."""
+
+    debug_stderr: Any = _STDERR
+    """Kept for compatibility (a file-like object): when ``extra_args`` contains
+    ``debug-to-stderr``, each stderr line of the CLI is also written here
+    (by default to ``sys.stderr`` as it is then). Prefer ``stderr``."""
+
+    stderr: Callable[[str], None] | None = None
+    """Called with each line the CLI writes to stderr, newline stripped. stderr
+    is always drained (its tail goes into ``ProcessError``) whether or not this is set."""
+
+    can_use_tool: CanUseTool | None = None
+    """Async callback asked before each tool use that needs permission; adds
+    ``--permission-prompt-tool=stdio`` and is served over the control protocol."""
+
+    hooks: dict[HookEvent, list[HookMatcher]] | None = None
+    """Hook callbacks by event; registered in ``initialize`` (with each matcher's
+    ``timeout`` and ``onFailure``), called through the CLI's ``hook_callback``
+    requests."""
+
+    user: str | None = None
+    """The OS user the CLI runs as (needs privileges); not a CLI flag."""
+
+    include_partial_messages: bool = False
+    """Stream partial output as ``StreamEvent`` messages: ``--include-partial-messages``."""
+
+    include_hook_events: bool = False
+    """Stream hook lifecycle frames (``system`` ``hook_started`` /
+    ``hook_response``): ``--include-hook-events``."""
+
+    forward_subagent_text: bool = False
+    """Also stream a subagent's text and thinking blocks (with its
+    ``parent_tool_use_id``), not only its tool use: ``forwardSubagentText: true``
+    in ``initialize``, as ``claude_agent_sdk`` sends it."""
+
+    verbatim_prompts: bool = False
+    """Deliver every prompt as written: each user message sent is marked
+    ``client_composed: true``, so the CLI expands no ``@path`` mention and
+    dispatches no slash command (CLI 2.1.248 or later)."""
+
+    fork_session: bool = False
+    """Resume into a new session id instead of the resumed one: ``--fork-session``
+    (needs ``resume`` or ``continue_conversation``)."""
+
+    resume_session_at: str | None = None
+    """With ``resume``: load the conversation only up to the message with this
+    uuid: ``--resume-session-at=<uuid>``."""
+
+    resume_drops_turn: str | None = None
+    """With ``resume_session_at``: the uuid of the user prompt whose turn the
+    truncation drops; the CLI refuses the resume if anything else would be
+    dropped: ``--resume-drops-turn=<uuid>`` (sent even when empty)."""
+
+    agents: dict[str, AgentDefinition] | None = None
+    """Subagents defined in code, by name: sent in ``initialize`` (``agents``),
+    ``None`` values dropped. The model starts one with the Agent tool's
+    ``subagent_type``."""
+
+    setting_sources: list[SettingSource] | None = None
+    """Which settings files the CLI reads: ``--setting-sources=user,project``
+    (``[]``: none). ``None`` sends no flag: the CLI reads user, project and local
+    (with ``skills`` set: user and project)."""
+
+    skills: list[str] | Literal["all"] | None = None
+    """Skills for the main session: ``"all"`` adds ``Skill`` to ``--allowedTools``,
+    a list adds ``Skill(name)`` for each and is sent in ``initialize``
+    (``skills``) so that only those are listed; either way ``setting_sources``
+    defaults to user and project. ``None``: the CLI's own defaults."""
+
+    sandbox: SandboxSettings | None = None
+    """The Bash sandbox, merged into the ``--settings`` JSON as ``"sandbox"``
+    (with ``failIfUnavailable: true`` added when enabled and not given)."""
+
+    plugins: list[SdkPluginConfig] = field(default_factory=_no_plugins)
+    """Local plugins: one ``--plugin-dir=<path>`` each (``--plugin-dir-no-mcp``
+    with ``skip_mcp_discovery``)."""
+
+    max_thinking_tokens: int | None = None
+    """Deprecated upstream in favour of ``thinking``: ``--max-thinking-tokens=<n>``
+    when ``thinking`` is ``None``."""
+
+    thinking: ThinkingConfig | None = None
+    """Extended thinking: ``{"type": "adaptive"}`` -> ``--thinking=adaptive``,
+    ``{"type": "enabled", "budget_tokens": n}`` -> ``--max-thinking-tokens=<n>``,
+    ``{"type": "disabled"}`` -> ``--thinking=disabled``; ``display`` ->
+    ``--thinking-display=<d>``. ``None``: the model's default."""
+
+    effort: EffortLevel | None = None
+    """``--effort=<level>``: low, medium, high, xhigh or max."""
+
+    output_format: dict[str, Any] | None = None
+    """Structured output, ``{"type": "json_schema", "schema": {...}}``: sent in
+    ``initialize`` (``jsonSchema``); the result is in
+    ``ResultMessage.structured_output``. The schema is checked here."""
+
+    enable_file_checkpointing: bool = False
+    """Let ``rewind_files`` restore files the session changed: sets
+    ``CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING=true`` in the CLI's environment."""
+
+    session_store: object | None = None
+    """Not supported yet (issue "session stores"): anything but ``None`` raises
+    ``NotImplementedError``."""
+
+    session_store_flush: _FlushMode = "batched"
+    """``"batched"`` or ``"eager"``; read only with a ``session_store``."""
+
+    load_timeout_ms: int = 60_000
+    """Bound, in ms, on each session-store read during a resume; read only with
+    a ``session_store``."""
+
+    task_budget: TaskBudget | None = None
+    """An API-side token budget the model paces itself by, ``{"total": n}``:
+    ``--task-budget=<n>``."""
+
+    client_app: str | None = None
+    """Your app's name for the API's User-Agent (``"my-app/1.0.0"``): sets
+    ``CLAUDE_AGENT_SDK_CLIENT_APP`` in the CLI's environment, over ``env``;
+    ``""`` sends none."""
+
+    # ---- beyond the official fields: the other SDK's and ccsdk's own ----
+
+    append_system_prompt: str | None = None
+    """Appended to the system prompt; sent in ``initialize`` (``appendSystemPrompt``)."""
+
+    on_elicitation: OnElicitation | None = None
+    """Async callback answering an MCP server's question to the user (the CLI's
+    ``elicitation`` request): takes an :class:`~ccsdk.ElicitationRequest`, returns an
+    :class:`~ccsdk.ElicitationResult`. ``None``: every elicitation is declined."""
+
+    on_user_dialog: OnUserDialog | None = None
+    """Async callback showing one of the CLI's dialogs (``request_user_dialog``):
+    takes a :class:`~ccsdk.UserDialogRequest`, returns
+    :class:`~ccsdk.UserDialogCompleted` or :class:`~ccsdk.UserDialogCancelled`.
+    The CLI sends only the kinds in ``supported_dialog_kinds``."""
+
+    supported_dialog_kinds: list[str] = field(default_factory=_no_strs)
+    """The dialog kinds ``on_user_dialog`` can show (``"refusal_fallback_prompt"``, ...):
+    sent in ``initialize`` (``supportedDialogKinds``). Needs ``on_user_dialog``."""
+
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
+    """The longest stdout line accepted, in bytes; a longer one is a
+    ``LineTooLongError``. Images and big tool results arrive as single lines."""
+
+    initialize_timeout: float = 60.0
+    """Seconds to wait for the CLI's answer to ``initialize``."""
+
+    control_timeout: float = 60.0
+    """Seconds to wait for the answer to any other control request (interrupt,
+    set_permission_mode, ...), unless the call passes its own."""
+
+    close_timeout: float = 5.0
+    """Grace period, in seconds, for each teardown step: after closing stdin
+    before SIGTERM, and after SIGTERM before SIGKILL."""
+
+    spawn: Spawn | None = None
+    """Starts the CLI process in place of a local child: an async function
+    taking a :class:`~ccsdk.runtime.spawn.SpawnRequest` and returning a
+    :class:`~ccsdk.runtime.spawn.SpawnedProcess` (see docs/remote-cli.md)."""
+
+    tool_aliases: dict[str, str] | None = None
+    """Tool names the model may call, each mapped to the tool that runs
+    (``{"Shell": "Bash"}``): sent in ``initialize`` (``toolAliases``)."""
+
+    title: str | None = None
+    """The session's title, in place of a generated one: sent in ``initialize``."""
+
+    persist_session: bool = True
+    """``False`` keeps the session off disk (it cannot be resumed):
+    ``--no-session-persistence``."""
+
+    __repr__ = _repr
+
+
+@dataclass
+class ClaudeCodeOptions(_Checked):
+    """Options for ``query()`` and ``ClaudeSDKClient``, as ``claude_code_sdk`` 0.0.25 has them.
+
+    Its 21 fields come first, in its order, with its defaults; the fields
+    of ``claude_agent_sdk`` and ccsdk's additions follow.
+    ``system_prompt=None`` keeps the CLI's default system prompt.
+    """
+
+    allowed_tools: list[str] = field(default_factory=_no_strs)
+    """Tools the model may use without asking: ``--allowedTools=a,b`` (omitted if
+    empty; ``skills`` adds ``Skill`` rules to it)."""
+
+    system_prompt: SystemPrompt | None = None
+    """Replaces the CLI's system prompt. A str (or ``{"type": "custom", "prompt": s}``)
+    is sent in ``initialize`` (``systemPrompt``), not on the command line;
+    ``{"type": "file", "path": p}`` becomes ``--system-prompt-file=<p>``;
+    ``{"type": "preset", "preset": "claude_code", "append": s}`` keeps the CLI's
+    prompt and appends ``s``. ``None``: nothing is sent and the CLI uses its own default
+    prompt, as in ``claude_code_sdk`` 0.0.25."""
+
+    append_system_prompt: str | None = None
+    """Appended to the system prompt; sent in ``initialize`` (``appendSystemPrompt``)."""
+
+    mcp_servers: dict[str, McpServerConfig] | str | Path = field(default_factory=_no_servers)
+    """MCP servers by name: ``--mcp-config=<JSON {"mcpServers": {...}}>`` for a dict
+    (in-process SDK servers are named in ``initialize`` instead and run in this
+    process), or ``--mcp-config=<value>`` for a str/Path (a file or JSON text)."""
+
+    permission_mode: PermissionMode | None = None
+    """``--permission-mode=<m>``; one of default, acceptEdits, plan,
+    bypassPermissions, dontAsk, auto (others are refused, as the CLI does)."""
+
+    continue_conversation: bool = False
+    """Continue the most recent conversation in ``cwd``: ``--continue``."""
+
+    resume: str | None = None
+    """Resume the session with this id: ``--resume=<id>``."""
+
+    max_turns: int | None = None
+    """Bound on agentic turns: ``--max-turns=<n>`` (``0`` is sent, not dropped)."""
+
+    disallowed_tools: list[str] = field(default_factory=_no_strs)
     """Tools removed from the model: ``--disallowedTools=a,b`` (omitted if empty)."""
 
     model: str | None = None
@@ -209,46 +570,32 @@ class ClaudeCodeOptions:
     settings: str | None = None
     """A settings file or JSON text: ``--settings=<s>``."""
 
-    add_dirs: list[str | Path] = attrs.field(factory=list, validator=_str_list)
+    add_dirs: list[str | Path] = field(default_factory=_no_dirs)
     """Extra directories the CLI may access: one ``--add-dir=<d>`` each."""
 
-    env: dict[str, str] = attrs.field(factory=_empty_dict, repr=lambda env: repr(_redacted(env)))
+    env: dict[str, str] = field(default_factory=_no_env)
     """Environment for the CLI, over the inherited one; these values win over
-    everything ccsdk sets (see :func:`ccsdk.runtime.command.build_env`)."""
+    everything ccsdk sets but ``client_app`` (see
+    :func:`ccsdk.runtime.command.build_env`). Secret-looking values are
+    hidden in the repr."""
 
-    extra_args: dict[str, str | None] = attrs.field(factory=_empty_dict)
+    extra_args: dict[str, str | None] = field(default_factory=_no_extra_args)
     """Any other CLI flag, name without dashes: ``{"k": None}`` -> ``--k``,
     ``{"k": "v"}`` -> ``--k=v``; appended after the flags above."""
 
-    debug_stderr: Any = attrs.field(factory=lambda: sys.stderr)
-    """Kept for compatibility with 0.0.25 (a file-like object): when ``extra_args``
-    contains ``debug-to-stderr``, each stderr line of the CLI is also written here.
-    Prefer ``stderr``."""
+    debug_stderr: Any = _STDERR
+    """Kept for compatibility (a file-like object): when ``extra_args`` contains
+    ``debug-to-stderr``, each stderr line of the CLI is also written here
+    (by default to ``sys.stderr`` as it is then). Prefer ``stderr``."""
 
-    can_use_tool: CanUseTool | None = attrs.field(default=None, validator=_optional_callable)
+    can_use_tool: CanUseTool | None = None
     """Async callback asked before each tool use that needs permission; adds
     ``--permission-prompt-tool=stdio`` and is served over the control protocol."""
 
     hooks: dict[HookEvent, list[HookMatcher]] | None = None
-    """Hook callbacks by event; registered in ``initialize``, called through
-    the CLI's ``hook_callback`` requests."""
-
-    on_elicitation: OnElicitation | None = attrs.field(default=None, validator=_optional_callable)
-    """Async callback answering an MCP server's question to the user (the CLI's
-    ``elicitation`` request): takes an :class:`~ccsdk.ElicitationRequest`, returns an
-    :class:`~ccsdk.ElicitationResult`. ``None``: every elicitation is declined."""
-
-    on_user_dialog: OnUserDialog | None = attrs.field(default=None, validator=_optional_callable)
-    """Async callback showing one of the CLI's dialogs (``request_user_dialog``):
-    takes a :class:`~ccsdk.UserDialogRequest`, returns
-    :class:`~ccsdk.UserDialogCompleted` or :class:`~ccsdk.UserDialogCancelled`.
-    The CLI sends only the kinds in ``supported_dialog_kinds``."""
-
-    supported_dialog_kinds: list[str] = attrs.field(factory=list, validator=_dialog_kinds)
-    """The dialog kinds ``on_user_dialog`` can show (``"refusal_fallback_prompt"``, ...):
-    sent in ``initialize`` (``supportedDialogKinds``). The CLI treats a kind not
-    listed as "cannot display" and falls back to its no-dialog behaviour.
-    Needs ``on_user_dialog``."""
+    """Hook callbacks by event; registered in ``initialize`` (with each matcher's
+    ``timeout`` and ``onFailure``), called through the CLI's ``hook_callback``
+    requests."""
 
     user: str | None = None
     """The OS user the CLI runs as (needs privileges); not a CLI flag."""
@@ -256,130 +603,192 @@ class ClaudeCodeOptions:
     include_partial_messages: bool = False
     """Stream partial output as ``StreamEvent`` messages: ``--include-partial-messages``."""
 
-    # ---- ccsdk additions -------------------------------------------------
+    # ---- beyond the official fields: the other SDK's and ccsdk's own ----
 
     cli_path: str | Path | None = None
     """The ``claude`` executable to run; ``None`` searches ``CCSDK_CLI_PATH``,
     ``PATH`` and the usual install places (:func:`ccsdk.runtime.discovery.find_cli`)."""
 
-    stderr: Callable[[str], None] | None = attrs.field(default=None, validator=_optional_callable)
+    stderr: Callable[[str], None] | None = None
     """Called with each line the CLI writes to stderr, newline stripped. stderr
     is always drained (its tail goes into ``ProcessError``) whether or not this is set."""
 
-    max_line_bytes: int = attrs.field(default=DEFAULT_MAX_LINE_BYTES, validator=_max_line_bytes)
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
     """The longest stdout line accepted, in bytes; a longer one is a
     ``LineTooLongError``. Images and big tool results arrive as single lines."""
 
-    initialize_timeout: float = attrs.field(default=60.0, validator=_positive_seconds)
+    initialize_timeout: float = 60.0
     """Seconds to wait for the CLI's answer to ``initialize``."""
 
-    control_timeout: float = attrs.field(default=60.0, validator=_positive_seconds)
+    control_timeout: float = 60.0
     """Seconds to wait for the answer to any other control request (interrupt,
     set_permission_mode, ...), unless the call passes its own."""
 
-    close_timeout: float = attrs.field(default=5.0, validator=_positive_seconds)
+    close_timeout: float = 5.0
     """Grace period, in seconds, for each teardown step: after closing stdin
     before SIGTERM, and after SIGTERM before SIGKILL."""
 
-    spawn: Spawn | None = attrs.field(default=None, validator=_optional_callable)
+    spawn: Spawn | None = None
     """Starts the CLI process in place of a local child: an async function
-    taking a :class:`~ccsdk.runtime.spawn.SpawnRequest` (argv, env, cwd) and
-    returning a :class:`~ccsdk.runtime.spawn.SpawnedProcess`, for a CLI in a
-    container or on another machine; :func:`~ccsdk.runtime.spawn.wrap_command`
-    makes one from ``["ssh", "host"]`` or ``["docker", "exec", "-i", "c"]``.
-    ``None``: a local child (see docs/remote-cli.md)."""
+    taking a :class:`~ccsdk.runtime.spawn.SpawnRequest` and returning a
+    :class:`~ccsdk.runtime.spawn.SpawnedProcess` (see docs/remote-cli.md)."""
 
-    # ---- claude_agent_sdk and TypeScript SDK fields (docs/options-agent-sdk.md)
-
-    tools: list[str] | ToolsPreset | None = attrs.field(default=None, validator=check_tools)
+    tools: list[str] | ToolsPreset | None = None
     """The built-in tools the model gets: ``--tools=a,b``; ``[]`` gives none
     (``--tools=``), ``{"type": "preset", "preset": "claude_code"}`` the default
     set (``--tools=default``); ``None`` sends no flag (the default set)."""
 
-    setting_sources: list[SettingSource] | None = attrs.field(
-        default=None, validator=check_setting_sources
-    )
+    setting_sources: list[SettingSource] | None = None
     """Which settings files the CLI reads: ``--setting-sources=user,project``
-    (``[]``: none). ``None`` sends no flag: the CLI reads user, project and local."""
+    (``[]``: none). ``None`` sends no flag: the CLI reads user, project and local
+    (with ``skills`` set: user and project)."""
 
-    agents: dict[str, AgentDefinition] | None = attrs.field(default=None, validator=check_agents)
+    agents: dict[str, AgentDefinition] | None = None
     """Subagents defined in code, by name: sent in ``initialize`` (``agents``),
     ``None`` values dropped. The model starts one with the Agent tool's
     ``subagent_type``."""
 
-    max_budget_usd: float | None = attrs.field(default=None, validator=check_max_budget_usd)
+    max_budget_usd: float | None = None
     """Stop the run once it has cost this many dollars: ``--max-budget-usd=<x>``;
     the result is then an ``error_max_budget_usd`` error result."""
 
-    fallback_model: str | None = attrs.field(default=None, validator=check_optional_str)
+    fallback_model: str | None = None
     """Model(s) to fall back to when the main one is overloaded:
     ``--fallback-model=<m>`` (a comma-separated list is allowed); not ``model``."""
 
-    betas: list[SdkBeta] = attrs.field(factory=list, validator=check_betas)
+    betas: list[SdkBeta] = field(default_factory=_no_betas)
     """API betas: ``--betas=a,b`` (omitted if empty). CLI 2.1.331 passes only
     ``context-1m-2025-08-07``; ccsdk refuses others rather than see them dropped."""
 
-    thinking: ThinkingConfig | None = attrs.field(default=None, validator=check_thinking)
+    thinking: ThinkingConfig | None = None
     """Extended thinking: ``{"type": "adaptive"}`` -> ``--thinking=adaptive``,
     ``{"type": "enabled", "budget_tokens": n}`` -> ``--max-thinking-tokens=<n>``,
     ``{"type": "disabled"}`` -> ``--thinking=disabled``; ``display`` ->
     ``--thinking-display=<d>``. ``None``: the model's default."""
 
-    effort: EffortLevel | None = attrs.field(default=None, validator=check_effort)
+    effort: EffortLevel | None = None
     """``--effort=<level>``: low, medium, high, xhigh or max."""
 
-    output_format: OutputFormat | None = attrs.field(default=None, validator=check_output_format)
+    output_format: dict[str, Any] | None = None
     """Structured output, ``{"type": "json_schema", "schema": {...}}``: sent in
     ``initialize`` (``jsonSchema``); the result is in
     ``ResultMessage.structured_output``. The schema is checked here."""
 
-    sandbox: SandboxSettings | None = attrs.field(default=None, validator=check_sandbox)
+    sandbox: SandboxSettings | None = None
     """The Bash sandbox, merged into the ``--settings`` JSON as ``"sandbox"``
     (with ``failIfUnavailable: true`` added when enabled and not given)."""
 
-    plugins: list[SdkPluginConfig] = attrs.field(factory=list, validator=check_plugins)
+    plugins: list[SdkPluginConfig] = field(default_factory=_no_plugins)
     """Local plugins: one ``--plugin-dir=<path>`` each (``--plugin-dir-no-mcp``
     with ``skip_mcp_discovery``)."""
 
-    session_id: str | None = attrs.field(default=None, validator=check_session_id)
+    session_id: str | None = None
     """The new session's id, a UUID: ``--session-id=<id>``. With ``resume`` or
     ``continue_conversation`` it needs ``fork_session``."""
 
-    fork_session: bool = attrs.field(default=False, validator=check_bool)
+    fork_session: bool = False
     """Resume into a new session id instead of the resumed one: ``--fork-session``
     (needs ``resume`` or ``continue_conversation``)."""
 
-    strict_mcp_config: bool = attrs.field(default=False, validator=check_bool)
+    strict_mcp_config: bool = False
     """Use only the MCP servers of ``mcp_servers``, none from settings files:
     ``--strict-mcp-config``."""
 
-    enable_file_checkpointing: bool = attrs.field(default=False, validator=check_bool)
+    enable_file_checkpointing: bool = False
     """Let ``rewind_files`` restore files the session changed: sets
     ``CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING=true`` in the CLI's environment."""
 
-    include_hook_events: bool = attrs.field(default=False, validator=check_bool)
+    include_hook_events: bool = False
     """Stream hook lifecycle frames (``system`` ``hook_started`` /
     ``hook_response``): ``--include-hook-events``."""
 
-    tool_aliases: dict[str, str] | None = attrs.field(default=None, validator=check_tool_aliases)
+    tool_aliases: dict[str, str] | None = None
     """Tool names the model may call, each mapped to the tool that runs
     (``{"Shell": "Bash"}``): sent in ``initialize`` (``toolAliases``)."""
 
-    title: str | None = attrs.field(default=None, validator=check_optional_str)
+    title: str | None = None
     """The session's title, in place of a generated one: sent in ``initialize``."""
 
-    persist_session: bool = attrs.field(default=True, validator=check_bool)
+    persist_session: bool = True
     """``False`` keeps the session off disk (it cannot be resumed):
     ``--no-session-persistence``."""
 
-    def __attrs_post_init__(self) -> None:
-        check_combinations(self)
-        if self.can_use_tool is not None and self.permission_prompt_tool_name is not None:
-            raise ValueError(
-                "can_use_tool and permission_prompt_tool_name cannot both be set: "
-                "can_use_tool answers permission prompts itself (--permission-prompt-tool=stdio)"
-            )
+    on_elicitation: OnElicitation | None = None
+    """Async callback answering an MCP server's question to the user (the CLI's
+    ``elicitation`` request): takes an :class:`~ccsdk.ElicitationRequest`, returns an
+    :class:`~ccsdk.ElicitationResult`. ``None``: every elicitation is declined."""
+
+    on_user_dialog: OnUserDialog | None = None
+    """Async callback showing one of the CLI's dialogs (``request_user_dialog``):
+    takes a :class:`~ccsdk.UserDialogRequest`, returns
+    :class:`~ccsdk.UserDialogCompleted` or :class:`~ccsdk.UserDialogCancelled`.
+    The CLI sends only the kinds in ``supported_dialog_kinds``."""
+
+    supported_dialog_kinds: list[str] = field(default_factory=_no_strs)
+    """The dialog kinds ``on_user_dialog`` can show (``"refusal_fallback_prompt"``, ...):
+    sent in ``initialize`` (``supportedDialogKinds``). Needs ``on_user_dialog``."""
+
+    max_buffer_size: int | None = None
+    """``claude_agent_sdk``'s bound on one stdout line, in bytes. When set it
+    replaces ``max_line_bytes``; ``None`` (the default) leaves ``max_line_bytes``
+    (64 MiB) in force, not ``claude_agent_sdk``'s 1 MiB."""
+
+    forward_subagent_text: bool = False
+    """Also stream a subagent's text and thinking blocks (with its
+    ``parent_tool_use_id``), not only its tool use: ``forwardSubagentText: true``
+    in ``initialize``, as ``claude_agent_sdk`` sends it."""
+
+    verbatim_prompts: bool = False
+    """Deliver every prompt as written: each user message sent is marked
+    ``client_composed: true``, so the CLI expands no ``@path`` mention and
+    dispatches no slash command (CLI 2.1.248 or later)."""
+
+    resume_session_at: str | None = None
+    """With ``resume``: load the conversation only up to the message with this
+    uuid: ``--resume-session-at=<uuid>``."""
+
+    resume_drops_turn: str | None = None
+    """With ``resume_session_at``: the uuid of the user prompt whose turn the
+    truncation drops; the CLI refuses the resume if anything else would be
+    dropped: ``--resume-drops-turn=<uuid>`` (sent even when empty)."""
+
+    skills: list[str] | Literal["all"] | None = None
+    """Skills for the main session: ``"all"`` adds ``Skill`` to ``--allowedTools``,
+    a list adds ``Skill(name)`` for each and is sent in ``initialize``
+    (``skills``) so that only those are listed; either way ``setting_sources``
+    defaults to user and project. ``None``: the CLI's own defaults."""
+
+    max_thinking_tokens: int | None = None
+    """Deprecated upstream in favour of ``thinking``: ``--max-thinking-tokens=<n>``
+    when ``thinking`` is ``None``."""
+
+    session_store: object | None = None
+    """Not supported yet (issue "session stores"): anything but ``None`` raises
+    ``NotImplementedError``."""
+
+    session_store_flush: _FlushMode = "batched"
+    """``"batched"`` or ``"eager"``; read only with a ``session_store``."""
+
+    load_timeout_ms: int = 60_000
+    """Bound, in ms, on each session-store read during a resume; read only with
+    a ``session_store``."""
+
+    task_budget: TaskBudget | None = None
+    """An API-side token budget the model paces itself by, ``{"total": n}``:
+    ``--task-budget=<n>``."""
+
+    client_app: str | None = None
+    """Your app's name for the API's User-Agent (``"my-app/1.0.0"``): sets
+    ``CLAUDE_AGENT_SDK_CLIENT_APP`` in the CLI's environment, over ``env``;
+    ``""`` sends none."""
+
+    __repr__ = _repr
 
 
-#: The name ``claude_agent_sdk`` uses for the same class.
-ClaudeAgentOptions = ClaudeCodeOptions
+#: Either options class: everything that reads options takes both.
+Options: TypeAlias = ClaudeAgentOptions | ClaudeCodeOptions
+
+
+def line_bound(options: Options) -> int:
+    """The bound on one stdout line: ``max_buffer_size`` when set, else ``max_line_bytes``."""
+    return options.max_line_bytes if options.max_buffer_size is None else options.max_buffer_size

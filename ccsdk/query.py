@@ -21,11 +21,12 @@ from typing import Any
 import anyio
 import anyio.abc
 
-from ccsdk.options import ClaudeCodeOptions
+from ccsdk.options import ClaudeAgentOptions, ClaudeCodeOptions
 from ccsdk.protocol.errors import ClaudeSDKError
 from ccsdk.protocol.messages import Message
 from ccsdk.protocol.states import OurState
 from ccsdk.runtime.engine import Engine
+from ccsdk.runtime.initialize import stamp_user_message
 from ccsdk.runtime.transport import Transport
 
 __all__ = ["query"]
@@ -34,7 +35,7 @@ __all__ = ["query"]
 async def query(
     *,
     prompt: str | AsyncIterable[dict[str, Any]],
-    options: ClaudeCodeOptions | None = None,
+    options: ClaudeAgentOptions | ClaudeCodeOptions | None = None,
     transport: Transport | None = None,
 ) -> AsyncGenerator[Message, None]:
     """Run one prompt and yield every message until the run ends.
@@ -75,7 +76,7 @@ class _Run:
     def __init__(
         self,
         prompt: str | AsyncIterable[dict[str, Any]],
-        options: ClaudeCodeOptions,
+        options: ClaudeAgentOptions | ClaudeCodeOptions,
         transport: Transport | None,
     ) -> None:
         self.engine = Engine(options, transport)
@@ -91,7 +92,8 @@ class _Run:
         engine = self.engine
         await engine.connect()
         if isinstance(self.prompt, str):
-            await engine.write(engine.conn.send_user(self.prompt))
+            verbatim = engine.options.verbatim_prompts
+            await engine.write(engine.conn.send_user(self.prompt, client_composed=verbatim))
             self.prompt_done = True
         else:
             self.prompt_iter = aiter(self.prompt)
@@ -150,6 +152,7 @@ class _Run:
                 break
             finally:
                 self.feeding = False
+            item = stamp_user_message(item, engine.options)
             await engine.write(engine.conn.send_message(item))
         engine.notify()
 

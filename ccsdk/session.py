@@ -40,10 +40,11 @@ from ccsdk.errors import (
     LocalProtocolError,
     MessageParseError,
 )
-from ccsdk.options import ClaudeCodeOptions
+from ccsdk.options import ClaudeAgentOptions, ClaudeCodeOptions
 from ccsdk.protocol.messages import Message, ResultMessage
 from ccsdk.protocol.states import OurState, TheirState
 from ccsdk.runtime.engine import Engine, collapse_groups
+from ccsdk.runtime.initialize import stamp_user_message
 from ccsdk.runtime.process import SubprocessCLITransport
 from ccsdk.server_info import AccountInfo, AgentInfo, ModelInfo, ServerInfo, SlashCommand
 
@@ -60,7 +61,10 @@ class Session:
     """One running CLI, many turns. Make one with :func:`open_session`."""
 
     def __init__(
-        self, options: ClaudeCodeOptions | None = None, *, transport: Transport | None = None
+        self,
+        options: ClaudeAgentOptions | ClaudeCodeOptions | None = None,
+        *,
+        transport: Transport | None = None,
     ) -> None:
         self.options = options if options is not None else ClaudeCodeOptions()
         self._engine = Engine(self.options, transport)
@@ -170,11 +174,14 @@ class Session:
         """
         engine = self._check_open()
         if isinstance(prompt, str):
-            await engine.write(engine.conn.send_user(prompt, session_id=session_id))
+            verbatim = self.options.verbatim_prompts
+            line = engine.conn.send_user(prompt, session_id=session_id, client_composed=verbatim)
+            await engine.write(line)
             return
         async for message in prompt:
             if message.get("type") == "user" and "session_id" not in message:
                 message = {**message, "session_id": session_id}
+            message = stamp_user_message(message, self.options)
             await engine.write(engine.conn.send_message(message))
 
     def _check_open(self) -> Engine:
@@ -532,7 +539,7 @@ class MessageIterator:
 
 async def connect_session(
     nursery: anyio.abc.TaskGroup,
-    options: ClaudeCodeOptions | None = None,
+    options: ClaudeAgentOptions | ClaudeCodeOptions | None = None,
     *,
     transport: Transport | None = None,
 ) -> Session:
@@ -548,7 +555,9 @@ async def connect_session(
 
 @asynccontextmanager
 async def open_session(
-    options: ClaudeCodeOptions | None = None, *, transport: Transport | None = None
+    options: ClaudeAgentOptions | ClaudeCodeOptions | None = None,
+    *,
+    transport: Transport | None = None,
 ) -> AsyncGenerator[Session, None]:
     """``async with open_session(options) as session:`` a session in its own nursery."""
     with collapse_groups():

@@ -1,44 +1,67 @@
-"""The configuration-side types: MCP server configs, permissions and hooks.
+"""The configuration-side types: MCP server configs, permissions, hooks, control frames.
 
-These are the names ``claude_code_sdk`` 0.0.25 exports (``PermissionMode``,
-``PermissionUpdate``, ``ToolPermissionContext``, ``PermissionResultAllow``,
-``HookMatcher``, the ``Mcp*ServerConfig`` TypedDicts, ...), with the fields
-the current CLI actually sends or accepts:
+Every configuration-side name of ``claude_agent_sdk.types`` 0.2.190 is here
+with the official kind (dataclass, TypedDict, Literal, alias), fields or keys,
+order and defaults; the names of ``claude_code_sdk`` 0.0.25 are a subset.
+Where ccsdk is wider, it is because the current CLI accepts more:
 
-* ``PermissionMode`` has the six modes CLI 2.1.331 accepts (it rejects any
-  other with ``invalid_mode``), not the four of 0.0.25.
-* ``PermissionUpdate`` can be written to and read from its camelCase wire
-  form (``to_wire`` / ``from_wire``). 0.0.25 had no serialisation at all and
-  handed the raw dicts of ``permission_suggestions`` to callbacks that were
-  typed as receiving ``PermissionUpdate`` objects.
-* ``ToolPermissionContext`` carries everything a ``can_use_tool`` request
-  holds (tool use id, blocked path, the CLI's reason and titles).
-* ``HookEvent`` lists the 33 events the 2.1.331 CLI accepts.
-
-The value types are frozen attrs classes: a callback receives data, it does
-not mutate it. ``HookMatcher`` is mutable like the official dataclass,
-because users build and adjust it as configuration.
+* ``PermissionMode`` has the six modes CLI 2.1.331 accepts (0.0.25 had four).
+* ``HookEvent`` lists the events the CLI accepts in ``initialize.hooks``
+  (claude_agent_sdk lists 10): the 33 of CLI 2.1.331, ``PreSkillShellCommand``
+  (CLI 2.1.332) and ``Interrupt`` (CLI 2.1.337).
+* ``PermissionUpdateDestination`` adds ``"cliArg"``, which the CLI sends in
+  suggestions; ``ThinkingDisplay`` adds ``"highlights"``.
+* ``AgentDefinition`` adds ``autoCompactWindow`` and ``omitClaudeMd`` after
+  the official fields; ``SandboxSettings`` adds ``failIfUnavailable``;
+  ``SdkPluginConfig`` adds ``skip_mcp_discovery``; path values accept
+  ``os.PathLike``.
+* ``PermissionUpdate`` has ccsdk's ``to_wire`` / ``from_wire`` (strict about
+  the shape) beside the official ``to_dict`` / ``from_dict``.
+* ``ToolPermissionContext`` is filled from every field a ``can_use_tool``
+  request holds, and a hook callback gets a real ``HookContext`` dict.
 """
 
-from __future__ import annotations
-
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from os import PathLike
-from typing import Any, Literal, NotRequired, TypeAlias, TypedDict, cast, get_args
+from typing import TYPE_CHECKING, Any, Literal, NotRequired, TypeAlias, TypedDict, cast, get_args
 
-import attrs
+if TYPE_CHECKING:
+    from mcp.server import Server as McpServer
+else:
+    # As in claude_agent_sdk: ``import ccsdk`` does not load mcp.
+    McpServer = Any
 
 __all__ = [
+    "AgentDefinition",
     "CanUseTool",
+    "CanUseToolShadowedWarning",
+    "ContextUsageCategory",
+    "ContextUsageResponse",
+    "ControlErrorResponse",
+    "ControlResponse",
+    "EffortLevel",
     "HookCallback",
     "HookContext",
+    "HookEffort",
     "HookEvent",
     "HookMatcher",
+    "McpClaudeAIProxyServerConfig",
     "McpHttpServerConfig",
     "McpSSEServerConfig",
     "McpSdkServerConfig",
+    "McpSdkServerConfigStatus",
+    "McpServer",
     "McpServerConfig",
+    "McpServerConnectionStatus",
+    "McpServerInfo",
+    "McpServerStatus",
+    "McpServerStatusConfig",
+    "McpStatusResponse",
     "McpStdioServerConfig",
+    "McpToolAnnotations",
+    "McpToolInfo",
+    "OutputFormat",
     "PERMISSION_MODES",
     "PermissionBehavior",
     "PermissionMode",
@@ -49,17 +72,41 @@ __all__ = [
     "PermissionUpdate",
     "PermissionUpdateDestination",
     "PermissionUpdateType",
+    "SDKControlInitializeRequest",
+    "SDKControlInterruptRequest",
+    "SDKControlMcpMessageRequest",
+    "SDKControlMcpReconnectRequest",
+    "SDKControlMcpToggleRequest",
+    "SDKControlPermissionRequest",
+    "SDKControlRequest",
+    "SDKControlResponse",
+    "SDKControlRewindFilesRequest",
+    "SDKControlSetPermissionModeRequest",
+    "SDKControlStopTaskRequest",
+    "SDKHookCallbackRequest",
+    "SandboxIgnoreViolations",
+    "SandboxNetworkConfig",
+    "SandboxSettings",
+    "SdkBeta",
+    "SdkPluginConfig",
+    "SettingSource",
+    "SystemPrompt",
+    "SystemPromptCustom",
+    "SystemPromptFile",
+    "SystemPromptPreset",
+    "TaskBudget",
+    "ThinkingConfig",
+    "ThinkingConfigAdaptive",
+    "ThinkingConfigDisabled",
+    "ThinkingConfigEnabled",
+    "ThinkingDisplay",
     "ToolPermissionContext",
+    "ToolsPreset",
 ]
 
 
-# Typed factory: with ``factory=list`` pyright would not know the item type.
-def _empty_list() -> list[Any]:
-    return []
-
-
 # --------------------------------------------------------------------------
-# Permission modes
+# Modes, sources, betas, effort (Literal aliases)
 # --------------------------------------------------------------------------
 
 PermissionMode: TypeAlias = Literal[
@@ -69,57 +116,107 @@ PermissionMode: TypeAlias = Literal[
 #: ``invalid_mode`` error (sorted), for validation messages.
 PERMISSION_MODES: tuple[str, ...] = tuple(sorted(get_args(PermissionMode)))
 
+#: The API betas CLI 2.1.331 lets through ``--betas``; it drops any other
+#: with a warning on stderr, so ccsdk refuses them up front.
+SdkBeta: TypeAlias = Literal["context-1m-2025-08-07"]
+
+#: The settings files ``setting_sources`` can select (``--setting-sources``).
+SettingSource: TypeAlias = Literal["user", "project", "local"]
+
+#: ``--effort`` levels. CLI 2.1.331 silently ignores any other value.
+EffortLevel: TypeAlias = Literal["low", "medium", "high", "xhigh", "max"]
+
+
 # --------------------------------------------------------------------------
-# MCP server configs (the values of ``ClaudeCodeOptions.mcp_servers``)
+# System prompt, tools, task budget, agents
 # --------------------------------------------------------------------------
 
 
-class McpStdioServerConfig(TypedDict):
-    """An MCP server the CLI starts as a child process."""
+class SystemPromptPreset(TypedDict):
+    """The CLI's own system prompt, optionally with text appended.
 
-    type: NotRequired[Literal["stdio"]]  # optional for backwards compatibility
-    command: str
-    args: NotRequired[list[str]]
-    env: NotRequired[dict[str, str]]
-
-
-class McpSSEServerConfig(TypedDict):
-    """An MCP server the CLI reaches over Server-Sent Events."""
-
-    type: Literal["sse"]
-    url: str
-    headers: NotRequired[dict[str, str]]
-
-
-class McpHttpServerConfig(TypedDict):
-    """An MCP server the CLI reaches over streamable HTTP."""
-
-    type: Literal["http"]
-    url: str
-    headers: NotRequired[dict[str, str]]
-
-
-class McpSdkServerConfig(TypedDict):
-    """An MCP server that runs inside this Python process.
-
-    Only ``{"type": "sdk", "name": ...}`` is sent to the CLI; ``instance``
-    (an ``mcp.server.Server``) stays here and is driven through the CLI's
-    ``mcp_message`` control requests.
+    ``exclude_dynamic_sections`` moves the per-machine sections (cwd, memory
+    paths) out of the system prompt into the first user message, for prompt
+    caching across users; ``snapshot`` (default on in the CLI) records the
+    prompt once per conversation and reuses it verbatim.
     """
 
-    type: Literal["sdk"]
-    name: str
-    instance: Any
+    type: Literal["preset"]
+    preset: Literal["claude_code"]
+    append: NotRequired[str]
+    exclude_dynamic_sections: NotRequired[bool]
+    snapshot: NotRequired[bool]
 
 
-McpServerConfig: TypeAlias = (
-    McpStdioServerConfig | McpSSEServerConfig | McpHttpServerConfig | McpSdkServerConfig
-)
+class SystemPromptCustom(TypedDict):
+    """A system prompt of your own, in place of the CLI's (same as a plain str)."""
+
+    type: Literal["custom"]
+    prompt: str
+    snapshot: NotRequired[bool]
+
+
+class SystemPromptFile(TypedDict):
+    """A system prompt read by the CLI from a file (``--system-prompt-file``)."""
+
+    type: Literal["file"]
+    path: str | PathLike[str]
+
+
+SystemPrompt: TypeAlias = str | SystemPromptPreset | SystemPromptCustom | SystemPromptFile
+
+
+class TaskBudget(TypedDict):
+    """An API-side token budget for the task (``--task-budget=<total>``).
+
+    The model is told what is left, so it paces its tool use and wraps up
+    before the limit (``output_config.task_budget`` in the API request).
+    """
+
+    total: int
+
+
+class ToolsPreset(TypedDict):
+    """The CLI's default built-in tool set (``--tools=default``)."""
+
+    type: Literal["preset"]
+    preset: Literal["claude_code"]
+
+
+@dataclass
+class AgentDefinition:
+    """A subagent defined in code, sent in ``initialize.agents``.
+
+    The field names are the CLI's (camelCase), as in ``claude_agent_sdk``;
+    ``None`` fields are left out of the wire. CLI 2.1.331 silently drops an
+    agent with a bad value (a ``maxTurns`` of 0, say), so ccsdk checks each
+    one when the options are made. ``autoCompactWindow`` and ``omitClaudeMd``
+    are ccsdk's (the CLI reads them; claude_agent_sdk has no field for them).
+    """
+
+    description: str
+    prompt: str
+    tools: list[str] | None = None
+    disallowedTools: list[str] | None = None
+    model: str | None = None
+    skills: list[str] | None = None
+    memory: Literal["user", "project", "local"] | None = None
+    mcpServers: list[str | dict[str, Any]] | None = None
+    initialPrompt: str | None = None
+    maxTurns: int | None = None
+    background: bool | None = None
+    effort: EffortLevel | int | None = None
+    permissionMode: PermissionMode | None = None
+    autoCompactWindow: int | None = None
+    omitClaudeMd: bool | None = None
+
 
 # --------------------------------------------------------------------------
 # Permission updates and results
 # --------------------------------------------------------------------------
 
+#: Where a permission update applies and is kept. ``"cliArg"`` is ccsdk's:
+#: the CLI sends it in suggestions (rules given on its command line).
 PermissionUpdateDestination: TypeAlias = Literal[
     "userSettings", "projectSettings", "localSettings", "session", "cliArg"
 ]
@@ -133,42 +230,63 @@ _DIRECTORY_TYPES = frozenset({"addDirectories", "removeDirectories"})
 _UPDATE_TYPES = frozenset(get_args(PermissionUpdateType))
 
 
-@attrs.frozen
+@dataclass
 class PermissionRuleValue:
     """One permission rule: a tool name and an optional rule body.
 
-    ``PermissionRuleValue("Bash", "npm test:*")`` is the rule ``Bash(npm test:*)``.
+    ``PermissionRuleValue("Bash", "npm test:*")`` is the rule ``Bash(npm test:*)``;
+    ``rule_content=None`` covers every use of the tool.
     """
 
     tool_name: str
     rule_content: str | None = None
 
 
-@attrs.frozen
+@dataclass
 class PermissionUpdate:
     """A change to the permission settings, as suggested by the CLI or sent back.
 
     Which fields are required depends on ``type``: the rule types need
     ``rules`` and ``behavior``, ``setMode`` needs ``mode``, the directory
-    types need ``directories``. ``destination`` is always optional (the CLI
-    treats a missing one as the session). The requirement is checked when the
-    update is written with :meth:`to_wire`, so that a suggestion the CLI sent
-    can always be held.
+    types need ``directories``. The requirement is checked when the update
+    is written (:meth:`to_dict`, :meth:`to_wire`), so that a suggestion the
+    CLI sent can always be held.
     """
 
-    type: PermissionUpdateType = attrs.field(validator=attrs.validators.in_(_UPDATE_TYPES))
+    type: PermissionUpdateType
     rules: list[PermissionRuleValue] | None = None
     behavior: PermissionBehavior | None = None
     mode: PermissionMode | None = None
     directories: list[str] | None = None
     destination: PermissionUpdateDestination | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        """The control-protocol dict, as ``claude_agent_sdk`` writes it.
+
+        Like :meth:`to_wire`, but a ``destination`` of ``None`` is sent as
+        ``"session"`` (the CLI's reading of a missing one).
+        """
+        wire = self.to_wire()
+        wire.setdefault("destination", "session")
+        return wire
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "PermissionUpdate":
+        """Read a control-protocol dict (the inverse of :meth:`to_dict`); see :meth:`from_wire`."""
+        return cls.from_wire(data)
+
     def to_wire(self) -> dict[str, Any]:
         """Return the camelCase dict the CLI expects in ``updatedPermissions``.
 
-        Raises ``ValueError`` naming the field when one the ``type`` needs
-        is missing.
+        ``destination`` is left out when ``None``. Raises ``ValueError``
+        naming the field when one the ``type`` needs is missing, or when
+        ``type`` is none of the six.
         """
+        if self.type not in _UPDATE_TYPES:
+            raise ValueError(
+                f"PermissionUpdate has type {self.type!r}, which ccsdk cannot send; use one "
+                f"of {', '.join(sorted(_UPDATE_TYPES))}"
+            )
         wire: dict[str, Any] = {"type": self.type}
         if self.destination is not None:
             wire["destination"] = self.destination
@@ -196,7 +314,7 @@ class PermissionUpdate:
         return wire
 
     @classmethod
-    def from_wire(cls, data: Mapping[str, Any]) -> PermissionUpdate:
+    def from_wire(cls, data: Mapping[str, Any]) -> "PermissionUpdate":
         """Read a camelCase update, such as one of ``permission_suggestions``.
 
         Lenient about the values (a mode or destination newer than this SDK
@@ -236,7 +354,12 @@ class PermissionUpdate:
         )
 
 
-@attrs.frozen(kw_only=True)
+# Typed factory: with ``default_factory=list`` pyright would not know the item type.
+def _no_updates() -> list[PermissionUpdate]:
+    return []
+
+
+@dataclass
 class ToolPermissionContext:
     """What the CLI said about a tool call it asks ``can_use_tool`` about.
 
@@ -245,41 +368,37 @@ class ToolPermissionContext:
     ``signal`` is reserved (always ``None``), as in the official SDK.
     """
 
-    suggestions: list[PermissionUpdate] = attrs.field(factory=_empty_list)
+    signal: Any | None = None
+    suggestions: list[PermissionUpdate] = field(default_factory=_no_updates)
     tool_use_id: str | None = None
+    agent_id: str | None = None
     blocked_path: str | None = None
     decision_reason: str | None = None
     title: str | None = None
     display_name: str | None = None
     description: str | None = None
-    agent_id: str | None = None
-    signal: Any | None = None
 
 
-@attrs.frozen
+@dataclass
 class PermissionResultAllow:
     """Let the tool run, optionally with rewritten input and new permission rules.
 
     Sent as ``{"behavior": "allow", "updatedInput": ..., "updatedPermissions": [...]}``.
     """
 
-    behavior: Literal["allow"] = attrs.field(
-        default="allow", validator=attrs.validators.in_(("allow",))
-    )
+    behavior: Literal["allow"] = "allow"
     updated_input: dict[str, Any] | None = None
     updated_permissions: list[PermissionUpdate] | None = None
 
 
-@attrs.frozen
+@dataclass
 class PermissionResultDeny:
     """Refuse the tool call; ``message`` goes to the model, ``interrupt`` ends the turn.
 
     Sent as ``{"behavior": "deny", "message": ..., "interrupt": true}``.
     """
 
-    behavior: Literal["deny"] = attrs.field(
-        default="deny", validator=attrs.validators.in_(("deny",))
-    )
+    behavior: Literal["deny"] = "deny"
     message: str = ""
     interrupt: bool = False
 
@@ -295,26 +414,29 @@ CanUseTool: TypeAlias = Callable[
 # Hooks
 # --------------------------------------------------------------------------
 
-#: The hook events CLI 2.1.331 accepts in ``initialize.hooks``.
+#: The hook events the CLI accepts in ``initialize.hooks``: claude_agent_sdk's
+#: ten first, then the rest of CLI 2.1.331's, then the newer ones
+#: (``PreSkillShellCommand``: CLI 2.1.332; ``Interrupt``: CLI 2.1.337).
+#: An older CLI registers such a hook and never fires it.
 HookEvent: TypeAlias = Literal[
     "PreToolUse",
     "PostToolUse",
     "PostToolUseFailure",
-    "PostToolBatch",
-    "Notification",
     "UserPromptSubmit",
+    "Stop",
+    "SubagentStop",
+    "PreCompact",
+    "Notification",
+    "SubagentStart",
+    "PermissionRequest",
+    "PostToolBatch",
     "UserPromptExpansion",
     "SessionStart",
     "SessionEnd",
-    "Stop",
     "StopFailure",
-    "SubagentStart",
-    "SubagentStop",
-    "PreCompact",
     "PostCompact",
     "PreModelSwitch",
     "PostModelSwitch",
-    "PermissionRequest",
     "PermissionDenied",
     "Setup",
     "TeammateIdle",
@@ -330,18 +452,21 @@ HookEvent: TypeAlias = Literal[
     "FileChanged",
     "DirectoryAdded",
     "MessageDisplay",
+    "PreSkillShellCommand",
+    "Interrupt",
 ]
 
 
-@attrs.frozen
-class HookContext:
-    """Passed to every hook callback; ``signal`` is reserved (always ``None``).
+class HookEffort(TypedDict):
+    """The reasoning effort in effect when a hook fires (in a hook's input)."""
 
-    The official SDK declared this class but passed a plain dict; ccsdk
-    passes an instance, so ``context.signal`` works.
-    """
+    level: str
 
-    signal: Any | None = None
+
+class HookContext(TypedDict):
+    """Passed to every hook callback as ``{"signal": None}``; ``signal`` is reserved."""
+
+    signal: Any | None
 
 
 #: ``hook(input, tool_use_id, context) -> output``; the output dict is sent to
@@ -351,107 +476,241 @@ HookCallback: TypeAlias = Callable[
 ]
 
 
-@attrs.define
+# Typed factory: with ``default_factory=list`` pyright would not know the item type.
+def _no_callbacks() -> list[HookCallback]:
+    return []
+
+
+@dataclass
 class HookMatcher:
     """Callbacks to run for the tool names a CLI matcher string selects.
 
     ``matcher`` is the CLI's pattern, e.g. ``"Bash"`` or ``"Write|Edit"``;
     ``None`` matches everything. ``timeout`` (seconds) bounds how long the CLI
-    waits for the callbacks before it gives up (``None``: the CLI's default).
+    waits for the callbacks (``None``: the CLI's default). ``on_failure``:
+    with ``"block"``, a callback that raises, returns nothing or returns
+    something the CLI refuses blocks the action (fail closed), and connecting
+    to a CLI that cannot honour it raises ``CLIConnectionError``; ``None`` or
+    ``"continue"`` counts a failure as no decision. Sent as ``onFailure``.
     """
 
     matcher: str | None = None
-    hooks: list[HookCallback] = attrs.field(factory=_empty_list)
+    hooks: list[HookCallback] = field(default_factory=_no_callbacks)
     timeout: float | None = None
+    on_failure: Literal["continue", "block"] | None = None
 
 
 # --------------------------------------------------------------------------
-# Agent SDK options: system prompt forms, tools, agents, thinking, output
-# format, sandbox, plugins (the value types of the ClaudeCodeOptions fields
-# added after claude_code_sdk 0.0.25; what each becomes on the wire is in
-# docs/options-agent-sdk.md)
+# MCP server configs (the values of ``mcp_servers``) and status
 # --------------------------------------------------------------------------
 
-#: The settings files ``setting_sources`` can select (``--setting-sources``).
-SettingSource: TypeAlias = Literal["user", "project", "local"]
 
-#: The API betas CLI 2.1.331 lets through ``--betas``; it drops any other
-#: with a warning on stderr, so ccsdk refuses them up front.
-SdkBeta: TypeAlias = Literal["context-1m-2025-08-07"]
+class McpStdioServerConfig(TypedDict):
+    """An MCP server the CLI starts as a child process."""
 
-#: ``--effort`` levels. CLI 2.1.331 silently ignores any other value.
-EffortLevel: TypeAlias = Literal["low", "medium", "high", "xhigh", "max"]
-
-#: ``--thinking-display`` values (how thinking is shown in the API answer).
-ThinkingDisplay: TypeAlias = Literal["summarized", "omitted", "highlights"]
+    type: NotRequired[Literal["stdio"]]  # optional for backwards compatibility
+    command: str
+    args: NotRequired[list[str]]
+    env: NotRequired[dict[str, str]]
 
 
-class SystemPromptPreset(TypedDict):
-    """The CLI's own system prompt, optionally with text appended.
+class McpSSEServerConfig(TypedDict):
+    """An MCP server the CLI reaches over Server-Sent Events."""
 
-    ``exclude_dynamic_sections`` moves the per-machine sections (cwd, memory
-    paths) out of the system prompt into the first user message, for prompt
-    caching across users; ``snapshot`` (default on in the CLI) records the
-    prompt once per conversation and reuses it verbatim.
+    type: Literal["sse"]
+    url: str
+    headers: NotRequired[dict[str, str]]
+
+
+class McpHttpServerConfig(TypedDict):
+    """An MCP server the CLI reaches over streamable HTTP."""
+
+    type: Literal["http"]
+    url: str
+    headers: NotRequired[dict[str, str]]
+
+
+class McpSdkServerConfig(TypedDict):
+    """An MCP server that runs inside this Python process.
+
+    Only its name is sent to the CLI; ``instance`` (an ``mcp.server.Server``)
+    stays here and is driven through the CLI's ``mcp_message`` control requests.
     """
 
-    type: Literal["preset"]
-    preset: Literal["claude_code"]
-    append: NotRequired[str]
-    exclude_dynamic_sections: NotRequired[bool]
-    snapshot: NotRequired[bool]
+    type: Literal["sdk"]
+    name: str
+    instance: McpServer
 
 
-class SystemPromptCustom(TypedDict):
-    """A system prompt of your own, in place of the CLI's (same as a plain str)."""
-
-    type: Literal["custom"]
-    prompt: str
-    snapshot: NotRequired[bool]
+McpServerConfig: TypeAlias = (
+    McpStdioServerConfig | McpSSEServerConfig | McpHttpServerConfig | McpSdkServerConfig
+)
 
 
-class SystemPromptFile(TypedDict):
-    """A system prompt read by the CLI from a file (``--system-prompt-file``)."""
+class McpSdkServerConfigStatus(TypedDict):
+    """An in-process server as ``mcp_status`` reports it (no instance)."""
 
-    type: Literal["file"]
+    type: Literal["sdk"]
+    name: str
+
+
+class McpClaudeAIProxyServerConfig(TypedDict):
+    """A claude.ai connector proxied by the CLI, as ``mcp_status`` reports it."""
+
+    type: Literal["claudeai-proxy"]
+    url: str
+    id: str
+
+
+McpServerStatusConfig: TypeAlias = (
+    McpStdioServerConfig
+    | McpSSEServerConfig
+    | McpHttpServerConfig
+    | McpSdkServerConfigStatus
+    | McpClaudeAIProxyServerConfig
+)
+
+
+class McpToolAnnotations(TypedDict, total=False):
+    """A tool's MCP annotations, as ``mcp_status`` reports them."""
+
+    readOnly: bool
+    destructive: bool
+    openWorld: bool
+
+
+class McpToolInfo(TypedDict):
+    """One tool of an MCP server, as ``mcp_status`` reports it."""
+
+    name: str
+    description: NotRequired[str]
+    annotations: NotRequired[McpToolAnnotations]
+
+
+class McpServerInfo(TypedDict):
+    """What an MCP server said about itself when it connected."""
+
+    name: str
+    version: str
+
+
+McpServerConnectionStatus: TypeAlias = Literal[
+    "connected", "failed", "needs-auth", "pending", "disabled"
+]
+
+
+class McpServerStatus(TypedDict):
+    """One server in the answer to ``mcp_status``."""
+
+    name: str
+    status: McpServerConnectionStatus
+    serverInfo: NotRequired[McpServerInfo]
+    error: NotRequired[str]
+    config: NotRequired[McpServerStatusConfig]
+    scope: NotRequired[str]
+    tools: NotRequired[list[McpToolInfo]]
+
+
+class McpStatusResponse(TypedDict):
+    """The answer to ``mcp_status``."""
+
+    mcpServers: list[McpServerStatus]
+
+
+class ContextUsageCategory(TypedDict):
+    """One category of the context window in ``get_context_usage``."""
+
+    name: str
+    tokens: int
+    color: str
+    isDeferred: NotRequired[bool]
+
+
+class ContextUsageResponse(TypedDict):
+    """The answer to ``get_context_usage``: how the context window is used."""
+
+    categories: list[ContextUsageCategory]
+    totalTokens: int
+    maxTokens: int
+    rawMaxTokens: int
+    percentage: float
+    model: str
+    isAutoCompactEnabled: bool
+    memoryFiles: list[dict[str, Any]]
+    mcpTools: list[dict[str, Any]]
+    agents: list[dict[str, Any]]
+    gridRows: list[list[dict[str, Any]]]
+    autoCompactThreshold: NotRequired[int]
+    deferredBuiltinTools: NotRequired[list[dict[str, Any]]]
+    systemTools: NotRequired[list[dict[str, Any]]]
+    systemPromptSections: NotRequired[list[dict[str, Any]]]
+    slashCommands: NotRequired[dict[str, Any]]
+    skills: NotRequired[dict[str, Any]]
+    messageBreakdown: NotRequired[dict[str, Any]]
+    apiUsage: NotRequired[dict[str, Any] | None]
+
+
+# --------------------------------------------------------------------------
+# Plugins and the sandbox
+# --------------------------------------------------------------------------
+
+
+class SdkPluginConfig(TypedDict):
+    """A local plugin directory (``--plugin-dir``); the only type the CLI loads.
+
+    ``skip_mcp_discovery`` (ccsdk's) loads the plugin's skills, hooks, agents
+    and commands but not its MCP servers (``--plugin-dir-no-mcp``).
+    """
+
+    type: Literal["local"]
     path: str | PathLike[str]
+    skip_mcp_discovery: NotRequired[bool]
 
 
-SystemPrompt: TypeAlias = str | SystemPromptPreset | SystemPromptCustom | SystemPromptFile
+class SandboxNetworkConfig(TypedDict, total=False):
+    """``sandbox.network``: what sandboxed commands may reach."""
+
+    allowedDomains: list[str]
+    deniedDomains: list[str]
+    allowManagedDomainsOnly: bool
+    allowUnixSockets: list[str]
+    allowAllUnixSockets: bool
+    allowLocalBinding: bool
+    allowMachLookup: list[str]
+    httpProxyPort: int
+    socksProxyPort: int
 
 
-class ToolsPreset(TypedDict):
-    """The CLI's default built-in tool set (``--tools=default``)."""
-
-    type: Literal["preset"]
-    preset: Literal["claude_code"]
+#: ``sandbox.ignoreViolations``: violation kind -> patterns to ignore.
+SandboxIgnoreViolations: TypeAlias = dict[str, list[str]]
 
 
-class AgentDefinition(TypedDict):
-    """A subagent defined in code, sent in ``initialize.agents``.
+class SandboxSettings(TypedDict, total=False):
+    """The Bash sandbox, merged into the ``--settings`` JSON as ``"sandbox"``.
 
-    The keys are the CLI's (camelCase), as in ``claude_agent_sdk``, so
-    ``AgentDefinition(description=..., prompt=..., disallowedTools=[...])``
-    works unchanged; it is a plain dict at run time. CLI 2.1.331 silently
-    drops an agent with a missing ``prompt`` or a bad value (a ``maxTurns``
-    of 0, say), so ccsdk checks each one when the options are made.
+    Keys are the CLI's settings keys. When ``enabled`` is true and
+    ``failIfUnavailable`` (ccsdk's key) is not given, ccsdk sends
+    ``failIfUnavailable: true``: CLI 2.1.331 otherwise runs commands
+    *unsandboxed* with only a warning when the sandbox cannot start.
     """
 
-    description: str
-    prompt: str
-    tools: NotRequired[list[str] | None]
-    disallowedTools: NotRequired[list[str] | None]
-    model: NotRequired[str | None]
-    skills: NotRequired[list[str] | None]
-    memory: NotRequired[Literal["user", "project", "local"] | None]
-    mcpServers: NotRequired[list[str | dict[str, Any]] | None]
-    initialPrompt: NotRequired[str | None]
-    maxTurns: NotRequired[int | None]
-    background: NotRequired[bool | None]
-    effort: NotRequired[EffortLevel | int | None]
-    permissionMode: NotRequired[PermissionMode | None]
-    autoCompactWindow: NotRequired[int | None]
-    omitClaudeMd: NotRequired[bool | None]
+    enabled: bool
+    autoAllowBashIfSandboxed: bool
+    excludedCommands: list[str]
+    allowUnsandboxedCommands: bool
+    network: SandboxNetworkConfig
+    ignoreViolations: SandboxIgnoreViolations
+    enableWeakerNestedSandbox: bool
+    failIfUnavailable: bool
+
+
+# --------------------------------------------------------------------------
+# Thinking and output format
+# --------------------------------------------------------------------------
+
+#: ``--thinking-display`` values (how thinking is shown in the API answer);
+#: ``"highlights"`` is one CLI 2.1.331 accepts that claude_agent_sdk lacks.
+ThinkingDisplay: TypeAlias = Literal["summarized", "omitted", "highlights"]
 
 
 class ThinkingConfigAdaptive(TypedDict):
@@ -462,10 +721,10 @@ class ThinkingConfigAdaptive(TypedDict):
 
 
 class ThinkingConfigEnabled(TypedDict):
-    """Thinking on; ``budget_tokens`` sets its budget (``--max-thinking-tokens``)."""
+    """Thinking on with a budget (``--max-thinking-tokens=<budget_tokens>``)."""
 
     type: Literal["enabled"]
-    budget_tokens: NotRequired[int]
+    budget_tokens: int
     display: NotRequired[ThinkingDisplay]
 
 
@@ -479,7 +738,7 @@ ThinkingConfig: TypeAlias = ThinkingConfigAdaptive | ThinkingConfigEnabled | Thi
 
 
 class OutputFormat(TypedDict):
-    """Structured output: the run's answer must match ``schema``.
+    """Structured output (ccsdk's name for the shape ``output_format`` takes).
 
     The CLI gives the model a ``StructuredOutput`` tool whose input schema is
     ``schema``; the validated input arrives in ``ResultMessage.structured_output``.
@@ -490,65 +749,120 @@ class OutputFormat(TypedDict):
     schema: dict[str, Any]
 
 
-class SandboxNetworkConfig(TypedDict, total=False):
-    """``sandbox.network``: what sandboxed commands may reach."""
+class CanUseToolShadowedWarning(UserWarning):
+    """``can_use_tool`` is set, but some tool calls are approved before it is asked.
 
-    allowedDomains: list[str]
-    allowUnixSockets: list[str]
-    allowAllUnixSockets: bool
-    allowLocalBinding: bool
-    httpProxyPort: int
-    socksProxyPort: int
-
-
-class SandboxSettings(TypedDict, total=False):
-    """The Bash sandbox, merged into the ``--settings`` JSON as ``"sandbox"``.
-
-    Keys are the CLI's settings keys. When ``enabled`` is true and
-    ``failIfUnavailable`` is not given, ccsdk sends ``failIfUnavailable: true``:
-    CLI 2.1.331 otherwise runs commands *unsandboxed* with only a warning
-    when the sandbox cannot start (no bubblewrap, say).
+    Warned (``warnings.warn``) when a session starts with ``allowed_tools``
+    entries that allow a whole tool, or ``permission_mode="bypassPermissions"``.
+    Silence it with ``warnings.filterwarnings("ignore", category=CanUseToolShadowedWarning)``.
     """
 
+
+# --------------------------------------------------------------------------
+# Control protocol frames (as claude_agent_sdk types them)
+# --------------------------------------------------------------------------
+
+
+class SDKControlInterruptRequest(TypedDict):
+    subtype: Literal["interrupt"]
+
+
+class SDKControlPermissionRequest(TypedDict):
+    subtype: Literal["can_use_tool"]
+    tool_name: str
+    input: dict[str, Any]
+    permission_suggestions: list[dict[str, Any]] | None
+    blocked_path: str | None
+    decision_reason: NotRequired[str]
+    title: NotRequired[str]
+    display_name: NotRequired[str]
+    description: NotRequired[str]
+    tool_use_id: str
+    agent_id: NotRequired[str]
+
+
+class SDKControlInitializeRequest(TypedDict):
+    subtype: Literal["initialize"]
+    hooks: dict[HookEvent, Any] | None
+    agents: NotRequired[dict[str, dict[str, Any]]]
+    excludeDynamicSections: NotRequired[bool]
+    systemPromptSnapshot: NotRequired[bool]
+    skills: NotRequired[list[str]]
+    forwardSubagentText: NotRequired[bool]
+
+
+class SDKControlSetPermissionModeRequest(TypedDict):
+    subtype: Literal["set_permission_mode"]
+    mode: PermissionMode
+
+
+class SDKHookCallbackRequest(TypedDict):
+    subtype: Literal["hook_callback"]
+    callback_id: str
+    input: Any
+    tool_use_id: str | None
+
+
+class SDKControlMcpMessageRequest(TypedDict):
+    subtype: Literal["mcp_message"]
+    server_name: str
+    message: Any
+
+
+class SDKControlRewindFilesRequest(TypedDict):
+    subtype: Literal["rewind_files"]
+    user_message_id: str
+
+
+class SDKControlMcpReconnectRequest(TypedDict):
+    """Reconnects a disconnected or failed MCP server."""
+
+    subtype: Literal["mcp_reconnect"]
+    serverName: str
+
+
+class SDKControlMcpToggleRequest(TypedDict):
+    """Enables or disables an MCP server."""
+
+    subtype: Literal["mcp_toggle"]
+    serverName: str
     enabled: bool
-    failIfUnavailable: bool
-    autoAllowBashIfSandboxed: bool
-    allowUnsandboxedCommands: bool
-    excludedCommands: list[str]
-    network: SandboxNetworkConfig
-    ignoreViolations: dict[str, list[str]]
-    enableWeakerNestedSandbox: bool
 
 
-class SdkPluginConfig(TypedDict):
-    """A local plugin directory (``--plugin-dir``); the only type the CLI loads.
-
-    ``skip_mcp_discovery`` loads the plugin's skills, hooks, agents and
-    commands but not its MCP servers (``--plugin-dir-no-mcp``).
-    """
-
-    type: Literal["local"]
-    path: str | PathLike[str]
-    skip_mcp_discovery: NotRequired[bool]
+class SDKControlStopTaskRequest(TypedDict):
+    subtype: Literal["stop_task"]
+    task_id: str
 
 
-__all__ += [
-    "AgentDefinition",
-    "EffortLevel",
-    "OutputFormat",
-    "SandboxNetworkConfig",
-    "SandboxSettings",
-    "SdkBeta",
-    "SdkPluginConfig",
-    "SettingSource",
-    "SystemPrompt",
-    "SystemPromptCustom",
-    "SystemPromptFile",
-    "SystemPromptPreset",
-    "ThinkingConfig",
-    "ThinkingConfigAdaptive",
-    "ThinkingConfigDisabled",
-    "ThinkingConfigEnabled",
-    "ThinkingDisplay",
-    "ToolsPreset",
-]
+class SDKControlRequest(TypedDict):
+    type: Literal["control_request"]
+    request_id: str
+    request: (
+        SDKControlInterruptRequest
+        | SDKControlPermissionRequest
+        | SDKControlInitializeRequest
+        | SDKControlSetPermissionModeRequest
+        | SDKHookCallbackRequest
+        | SDKControlMcpMessageRequest
+        | SDKControlRewindFilesRequest
+        | SDKControlMcpReconnectRequest
+        | SDKControlMcpToggleRequest
+        | SDKControlStopTaskRequest
+    )
+
+
+class ControlResponse(TypedDict):
+    subtype: Literal["success"]
+    request_id: str
+    response: dict[str, Any] | None
+
+
+class ControlErrorResponse(TypedDict):
+    subtype: Literal["error"]
+    request_id: str
+    error: str
+
+
+class SDKControlResponse(TypedDict):
+    type: Literal["control_response"]
+    response: ControlResponse | ControlErrorResponse

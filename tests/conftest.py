@@ -67,11 +67,13 @@ def e2e_options(
     work = tmp_path / "work"
     work.mkdir()
 
-    def make(**kwargs: Any) -> ClaudeCodeOptions:
+    def make(cls: Any = ClaudeCodeOptions, **kwargs: Any) -> ClaudeCodeOptions:
+        # cls=ClaudeAgentOptions for claude_agent_sdk's defaults.
         env = fake_model.env(home=str(home))
         env.update(kwargs.pop("env", {}))
         kwargs.setdefault("cwd", str(work))
-        return ClaudeCodeOptions(cli_path=str(cli_path), env=env, **kwargs)
+        options: ClaudeCodeOptions = cls(cli_path=str(cli_path), env=env, **kwargs)
+        return options
 
     return make
 

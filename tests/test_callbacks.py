@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Any
 
 import anyio
@@ -19,6 +20,9 @@ from ccsdk import (
     ToolPermissionContext,
     query,
 )
+from ccsdk.protocol.events import HookCallbackRequest
+from ccsdk.runtime.callbacks import Callbacks
+from ccsdk.types import CanUseToolShadowedWarning
 from tests.conftest import Runner
 from tests.fakecli import FakeCLI
 
@@ -190,5 +194,35 @@ def test_options_that_silence_can_use_tool_are_warned_about(
         return PermissionResultAllow()
 
     caplog.set_level(logging.WARNING, logger="ccsdk")
-    run(lambda: exchange(ClaudeCodeOptions(can_use_tool=allow, **extra)))
+    with pytest.warns(CanUseToolShadowedWarning, match=expected):
+        run(lambda: exchange(ClaudeCodeOptions(can_use_tool=allow, **extra)))
     assert any(expected in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("allowed", [["Read(/tmp/*)"], ["Bash(npm test:*)", "mcp__x__y("]])
+def test_rules_narrower_than_a_whole_tool_are_not_warned_about(
+    run: Runner, allowed: list[str]
+) -> None:
+    async def allow(name: str, data: dict[str, Any], ctx: ToolPermissionContext) -> Any:
+        return PermissionResultAllow()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CanUseToolShadowedWarning)
+        run(lambda: exchange(ClaudeCodeOptions(can_use_tool=allow, allowed_tools=allowed)))
+
+
+def test_a_hook_context_is_the_official_dict_and_answers_signal_too(run: Runner) -> None:
+    seen: list[Any] = []
+
+    async def hook(data: dict[str, Any], tool_use_id: str | None, ctx: HookContext) -> Any:
+        seen.append(ctx)
+        return {}
+
+    options = ClaudeCodeOptions(hooks={"PreToolUse": [HookMatcher(hooks=[hook])]})
+    callbacks = Callbacks(options)
+    callbacks.hooks_for_initialize()
+    request = HookCallbackRequest("r1", "hook_0", {"hook_event_name": "PreToolUse"}, None, {})
+    run(lambda: callbacks.hook(request))
+    (ctx,) = seen
+    assert ctx == {"signal": None} and ctx["signal"] is None
+    assert ctx.signal is None  # type: ignore[attr-defined]

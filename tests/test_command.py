@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ccsdk.options import ClaudeCodeOptions
+from ccsdk.options import ClaudeAgentOptions, ClaudeCodeOptions
 from ccsdk.runtime.command import REDACTED, build_argv, build_env, redact_argv, redact_env
 from ccsdk.types import PermissionResultAllow, ToolPermissionContext
 
@@ -407,3 +407,99 @@ def test_redact_argv() -> None:
 def test_redact_argv_leaves_ordinary_values() -> None:
     argv = build_argv(ClaudeCodeOptions(resume="abc", mcp_servers="{not json"), "claude")
     assert redact_argv(argv) == argv
+
+
+# ---- the two classes' defaults, and the options new in claude_agent_sdk 0.2.190 ----
+
+
+def test_agent_options_without_a_system_prompt_send_an_empty_one() -> None:
+    # claude_agent_sdk sends "--system-prompt=" when system_prompt is None:
+    # the CLI then runs with an empty system prompt, not its own.
+    assert build_argv(ClaudeAgentOptions(), "claude") == [*HEAD, "--system-prompt=", *TAIL]
+    # claude_code_sdk sent nothing: the CLI's own prompt.
+    assert build_argv(ClaudeCodeOptions(), "claude") == [*HEAD, *TAIL]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "SP",
+        {"type": "custom", "prompt": "SP"},
+        {"type": "preset", "preset": "claude_code"},
+        {"type": "preset", "preset": "claude_code", "append": "more"},
+    ],
+)
+def test_agent_options_with_a_system_prompt_send_no_empty_one(prompt: Any) -> None:
+    # These go in initialize (see test_initialize.py), as for ClaudeCodeOptions.
+    argv = build_argv(ClaudeAgentOptions(system_prompt=prompt), "claude")
+    assert not [a for a in argv if a.startswith("--system-prompt")]
+
+
+def test_agent_options_with_a_prompt_file() -> None:
+    argv = build_argv(ClaudeAgentOptions(system_prompt={"type": "file", "path": "p.md"}), "c")
+    assert "--system-prompt-file=p.md" in argv and "--system-prompt=" not in argv
+
+
+@pytest.mark.parametrize("cls", [ClaudeAgentOptions, ClaudeCodeOptions])
+@pytest.mark.parametrize(
+    ("kwargs", "args"),
+    [
+        ({"task_budget": {"total": 50000}}, ["--task-budget=50000"]),
+        ({"resume": "s1", "resume_session_at": "u1"}, ["--resume=s1", "--resume-session-at=u1"]),
+        (
+            {"resume": "s1", "resume_session_at": "u1", "resume_drops_turn": "u2"},
+            ["--resume=s1", "--resume-session-at=u1", "--resume-drops-turn=u2"],
+        ),
+        # Sent even when empty, as upstream: the CLI refuses it, not ccsdk silently.
+        (
+            {"resume": "s1", "resume_session_at": "u1", "resume_drops_turn": ""},
+            ["--resume=s1", "--resume-session-at=u1", "--resume-drops-turn="],
+        ),
+        ({"max_thinking_tokens": 2048}, ["--max-thinking-tokens=2048"]),
+        ({"max_thinking_tokens": 0}, ["--max-thinking-tokens=0"]),
+        # thinking wins over the deprecated max_thinking_tokens.
+        ({"max_thinking_tokens": 9, "thinking": {"type": "adaptive"}}, ["--thinking=adaptive"]),
+        ({"skills": "all"}, ["--allowedTools=Skill", "--setting-sources=user,project"]),
+        (
+            {"skills": ["pdf", "plug:x"], "allowed_tools": ["Read", "Skill(pdf)"]},
+            ["--allowedTools=Read,Skill(pdf),Skill(plug:x)", "--setting-sources=user,project"],
+        ),
+        ({"skills": [], "setting_sources": []}, ["--setting-sources="]),
+        (
+            {"skills": ["pdf"], "setting_sources": ["project"]},
+            ["--allowedTools=Skill(pdf)", "--setting-sources=project"],
+        ),
+        # In initialize or on user messages, not flags.
+        ({"forward_subagent_text": True, "verbatim_prompts": True}, []),
+        ({"client_app": "app/1"}, []),
+        ({"load_timeout_ms": 5, "session_store_flush": "eager"}, []),
+    ],
+)
+def test_new_agent_sdk_option_flags(
+    cls: type[ClaudeAgentOptions | ClaudeCodeOptions], kwargs: dict[str, Any], args: list[str]
+) -> None:
+    assert build_argv(cls(**kwargs, system_prompt="S"), "claude") == [*HEAD, *args, *TAIL]
+
+
+def test_skills_do_not_change_the_options() -> None:
+    options = ClaudeAgentOptions(allowed_tools=["Read"], skills="all")
+    build_argv(options, "claude")
+    assert options.allowed_tools == ["Read"] and options.setting_sources is None
+
+
+def test_combinations_of_resume_points_assigned_later_are_caught_at_build() -> None:
+    options = ClaudeAgentOptions(resume="s", resume_session_at="u")
+    options.resume = None
+    with pytest.raises(ValueError, match="resume_session_at needs resume"):
+        build_argv(options, "claude")
+
+
+def test_client_app_sets_its_variable_over_env_and_drops_a_derived_label() -> None:
+    base = {"CLAUDE_AGENT_SDK_DERIVED_CLIENT_APP": "outer/1", "CLAUDE_AGENT_SDK_CLIENT_APP": "b"}
+    options = ClaudeAgentOptions(client_app="mine/2", env={"CLAUDE_AGENT_SDK_CLIENT_APP": "e"})
+    env = build_env(options, base)
+    assert env["CLAUDE_AGENT_SDK_CLIENT_APP"] == "mine/2"
+    assert "CLAUDE_AGENT_SDK_DERIVED_CLIENT_APP" not in env
+    # Unset: the inherited or explicit value stays; "" sends no label.
+    assert build_env(ClaudeCodeOptions(), base)["CLAUDE_AGENT_SDK_CLIENT_APP"] == "b"
+    assert build_env(ClaudeCodeOptions(client_app=""), base)["CLAUDE_AGENT_SDK_CLIENT_APP"] == ""

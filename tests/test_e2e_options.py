@@ -7,10 +7,11 @@ messages ccsdk yields, or in the files the CLI writes under its HOME.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +22,15 @@ from ccsdk import (
     ClaudeAgentOptions,
     ClaudeCodeOptions,
     ClaudeSDKClient,
+    HookContext,
+    HookMatcher,
     InitInfo,
     Message,
     ProcessError,
     ResultError,
     ResultMessage,
     SystemMessage,
+    TextBlock,
     UserMessage,
     create_sdk_mcp_server,
     open_session,
@@ -520,9 +524,186 @@ def test_claude_agent_options_name(
     run: Runner, fake_model: FakeModel, e2e_options: Options
 ) -> None:
     fake_model.add_turns(Turn([text("same class")]))
-    options = e2e_options(system_prompt="Be brief.")
+    options = e2e_options(ClaudeAgentOptions, system_prompt="Be brief.")
     assert isinstance(options, ClaudeAgentOptions)
     messages = run(lambda: run_query(options))
     assert [b.text for m in messages if isinstance(m, AssistantMessage) for b in m.content] == [
         "same class"
     ]
+
+
+# ---- the two classes' defaults, and the options new in claude_agent_sdk 0.2.190 ----------
+
+
+def test_agent_options_default_to_an_empty_system_prompt(
+    run: Runner, fake_model: FakeModel, e2e_options: Options
+) -> None:
+    fake_model.add_turns(Turn([text("agent")]), Turn([text("code")]))
+    run(lambda: run_query(e2e_options(ClaudeAgentOptions)))
+    run(lambda: run_query(e2e_options(ClaudeCodeOptions)))
+    agent, code = (system_text(r.body) for r in turns(fake_model))
+    # claude_agent_sdk's default: the CLI's prompt is replaced by an empty
+    # one (the CLI still adds its billing header and SDK identity line).
+    assert DEFAULT_PROMPT_MARK not in agent and len(agent) < 200
+    # claude_code_sdk's: the CLI's own prompt.
+    assert DEFAULT_PROMPT_MARK in code
+
+
+def test_task_budget_and_client_app_reach_the_api(
+    run: Runner, fake_model: FakeModel, e2e_options: Options
+) -> None:
+    fake_model.add_turns(Turn([text("ok")]))
+    options = e2e_options(
+        ClaudeAgentOptions, task_budget={"total": 40_000}, client_app="my-app/1.2.3"
+    )
+    run(lambda: run_query(options))
+    (request,) = turns(fake_model)
+    assert request.body["output_config"]["task_budget"] == {"type": "tokens", "total": 40_000}
+    assert "task-budgets-2026-03-13" in request.headers["anthropic-beta"].split(",")
+    assert "client-app/my-app/1.2.3" in request.headers["user-agent"]
+
+
+SUBAGENT = tool_use(
+    "Agent",
+    {
+        "subagent_type": "general-purpose",
+        "description": "sub",
+        "prompt": "do it",
+        "run_in_background": False,
+    },
+)
+
+
+@pytest.mark.parametrize("forward", [True, False])
+def test_forward_subagent_text(
+    run: Runner, fake_model: FakeModel, e2e_options: Options, forward: bool
+) -> None:
+    fake_model.add_turns(Turn([SUBAGENT]), Turn([text("sub says hi")]), Turn([text("done")]))
+    messages = run(lambda: run_query(e2e_options(forward_subagent_text=forward)))
+    nested = [
+        block.text
+        for m in messages
+        if isinstance(m, AssistantMessage) and m.parent_tool_use_id is not None
+        for block in m.content
+        if isinstance(block, TextBlock)
+    ]
+    assert nested == (["sub says hi"] if forward else [])
+    assert last_result(messages).result == "done"
+
+
+@pytest.mark.parametrize("verbatim", [True, False])
+def test_verbatim_prompts_keep_a_path_mention_unexpanded(
+    run: Runner, fake_model: FakeModel, e2e_options: Options, tmp_path: Path, verbatim: bool
+) -> None:
+    (tmp_path / "work" / "notes.txt").write_text("SECRET-NOTES")
+    fake_model.add_turns(Turn([text("ok")]))
+    options = e2e_options(verbatim_prompts=verbatim)
+
+    async def streamed() -> AsyncIterator[dict[str, Any]]:
+        # A streamed message's own client_composed: False is overridden.
+        message = {"role": "user", "content": "read @notes.txt"}
+        yield {"type": "user", "message": message, "client_composed": False}
+
+    run(lambda: run_query(options, "read @notes.txt"))
+    fake_model.add_turns(Turn([text("ok")]))
+    run(lambda: run_query_stream(options, streamed()))
+    for request in turns(fake_model):
+        assert request.last_user_text == "read @notes.txt"
+        assert ("SECRET-NOTES" in json.dumps(request.body["messages"])) is not verbatim
+
+
+async def run_query_stream(
+    options: ClaudeCodeOptions, prompt: AsyncIterator[dict[str, Any]]
+) -> list[Message]:
+    return [m async for m in query(prompt=prompt, options=options)]
+
+
+def test_skills_list_only_the_named_skills(
+    run: Runner, fake_model: FakeModel, e2e_options: Options, tmp_path: Path
+) -> None:
+    for name in ("alpha-skill", "beta-skill"):
+        folder = tmp_path / "home" / ".claude" / "skills" / name
+        folder.mkdir(parents=True)
+        (folder / "SKILL.md").write_text(
+            f"---\nname: {name}\ndescription: The {name.upper()} helper\n---\nDo {name}.\n"
+        )
+    fake_model.add_turns(Turn([text("ok")]), Turn([text("ok")]))
+    run(lambda: run_query(e2e_options(skills=["alpha-skill"])))
+    run(lambda: run_query(e2e_options()))
+    only_alpha, both = (json.dumps(r.body) for r in turns(fake_model))
+    assert "ALPHA-SKILL helper" in only_alpha and "BETA-SKILL helper" not in only_alpha
+    assert "ALPHA-SKILL helper" in both and "BETA-SKILL helper" in both
+
+
+def test_resume_session_at_and_resume_drops_turn(
+    run: Runner, fake_model: FakeModel, e2e_options: Options
+) -> None:
+    second_prompt = str(uuid.uuid4())
+    fake_model.add_turns(
+        Turn([text("ANSWER-ONE")]), Turn([text("ANSWER-TWO")]), Turn([text("branched")])
+    )
+
+    async def second() -> AsyncIterator[dict[str, Any]]:
+        message = {"role": "user", "content": "PROMPT-TWO"}
+        yield {"type": "user", "message": message, "uuid": second_prompt}
+
+    async def two_turns() -> list[Message]:
+        async with ClaudeSDKClient(e2e_options()) as client:
+            await client.query("PROMPT-ONE")
+            out = [m async for m in client.receive_response()]
+            await client.query(second())
+            return out + [m async for m in client.receive_response()]
+
+    messages = run(two_turns)
+    session = last_result(messages).session_id
+    first_answer = next(m for m in messages if isinstance(m, AssistantMessage)).uuid
+    assert first_answer is not None
+
+    # A wrong turn declared: the CLI refuses the truncating resume.
+    refused = e2e_options(
+        resume=session,
+        resume_session_at=first_answer,
+        resume_drops_turn=str(uuid.uuid4()),
+        fork_session=True,
+    )
+    with pytest.raises(ProcessError, match="Resume rejected by --resume-drops-turn"):
+        run(lambda: run_query(refused, "PROMPT-THREE"))
+
+    # The right one: the branch holds the first turn and not the second.
+    options = dataclasses.replace(refused, resume_drops_turn=second_prompt)
+    assert last_result(run(lambda: run_query(options, "PROMPT-THREE"))).result == "branched"
+    history = json.dumps(turns(fake_model)[-1].body["messages"])
+    assert "ANSWER-ONE" in history and "PROMPT-TWO" not in history
+
+
+def test_a_failing_hook_set_to_block_blocks_the_tool(
+    run: Runner, fake_model: FakeModel, e2e_options: Options, tmp_path: Path
+) -> None:
+    async def broken(data: dict[str, Any], tool_use_id: str | None, ctx: HookContext) -> Any:
+        raise RuntimeError("the policy service is down")
+
+    fake_model.add_turns(
+        Turn([tool_use("Bash", {"command": "echo RAN > ran.txt"})]), Turn([text("done")])
+    )
+    hooks: Any = {"PreToolUse": [HookMatcher("Bash", [broken], on_failure="block")]}
+    options = e2e_options(allowed_tools=["Bash"], hooks=hooks)
+    messages = run(lambda: run_query(options))
+    assert last_result(messages).result == "done"
+    assert not (tmp_path / "work" / "ran.txt").exists()
+    assert 'blocking because onFailure is \\"block\\"' in json.dumps(
+        turns(fake_model)[-1].body["messages"][-1]
+    )
+
+
+def test_hook_events_newer_than_the_cli_are_registered_harmlessly(
+    run: Runner, fake_model: FakeModel, e2e_options: Options
+) -> None:
+    async def hook(data: dict[str, Any], tool_use_id: str | None, ctx: HookContext) -> Any:
+        return {}
+
+    fake_model.add_turns(Turn([text("done")]))
+    hooks: Any = {
+        "PreSkillShellCommand": [HookMatcher(hooks=[hook])],
+        "Interrupt": [HookMatcher(hooks=[hook])],
+    }
+    assert last_result(run(lambda: run_query(e2e_options(hooks=hooks)))).result == "done"

@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 from ccsdk import ClaudeAgentOptions, ClaudeCodeOptions
-from ccsdk.runtime.initialize import build_initialize, check_answer
-from ccsdk.types import AgentDefinition
+from ccsdk.errors import CLIConnectionError
+from ccsdk.runtime.callbacks import Callbacks
+from ccsdk.runtime.initialize import build_initialize, check_answer, stamp_user_message
+from ccsdk.types import AgentDefinition, HookContext, HookMatcher
 
 HOOKS = {"PreToolUse": [{"matcher": None, "hookCallbackIds": ["hook_0"]}]}
 
@@ -75,6 +77,12 @@ def test_defaults_send_only_hooks() -> None:
             {"sdkMcpServers": ["calc"]},  # the key, which mcp_message names
         ),
         ({"mcp_servers": "/etc/mcp.json"}, {}),
+        ({"skills": ["pdf", "plug:x"]}, {"skills": ["pdf", "plug:x"]}),
+        ({"skills": []}, {"skills": []}),  # a filter that lists no skill
+        ({"skills": "all"}, {}),  # "all" and None are no filter, as upstream
+        ({"forward_subagent_text": True}, {"forwardSubagentText": True}),
+        ({"forward_subagent_text": False}, {}),
+        ({"verbatim_prompts": True}, {}),  # on each user message instead
     ],
 )
 def test_fields(kwargs: dict[str, Any], fields: dict[str, Any]) -> None:
@@ -101,7 +109,13 @@ def test_agents_drop_none_values_and_keep_camel_case() -> None:
             "maxTurns": 3,
         }
     }
-    assert reviewer["model"] is None  # the caller's dict is not modified
+    assert reviewer.model is None  # the caller's definition is not modified
+
+
+def test_agents_given_as_dicts_as_older_ccsdk_took_them_still_work() -> None:
+    agents: Any = {"r": {"description": "d", "prompt": "p", "model": None}}
+    options = ClaudeCodeOptions(agents=agents)
+    assert build_initialize(options, None)["agents"] == {"r": {"description": "d", "prompt": "p"}}
 
 
 def test_the_instance_never_leaves() -> None:
@@ -138,3 +152,79 @@ def test_path_in_file_prompt_is_not_read(tmp_path: Path) -> None:
     # The CLI reads the file; ccsdk sends the path only (a missing file is the CLI's error).
     options = ClaudeCodeOptions(system_prompt={"type": "file", "path": tmp_path / "absent"})
     assert build_initialize(options, None) == {"subtype": "initialize", "hooks": None}
+
+
+@pytest.mark.parametrize("cls", [ClaudeAgentOptions, ClaudeCodeOptions])
+def test_both_classes_build_the_same_request(
+    cls: type[ClaudeAgentOptions | ClaudeCodeOptions],
+) -> None:
+    options = cls(skills=["pdf"], forward_subagent_text=True, title="T")
+    assert build_initialize(options, None) == {
+        "subtype": "initialize",
+        "hooks": None,
+        "skills": ["pdf"],
+        "forwardSubagentText": True,
+        "title": "T",
+    }
+    # ClaudeAgentOptions' empty default prompt is a flag (--system-prompt=), not here.
+    assert "systemPrompt" not in build_initialize(cls(), None)
+
+
+def _hook_options(on_failure: Any) -> ClaudeAgentOptions:
+    async def hook(data: dict[str, Any], tool_use_id: str | None, ctx: HookContext) -> Any:
+        return {}
+
+    return ClaudeAgentOptions(
+        hooks={"PreToolUse": [HookMatcher("Bash", [hook], timeout=5, on_failure=on_failure)]}
+    )
+
+
+@pytest.mark.parametrize("on_failure", ["block", "continue"])
+def test_hook_on_failure_is_sent_as_on_failure(on_failure: str) -> None:
+    options = _hook_options(on_failure)
+    hooks = Callbacks(options).hooks_for_initialize()
+    assert hooks == {
+        "PreToolUse": [
+            {
+                "matcher": "Bash",
+                "hookCallbackIds": ["hook_0"],
+                "timeout": 5,
+                "onFailure": on_failure,
+            }
+        ]
+    }
+    assert "onFailure" not in Callbacks(_hook_options(None)).hooks_for_initialize()["PreToolUse"][0]
+
+
+def test_a_blocking_hook_needs_a_cli_that_honours_it() -> None:
+    options = _hook_options("block")
+    check_answer(options, {"hook_on_failure_supported": True})
+    with pytest.raises(CLIConnectionError, match="does not honor on_failure"):
+        check_answer(options, {})
+    with pytest.raises(CLIConnectionError, match="already running"):
+        check_answer(options, {"hook_on_failure_supported": True, "hooks_applied": False})
+    # "continue" fails open anyway: nothing to check.
+    check_answer(_hook_options("continue"), {})
+
+
+@pytest.mark.parametrize("verbatim", [True, False])
+def test_verbatim_prompts_marks_every_user_message(verbatim: bool) -> None:
+    options = ClaudeCodeOptions(verbatim_prompts=verbatim)
+    user = {"type": "user", "message": {"role": "user", "content": "@/etc/passwd"}}
+    stamped = stamp_user_message({**user, "client_composed": False}, options)
+    assert stamped.get("client_composed") is verbatim
+    control = {"type": "control_request", "request_id": "r", "request": {}}
+    assert stamp_user_message(control, options) is control
+
+
+@pytest.mark.parametrize(
+    ("version", "warned"), [("2.1.331", False), ("2.1.248", False), ("2.1.247", True), (None, True)]
+)
+def test_verbatim_prompts_warns_on_a_cli_that_ignores_it(
+    version: str | None, warned: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="ccsdk")
+    answer = {} if version is None else {"claude_code_version": version}
+    check_answer(ClaudeAgentOptions(verbatim_prompts=True), answer)
+    check_answer(ClaudeAgentOptions(), {"claude_code_version": "2.1.200"})  # off: no warning
+    assert any("verbatim_prompts" in r.getMessage() for r in caplog.records) is warned

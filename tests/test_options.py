@@ -1,12 +1,12 @@
-"""ClaudeCodeOptions defaults and validation; permission and hook types."""
+"""The two options classes: fields, defaults, validation; permission and hook types."""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
 
 from ccsdk.options import ClaudeAgentOptions, ClaudeCodeOptions
@@ -22,7 +22,7 @@ from ccsdk.types import (
     ToolPermissionContext,
 )
 
-OFFICIAL_FIELDS = [
+CODE_FIELDS = [  # claude_code_sdk 0.0.25, in its order
     "allowed_tools",
     "system_prompt",
     "append_system_prompt",
@@ -47,6 +47,76 @@ OFFICIAL_FIELDS = [
 ]
 
 
+#: claude_agent_sdk 0.2.190's fields, in its order, with its defaults.
+AGENT_FIELDS: dict[str, Any] = {
+    "tools": None,
+    "allowed_tools": [],
+    "system_prompt": None,
+    "mcp_servers": {},
+    "strict_mcp_config": False,
+    "permission_mode": None,
+    "continue_conversation": False,
+    "resume": None,
+    "session_id": None,
+    "max_turns": None,
+    "max_budget_usd": None,
+    "disallowed_tools": [],
+    "model": None,
+    "fallback_model": None,
+    "betas": [],
+    "permission_prompt_tool_name": None,
+    "cwd": None,
+    "cli_path": None,
+    "settings": None,
+    "add_dirs": [],
+    "env": {},
+    "extra_args": {},
+    "max_buffer_size": None,
+    "debug_stderr": "<stderr>",
+    "stderr": None,
+    "can_use_tool": None,
+    "hooks": None,
+    "user": None,
+    "include_partial_messages": False,
+    "include_hook_events": False,
+    "forward_subagent_text": False,
+    "verbatim_prompts": False,
+    "fork_session": False,
+    "resume_session_at": None,
+    "resume_drops_turn": None,
+    "agents": None,
+    "setting_sources": None,
+    "skills": None,
+    "sandbox": None,
+    "plugins": [],
+    "max_thinking_tokens": None,
+    "thinking": None,
+    "effort": None,
+    "output_format": None,
+    "enable_file_checkpointing": False,
+    "session_store": None,
+    "session_store_flush": "batched",
+    "load_timeout_ms": 60_000,
+    "task_budget": None,
+    "client_app": None,
+}
+
+#: ccsdk's own fields, after the official ones on both classes.
+CCSDK_FIELDS = [
+    "on_elicitation",
+    "on_user_dialog",
+    "supported_dialog_kinds",
+    "max_line_bytes",
+    "initialize_timeout",
+    "control_timeout",
+    "close_timeout",
+    "spawn",
+    "tool_aliases",
+    "title",
+    "persist_session",
+]
+
+
 async def _allow(name: str, data: dict[str, Any], ctx: ToolPermissionContext) -> Any:
     return PermissionResultAllow()
 
@@ -54,9 +124,11 @@ async def _allow(name: str, data: dict[str, Any], ctx: ToolPermissionContext) ->
 # ---- options ---------------------------------------------------------------
 
 
-def test_has_every_official_field_with_official_defaults() -> None:
-    names = [f.name for f in attrs.fields(ClaudeCodeOptions)]
-    assert [n for n in names if n in OFFICIAL_FIELDS] == OFFICIAL_FIELDS
+def test_code_options_start_with_the_official_fields_in_order() -> None:
+    names = [f.name for f in dataclasses.fields(ClaudeCodeOptions)]
+    assert names[: len(CODE_FIELDS)] == CODE_FIELDS
+    assert set(names) == set(AGENT_FIELDS) | {"append_system_prompt", *CCSDK_FIELDS}
+    assert len(names) == len(set(names))
     o = ClaudeCodeOptions()
     assert o.allowed_tools == [] and o.disallowed_tools == [] and o.add_dirs == []
     assert o.mcp_servers == {} and o.env == {} and o.extra_args == {}
@@ -66,7 +138,7 @@ def test_has_every_official_field_with_official_defaults() -> None:
     assert o.settings is None and o.can_use_tool is None and o.hooks is None
     assert o.user is None
     assert o.continue_conversation is False and o.include_partial_messages is False
-    assert o.debug_stderr is sys.stderr
+    assert repr(o.debug_stderr) == "<sys.stderr>"
 
 
 def test_ccsdk_additions_defaults() -> None:
@@ -101,11 +173,116 @@ AGENT_SDK_FIELDS = {
 }
 
 
-def test_agent_sdk_fields_and_defaults() -> None:
+def test_agent_options_start_with_the_official_fields_in_order_with_their_defaults() -> None:
+    fields = dataclasses.fields(ClaudeAgentOptions)
+    names = [f.name for f in fields]
+    assert names[: len(AGENT_FIELDS)] == list(AGENT_FIELDS)
+    assert names[len(AGENT_FIELDS) :] == ["append_system_prompt", *CCSDK_FIELDS]
     o = ClaudeAgentOptions()
-    assert {name: getattr(o, name) for name in AGENT_SDK_FIELDS} == AGENT_SDK_FIELDS
-    # The seed's meaning: None is the CLI's default prompt, not an empty one.
-    assert o.system_prompt is None
+    got = {name: getattr(o, name) for name in AGENT_FIELDS}
+    got["debug_stderr"] = "<stderr>"  # a stand-in for sys.stderr, see below
+    assert got == AGENT_FIELDS
+    assert o.system_prompt is None  # sent as an empty prompt: test_command.py
+
+
+def test_code_options_have_the_agent_sdk_fields_with_the_same_defaults() -> None:
+    agent, code = ClaudeAgentOptions(), ClaudeCodeOptions()
+    for name in [*AGENT_FIELDS, *CCSDK_FIELDS, "append_system_prompt"]:
+        assert getattr(agent, name) == getattr(code, name), name
+    assert {name: getattr(code, name) for name in AGENT_SDK_FIELDS} == AGENT_SDK_FIELDS
+
+
+def test_two_dataclasses_that_replace_fields_and_asdict_work_on() -> None:
+    agent, code = ClaudeAgentOptions(model="m"), ClaudeCodeOptions(model="m")
+    assert ClaudeAgentOptions is not ClaudeCodeOptions
+    assert dataclasses.is_dataclass(agent) and dataclasses.is_dataclass(code)
+    assert isinstance(agent, ClaudeAgentOptions) and not isinstance(agent, ClaudeCodeOptions)
+    assert isinstance(code, ClaudeCodeOptions) and not isinstance(code, ClaudeAgentOptions)
+    again = dataclasses.replace(agent, max_turns=2)
+    assert type(again) is ClaudeAgentOptions and (again.model, again.max_turns) == ("m", 2)
+    # The official default debug_stderr (sys.stderr) makes asdict fail there.
+    assert dataclasses.asdict(agent)["model"] == "m" == dataclasses.asdict(code)["model"]
+    assert agent == ClaudeAgentOptions(model="m") and agent != ClaudeAgentOptions()
+
+
+def test_replace_checks_values_too() -> None:
+    with pytest.raises(ValueError, match="max_turns"):
+        dataclasses.replace(ClaudeAgentOptions(), max_turns=-1)
+    with pytest.raises(ValueError, match="fork_session"):
+        dataclasses.replace(ClaudeCodeOptions(), fork_session=True)
+
+
+def test_debug_stderr_default_writes_to_the_current_stderr(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ClaudeAgentOptions().debug_stderr.write("to stderr\n")
+    assert capsys.readouterr().err == "to stderr\n"
+    assert ClaudeCodeOptions(debug_stderr=sys.stdout).debug_stderr is sys.stdout
+
+
+def test_session_store_is_refused_until_the_session_store_issue() -> None:
+    with pytest.raises(NotImplementedError, match="session stores"):
+        ClaudeAgentOptions(session_store=object())
+    o = ClaudeCodeOptions()
+    with pytest.raises(NotImplementedError, match="session_store"):
+        o.session_store = object()
+    assert ClaudeAgentOptions(session_store_flush="eager").session_store_flush == "eager"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "text"),
+    [
+        ({"skills": "pdf"}, TypeError, r"did you mean \['pdf'\]"),
+        ({"skills": ["a,b"]}, ValueError, "skills entry 'a,b'"),
+        ({"skills": ["*"]}, ValueError, "all"),
+        ({"skills": ["/pdf"]}, ValueError, "slash"),
+        ({"skills": [" pdf"]}, ValueError, "whitespace"),
+        ({"skills": [1]}, TypeError, "skills entries must be str"),
+        ({"task_budget": {"total": 0}}, ValueError, "task_budget"),
+        ({"task_budget": {"total": "9"}}, TypeError, "task_budget"),
+        ({"task_budget": {"total": 9, "x": 1}}, ValueError, "unknown key"),
+        ({"task_budget": 9}, TypeError, "task_budget"),
+        ({"client_app": "app\n"}, ValueError, "client_app"),
+        ({"client_app": "app\u2603"}, ValueError, "U\\+00FF"),
+        ({"client_app": 1}, TypeError, "client_app"),
+        ({"forward_subagent_text": "yes"}, TypeError, "forward_subagent_text must be a bool"),
+        ({"verbatim_prompts": 1}, TypeError, "verbatim_prompts"),
+        ({"resume_session_at": "u1"}, ValueError, "resume_session_at needs resume"),
+        ({"resume": "s", "resume_session_at": ""}, ValueError, "resume_session_at must not"),
+        ({"resume": "s", "resume_drops_turn": "u"}, ValueError, "needs resume_session_at"),
+        ({"max_thinking_tokens": -1}, ValueError, "max_thinking_tokens"),
+        ({"load_timeout_ms": None}, TypeError, "load_timeout_ms"),
+        ({"max_buffer_size": 10}, ValueError, "max_buffer_size must be >= 1024"),
+        ({"session_store_flush": "later"}, ValueError, "session_store_flush"),
+    ],
+)
+@pytest.mark.parametrize("cls", [ClaudeAgentOptions, ClaudeCodeOptions])
+def test_bad_values_of_the_new_options_rejected(
+    cls: type[ClaudeAgentOptions | ClaudeCodeOptions],
+    kwargs: dict[str, Any],
+    error: type[Exception],
+    text: str,
+) -> None:
+    with pytest.raises(error, match=text):
+        cls(**kwargs)
+
+
+def test_good_values_of_the_new_options_accepted() -> None:
+    o = ClaudeAgentOptions(
+        skills=["pdf", "plugin:skill"],
+        task_budget={"total": 1000},
+        client_app="my-app/1.0.0",
+        forward_subagent_text=True,
+        verbatim_prompts=True,
+        resume="s",
+        resume_session_at="u1",
+        resume_drops_turn="",
+        max_thinking_tokens=0,
+        load_timeout_ms=0,
+        max_buffer_size=4096,
+    )
+    assert o.skills == ["pdf", "plugin:skill"] and o.resume_drops_turn == ""
+    assert ClaudeCodeOptions(skills="all", client_app="").skills == "all"
 
 
 def test_mutable_defaults_are_not_shared() -> None:
@@ -115,16 +292,13 @@ def test_mutable_defaults_are_not_shared() -> None:
     assert b.allowed_tools == [] and b.env == {}
 
 
-def test_keyword_only_and_mutable() -> None:
-    with pytest.raises(TypeError):
-        ClaudeCodeOptions(["Bash"])  # type: ignore[call-arg]
+def test_positional_as_upstream_and_mutable() -> None:
+    # Each class takes its SDK's fields positionally, in its order.
+    assert ClaudeCodeOptions(["Bash"]).allowed_tools == ["Bash"]
+    assert ClaudeAgentOptions(["Bash"]).tools == ["Bash"]
     o = ClaudeCodeOptions(model="m")
     o.model = "n"
     assert o.model == "n"
-
-
-def test_alias() -> None:
-    assert ClaudeAgentOptions is ClaudeCodeOptions
 
 
 @pytest.mark.parametrize(
@@ -485,9 +659,20 @@ def test_permission_update_missing_field(update: PermissionUpdate, missing: str)
         update.to_wire()
 
 
-def test_permission_update_rejects_unknown_type() -> None:
-    with pytest.raises(ValueError):
-        PermissionUpdate("grantEverything")  # type: ignore[arg-type]
+def test_permission_update_rejects_unknown_type_when_written() -> None:
+    update = PermissionUpdate("grantEverything")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="grantEverything"):
+        update.to_wire()
+    with pytest.raises(ValueError, match="grantEverything"):
+        update.to_dict()
+
+
+def test_permission_update_to_dict_and_from_dict_as_upstream() -> None:
+    update = PermissionUpdate("addRules", [PermissionRuleValue("Bash")], "allow")
+    wire = {"type": "addRules", "destination": "session", "rules": [{"toolName": "Bash"}]}
+    wire["behavior"] = "allow"
+    assert update.to_dict() == wire  # a missing destination is sent as "session"
+    assert PermissionUpdate.from_dict(wire) == dataclasses.replace(update, destination="session")
 
 
 @pytest.mark.parametrize(
@@ -520,13 +705,24 @@ def test_permission_results() -> None:
     assert allow.behavior == "allow" and allow.updated_permissions is None
     assert deny.behavior == "deny" and deny.message == "no" and deny.interrupt
     assert PermissionResultDeny().message == "" and PermissionResultDeny().interrupt is False
-    with pytest.raises(ValueError):
-        PermissionResultAllow("deny")  # type: ignore[arg-type]
-    with pytest.raises(attrs.exceptions.FrozenInstanceError):
-        deny.message = "x"  # type: ignore[misc]
+    # Plain mutable dataclasses, as upstream.
+    deny.message = "x"
+    assert dataclasses.asdict(deny) == {"behavior": "deny", "message": "x", "interrupt": True}
 
 
 def test_tool_permission_context_defaults() -> None:
+    names = [f.name for f in dataclasses.fields(ToolPermissionContext)]
+    assert names == [
+        "signal",
+        "suggestions",
+        "tool_use_id",
+        "agent_id",
+        "blocked_path",
+        "decision_reason",
+        "title",
+        "display_name",
+        "description",
+    ]
     ctx = ToolPermissionContext()
     assert ctx.suggestions == [] and ctx.signal is None and ctx.tool_use_id is None
     ctx = ToolPermissionContext(
@@ -545,10 +741,22 @@ def test_tool_permission_context_defaults() -> None:
 # ---- hooks -----------------------------------------------------------------
 
 
-def test_hook_event_has_the_33_events() -> None:
+def test_hook_event_has_the_official_ten_first_then_the_clis() -> None:
     events = HookEvent.__args__  # type: ignore[attr-defined]
-    assert len(events) == 33 == len(set(events))
-    assert {"PreToolUse", "PostToolUse", "Stop", "SubagentStop", "PreCompact"} <= set(events)
+    assert len(events) == 35 == len(set(events))
+    assert events[:10] == (
+        "PreToolUse",
+        "PostToolUse",
+        "PostToolUseFailure",
+        "UserPromptSubmit",
+        "Stop",
+        "SubagentStop",
+        "PreCompact",
+        "Notification",
+        "SubagentStart",
+        "PermissionRequest",
+    )
+    assert events[-2:] == ("PreSkillShellCommand", "Interrupt")
 
 
 def test_hook_matcher() -> None:
@@ -556,8 +764,43 @@ def test_hook_matcher() -> None:
         return {}
 
     a, b = HookMatcher(), HookMatcher(matcher="Bash", hooks=[hook], timeout=5)
-    assert a.matcher is None and a.hooks == [] and a.timeout is None
+    assert [f.name for f in dataclasses.fields(HookMatcher)] == [
+        "matcher",
+        "hooks",
+        "timeout",
+        "on_failure",
+    ]
+    assert a.matcher is None and a.hooks == [] and a.timeout is None and a.on_failure is None
     a.hooks.append(hook)
     assert HookMatcher().hooks == []
     assert b.hooks == [hook] and b.timeout == 5
-    assert HookContext().signal is None
+    assert HookContext(signal=None) == {"signal": None}
+
+
+def test_typed_dicts_know_their_optional_keys_at_run_time() -> None:
+    # As in claude_agent_sdk: NotRequired is honoured (a module with
+    # ``from __future__ import annotations`` would make every key required).
+    from ccsdk.types import (
+        McpServerStatus,
+        McpStdioServerConfig,
+        SDKControlInitializeRequest,
+        SystemPromptPreset,
+        ThinkingConfigEnabled,
+    )
+
+    assert McpStdioServerConfig.__required_keys__ == {"command"}
+    assert SystemPromptPreset.__required_keys__ == {"type", "preset"}
+    assert ThinkingConfigEnabled.__required_keys__ == {"type", "budget_tokens"}
+    assert McpServerStatus.__required_keys__ == {"name", "status"}
+    assert SDKControlInitializeRequest.__required_keys__ == {"subtype", "hooks"}
+
+
+@pytest.mark.parametrize("cls", [ClaudeAgentOptions, ClaudeCodeOptions])
+def test_field_types_are_real_types_as_upstream(
+    cls: type[ClaudeAgentOptions | ClaudeCodeOptions],
+) -> None:
+    import typing
+
+    hints = typing.get_type_hints(cls)
+    assert len(hints) == len(dataclasses.fields(cls))
+    assert not any(isinstance(f.type, str) for f in dataclasses.fields(cls))

@@ -409,16 +409,22 @@ class Connection:
         *,
         session_id: str = "default",
         parent_tool_use_id: str | None = None,
+        client_composed: bool = False,
     ) -> bytes:
-        """A user message: starts (or joins) a run."""
-        return self.send_message(
-            {
-                "type": "user",
-                "message": {"role": "user", "content": content},
-                "parent_tool_use_id": parent_tool_use_id,
-                "session_id": session_id,
-            }
-        )
+        """A user message: starts (or joins) a run.
+
+        ``client_composed`` asks the CLI to deliver the text as written (no
+        ``@path`` expansion, no slash command).
+        """
+        message: dict[str, Any] = {
+            "type": "user",
+            "message": {"role": "user", "content": content},
+            "parent_tool_use_id": parent_tool_use_id,
+            "session_id": session_id,
+        }
+        if client_composed:
+            message["client_composed"] = True
+        return self.send_message(message)
 
     def send_message(self, message: dict[str, Any]) -> bytes:
         """Any stream-json input frame, such as a user message from a prompt stream.

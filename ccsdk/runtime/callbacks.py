@@ -13,6 +13,7 @@ when there is no callback); see :mod:`ccsdk.user_input`.
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import TYPE_CHECKING, Any, cast, get_args
 
 from ccsdk.protocol.events import (
@@ -22,6 +23,7 @@ from ccsdk.protocol.events import (
     UserDialogRequest,
 )
 from ccsdk.types import (
+    CanUseToolShadowedWarning,
     HookCallback,
     HookContext,
     HookEvent,
@@ -33,7 +35,7 @@ from ccsdk.types import (
 from ccsdk.user_input import elicitation_answer, user_dialog_answer
 
 if TYPE_CHECKING:
-    from ccsdk.options import ClaudeCodeOptions
+    from ccsdk.options import Options
 
 __all__ = ["Callbacks", "Refused"]
 
@@ -41,6 +43,26 @@ log = logging.getLogger("ccsdk")
 
 _HOOK_EVENTS = frozenset(get_args(HookEvent))
 _HOOK_RENAMES = {"async_": "async", "continue_": "continue"}
+#: Events of ``HookEvent`` that CLI 2.1.331 does not fire yet, with the
+#: first CLI that does.
+_NEWER_EVENTS = {"PreSkillShellCommand": "2.1.332", "Interrupt": "2.1.337"}
+
+
+class _HookContext(dict[str, Any]):
+    """The ``HookContext`` a hook callback gets: the dict ``{"signal": None}`` of
+    claude_agent_sdk (and of what claude_code_sdk 0.0.25 passed at run time), that
+    also answers ``context.signal``, as 0.0.25's declared dataclass and earlier ccsdk did.
+    """
+
+    @property
+    def signal(self) -> Any:
+        return self["signal"]
+
+
+def _whole_tool(entry: str) -> bool:
+    """Whether an ``allowed_tools`` entry allows a whole tool: ``Read``, ``Read()``, ``Read(*)``."""
+    name, paren, rest = entry.partition("(")
+    return bool(name) and (not paren or rest in (")", "*)"))
 
 
 class Refused(Exception):
@@ -50,7 +72,7 @@ class Refused(Exception):
 class Callbacks:
     """Registers hook callbacks under ids and answers the CLI's calls."""
 
-    def __init__(self, options: ClaudeCodeOptions) -> None:
+    def __init__(self, options: Options) -> None:
         self.options = options
         self._hooks: dict[str, HookCallback] = {}
 
@@ -62,8 +84,12 @@ class Callbacks:
         wire: dict[str, Any] = {}
         for event_name, matchers in hooks.items():
             if event_name not in _HOOK_EVENTS:
-                log.warning(
-                    "hook event %r is not one CLI 2.1.331 knows; it is sent anyway", event_name
+                log.warning("hook event %r is not one ccsdk knows; it is sent anyway", event_name)
+            elif event_name in _NEWER_EVENTS:
+                log.info(
+                    "hook event %r needs CLI %s or later; an older CLI never fires it",
+                    event_name,
+                    _NEWER_EVENTS[event_name],
                 )
             entries: list[dict[str, Any]] = []
             for matcher in matchers:
@@ -75,26 +101,39 @@ class Callbacks:
                 entry: dict[str, Any] = {"matcher": matcher.matcher, "hookCallbackIds": ids}
                 if matcher.timeout is not None:
                     entry["timeout"] = matcher.timeout
+                if matcher.on_failure is not None:
+                    entry["onFailure"] = matcher.on_failure
                 entries.append(entry)
             if entries:
                 wire[event_name] = entries
         return wire or None
 
     def warn_if_unreachable(self) -> None:
-        """Say when the options keep ``can_use_tool`` from ever being asked."""
+        """Warn (:class:`~ccsdk.types.CanUseToolShadowedWarning`) when the options
+        keep ``can_use_tool`` from being asked, as claude_agent_sdk does.
+        """
         options = self.options
         if options.can_use_tool is None:
             return
+        message = None
         if options.permission_mode == "bypassPermissions":
-            log.warning(
+            message = (
                 "can_use_tool will never be called: permission_mode='bypassPermissions' "
                 "allows every tool without asking"
             )
-        elif options.allowed_tools:
-            log.warning(
-                "can_use_tool will not be asked about %s: allowed_tools allows them outright",
-                ", ".join(options.allowed_tools),
-            )
+        else:
+            allowed = list(options.allowed_tools)
+            if options.skills == "all" and "Skill" not in allowed:
+                allowed.append("Skill")
+            whole = [t for t in allowed if _whole_tool(t)]
+            if whole:
+                message = (
+                    f"can_use_tool will not be asked about {', '.join(whole)}: "
+                    "allowed_tools allows them outright; use a PreToolUse hook to see every call"
+                )
+        if message is not None:
+            log.warning("%s", message)
+            warnings.warn(message, CanUseToolShadowedWarning, stacklevel=2)
 
     async def can_use_tool(self, event: CanUseToolRequest) -> dict[str, Any]:
         callback = self.options.can_use_tool
@@ -137,7 +176,8 @@ class Callbacks:
         callback = self._hooks.get(event.callback_id)
         if callback is None:
             raise Refused(f"No hook callback found for ID: {event.callback_id}")
-        output = cast(object, await callback(event.input, event.tool_use_id, HookContext()))
+        context = cast(HookContext, _HookContext(signal=None))
+        output = cast(object, await callback(event.input, event.tool_use_id, context))
         if output is None:
             return {}
         if not isinstance(output, dict):

@@ -1,4 +1,4 @@
-"""The CLI's argv and environment, built from ``ClaudeCodeOptions``.
+"""The CLI's argv and environment, built from ``Options``.
 
 Pure functions, so the exact command line is testable and loggable (the
 one read: a ``settings`` file that ``sandbox`` must be merged into).
@@ -6,13 +6,15 @@ one read: a ``settings`` file that ``sandbox`` must be merged into).
 **argv.** Always the streaming form, never ``--print``::
 
     <cli> --output-format stream-json --verbose
-          [--system-prompt-file=P] [--tools=a,b|default] [--allowedTools=a,b]
-          [--max-turns=N] [--max-budget-usd=X] [--disallowedTools=a,b] [--model=M]
+          [--system-prompt= | --system-prompt-file=P] [--tools=a,b|default]
+          [--allowedTools=a,b] [--max-turns=N] [--max-budget-usd=X]
+          [--disallowedTools=a,b] [--task-budget=N] [--model=M]
           [--fallback-model=M] [--betas=a,b]
           [--thinking=adaptive|enabled|disabled | --max-thinking-tokens=N]
           [--thinking-display=D] [--effort=E]
           [--permission-prompt-tool=T] [--permission-mode=P] [--continue]
-          [--resume=ID] [--session-id=UUID] [--fork-session] [--no-session-persistence]
+          [--resume=ID] [--session-id=UUID] [--fork-session]
+          [--resume-session-at=UUID] [--resume-drops-turn=UUID] [--no-session-persistence]
           [--settings=S] [--setting-sources=a,b] [--add-dir=D]...
           [--mcp-config=JSON|PATH] [--strict-mcp-config] [--plugin-dir=P]...
           [--include-partial-messages] [--include-hook-events] [--<extra>[=V]]...
@@ -22,7 +24,13 @@ Every value is joined to its flag with ``=``, so a value that starts with
 ``-`` (a ``resume`` of ``--dangerous``, say) stays one argument and cannot be
 read as another flag; the official SDK passed ``--resume <id>`` as two
 tokens. Optional values are tested with ``is None``, so ``max_turns=0`` and
-``tools=[]`` are sent. The system prompt (but for the file form), agents,
+``tools=[]`` are sent. ``ClaudeAgentOptions`` with no ``system_prompt`` sends
+``--system-prompt=`` (an empty prompt), as claude_agent_sdk does;
+``ClaudeCodeOptions`` sends nothing (the CLI's prompt), as claude_code_sdk
+did. ``skills`` adds ``Skill`` rules to ``--allowedTools`` and, when
+``setting_sources`` is ``None``, ``--setting-sources=user,project``;
+``max_thinking_tokens`` is ``--max-thinking-tokens`` when ``thinking`` is
+unset. The system prompt (but for the empty and file forms), agents,
 the output schema, tool aliases, the title and the names of in-process MCP
 servers are not flags: they go in the ``initialize`` request
 (:mod:`ccsdk.runtime.initialize`). ``can_use_tool`` adds
@@ -44,7 +52,10 @@ precedence (later wins):
    ``TRACEPARENT`` / ``TRACESTATE`` of the active OpenTelemetry span, if the
    application imported opentelemetry and a span is active (they replace
    inherited ones; see :mod:`ccsdk.runtime.tracing`);
-3. ``options.env``: the caller's explicit values win over everything;
+3. ``options.env``: the caller's explicit values win over everything
+   but ``client_app``, which then sets ``CLAUDE_AGENT_SDK_CLIENT_APP``
+   (``CLAUDE_AGENT_SDK_DERIVED_CLIENT_APP`` is always removed, as
+   claude_agent_sdk removes it);
 4. ``CCSDK_PROCESS_TAG=<random>``, set by the transport after all that: a
    mark that the CLI's descendants inherit, so that teardown can find a
    Bash the CLI started in a session of its own after the CLI itself died
@@ -63,7 +74,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from ccsdk.option_checks import check_combinations
-from ccsdk.options import ClaudeCodeOptions
+from ccsdk.options import ClaudeAgentOptions, Options
 from ccsdk.runtime.tracing import add_trace_context
 
 __all__ = ["REDACTED", "build_argv", "build_env", "redact_argv", "redact_env"]
@@ -76,7 +87,7 @@ _SECRET_KEY = re.compile(
 )
 
 
-def build_argv(options: ClaudeCodeOptions, cli_path: str) -> list[str]:
+def build_argv(options: Options, cli_path: str) -> list[str]:
     """Return the argv that starts ``cli_path`` with ``options``.
 
     Raises ``ValueError`` for fields that cannot go together (see
@@ -95,18 +106,24 @@ def build_argv(options: ClaudeCodeOptions, cli_path: str) -> list[str]:
     # A str, custom or preset system prompt goes in initialize (see
     # ccsdk.runtime.initialize); only the file form is a flag.
     prompt = o.system_prompt
-    if prompt is not None and not isinstance(prompt, str) and prompt["type"] == "file":
+    if prompt is None and isinstance(o, ClaudeAgentOptions):
+        # claude_agent_sdk's default: an empty system prompt, not the CLI's.
+        flag("system-prompt", "")
+    elif prompt is not None and not isinstance(prompt, str) and prompt["type"] == "file":
         flag("system-prompt-file", os.fspath(prompt["path"]))
     if o.tools is not None:
         flag("tools", "default" if isinstance(o.tools, Mapping) else ",".join(o.tools))
-    if o.allowed_tools:
-        flag("allowedTools", ",".join(o.allowed_tools))
+    allowed_tools, setting_sources = _skills_defaults(o)
+    if allowed_tools:
+        flag("allowedTools", ",".join(allowed_tools))
     if o.max_turns is not None:
         flag("max-turns", o.max_turns)
     if o.max_budget_usd is not None:
         flag("max-budget-usd", o.max_budget_usd)
     if o.disallowed_tools:
         flag("disallowedTools", ",".join(o.disallowed_tools))
+    if o.task_budget is not None:
+        flag("task-budget", o.task_budget["total"])
     if o.model is not None:
         flag("model", o.model)
     if o.fallback_model is not None:
@@ -137,13 +154,19 @@ def build_argv(options: ClaudeCodeOptions, cli_path: str) -> list[str]:
         flag("session-id", o.session_id)
     if o.fork_session:
         argv.append("--fork-session")
+    if o.resume_session_at is not None:
+        flag("resume-session-at", o.resume_session_at)
+    if o.resume_drops_turn is not None:
+        # Sent even when empty, as claude_agent_sdk does: the CLI then refuses
+        # it, rather than the guard the caller armed being silently dropped.
+        flag("resume-drops-turn", o.resume_drops_turn)
     if not o.persist_session:
         argv.append("--no-session-persistence")
     settings = _settings(o)
     if settings is not None:
         flag("settings", settings)
-    if o.setting_sources is not None:
-        flag("setting-sources", ",".join(o.setting_sources))
+    if setting_sources is not None:
+        flag("setting-sources", ",".join(setting_sources))
     for directory in o.add_dirs:
         flag("add-dir", os.fspath(directory))
 
@@ -169,9 +192,11 @@ def build_argv(options: ClaudeCodeOptions, cli_path: str) -> list[str]:
     return argv
 
 
-def _thinking_flags(o: ClaudeCodeOptions, flag: Callable[[str, object], None]) -> None:
+def _thinking_flags(o: Options, flag: Callable[[str, object], None]) -> None:
     thinking = o.thinking
     if thinking is None:
+        if o.max_thinking_tokens is not None:
+            flag("max-thinking-tokens", o.max_thinking_tokens)
         return
     if thinking["type"] == "enabled" and "budget_tokens" in thinking:
         # --thinking would win over the budget (the CLI's rule), so it is left out.
@@ -182,7 +207,23 @@ def _thinking_flags(o: ClaudeCodeOptions, flag: Callable[[str, object], None]) -
         flag("thinking-display", thinking["display"])
 
 
-def _settings(o: ClaudeCodeOptions) -> str | None:
+def _skills_defaults(o: Options) -> tuple[list[str], list[str] | None]:
+    """``allowed_tools`` and ``setting_sources`` with what ``skills`` adds.
+
+    As in claude_agent_sdk: ``"all"`` adds ``Skill``, a list adds
+    ``Skill(name)`` for each, and either makes ``setting_sources`` default
+    to user and project, where skills are found. The options are not changed.
+    """
+    allowed = list(o.allowed_tools)
+    sources: list[str] | None = None if o.setting_sources is None else list(o.setting_sources)
+    if o.skills is None:
+        return allowed, sources
+    wanted = ["Skill"] if o.skills == "all" else [f"Skill({name})" for name in o.skills]
+    allowed += [rule for rule in wanted if rule not in allowed]
+    return allowed, ["user", "project"] if sources is None else sources
+
+
+def _settings(o: Options) -> str | None:
     """``--settings``: as given, or merged with ``sandbox`` into one JSON object.
 
     The CLI keeps only the last ``--settings``, so a sandbox cannot ride in
@@ -239,7 +280,7 @@ def is_sdk_server(config: Any) -> bool:
     return isinstance(config, Mapping) and cast("Mapping[str, Any]", config).get("type") == "sdk"
 
 
-def build_env(options: ClaudeCodeOptions, base: Mapping[str, str]) -> dict[str, str]:
+def build_env(options: Options, base: Mapping[str, str]) -> dict[str, str]:
     """Return the CLI's environment; the rules are in the module docstring.
 
     Raises ``TypeError`` when a key or value of ``options.env`` is not a str.
@@ -258,6 +299,11 @@ def build_env(options: ClaudeCodeOptions, base: Mapping[str, str]) -> dict[str, 
         if not isinstance(key, str) or not isinstance(value, str):
             raise TypeError(f"options.env must map str to str; got {key!r}: {value!r}")
         env[key] = value
+    # As claude_agent_sdk: a label derived for an outer SDK session names
+    # that session's app, not this one, and client_app wins over env.
+    env.pop("CLAUDE_AGENT_SDK_DERIVED_CLIENT_APP", None)
+    if options.client_app is not None:
+        env["CLAUDE_AGENT_SDK_CLIENT_APP"] = options.client_app
     return env
 
 

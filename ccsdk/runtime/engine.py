@@ -36,6 +36,7 @@ from ccsdk.errors import (
     ProcessError,
     ResultError,
 )
+from ccsdk.options import line_bound
 from ccsdk.protocol.codec import encode_message
 from ccsdk.protocol.connection import Connection, Event
 from ccsdk.protocol.events import (
@@ -62,7 +63,7 @@ from ccsdk.runtime.process import SubprocessCLITransport
 from ccsdk.runtime.transport import ByteTransport, Transport
 
 if TYPE_CHECKING:
-    from ccsdk.options import ClaudeCodeOptions
+    from ccsdk.options import Options
     from ccsdk.runtime.mcp_bridge import SdkMcpBridge
 
 __all__ = ["Engine", "collapse_groups"]
@@ -87,7 +88,7 @@ class _Waiter:
 class Engine:
     """Drives one CLI conversation; see the module docstring."""
 
-    def __init__(self, options: ClaudeCodeOptions, transport: Transport | None = None) -> None:
+    def __init__(self, options: Options, transport: Transport | None = None) -> None:
         self.options = options
         if transport is None:
             transport = SubprocessCLITransport(options)
@@ -102,7 +103,7 @@ class Engine:
                 "ccsdk.StreamTransport."
             )
         self.transport = transport
-        self.conn = Connection(max_line_bytes=options.max_line_bytes, loads=loads)
+        self.conn = Connection(max_line_bytes=line_bound(options), loads=loads)
         #: Messages for the user, in order.
         self.inbox: deque[Message] = deque()
         #: The CLI's output has ended (every pending request has failed).

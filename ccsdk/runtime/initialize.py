@@ -1,4 +1,4 @@
-"""The ``initialize`` request, built from ``ClaudeCodeOptions``.
+"""The ``initialize`` request, built from the options (either class).
 
 ccsdk sends ``initialize`` first on every connection, and the CLI reads
 more than hooks from it. Whatever the CLI accepts there goes there rather
@@ -14,13 +14,16 @@ reaches a CLI behind any transport, not only one ccsdk started::
      "excludeDynamicSections": true,         # preset "exclude_dynamic_sections"
      "systemPromptSnapshot": false,          # preset / custom "snapshot"
      "agents": {"name": {...}},              # agents, None values dropped
+     "skills": ["name", ...],                # skills, when a list
+     "forwardSubagentText": true,            # forward_subagent_text
      "sdkMcpServers": ["name", ...],         # mcp_servers entries of type "sdk"
      "jsonSchema": {...},                    # output_format["schema"]
      "toolAliases": {"Shell": "Bash"},       # tool_aliases
      "title": "..."}                         # title
 
-Keys are present only when their option is set, so a default
-``ClaudeCodeOptions`` sends ``{"subtype": "initialize", "hooks": null}``.
+Each hook matcher is ``{"matcher", "hookCallbackIds", "timeout"?,
+"onFailure"?}``. Keys are present only when their option is set, so default
+options send ``{"subtype": "initialize", "hooks": null}``.
 CLI 2.1.331 answers ``initialize`` with success even when it ignores a
 malformed field, which is why :mod:`ccsdk.option_checks` checks them
 first, and :func:`check_answer` compares the agents it reports with ours.
@@ -32,15 +35,18 @@ import logging
 from collections.abc import Mapping
 from typing import Any, cast
 
-from ccsdk.options import ClaudeCodeOptions
+from ccsdk.errors import CLIConnectionError
+from ccsdk.option_checks import agent_wire_dict
+from ccsdk.options import Options
 from ccsdk.runtime.command import is_sdk_server, list_items
+from ccsdk.runtime.discovery import parse_version
 
-__all__ = ["build_initialize", "check_answer"]
+__all__ = ["build_initialize", "check_answer", "stamp_user_message"]
 
 log = logging.getLogger("ccsdk")
 
 
-def build_initialize(options: ClaudeCodeOptions, hooks: dict[str, Any] | None) -> dict[str, Any]:
+def build_initialize(options: Options, hooks: dict[str, Any] | None) -> dict[str, Any]:
     """The ``initialize`` request for ``options``; ``hooks`` is its wire form.
 
     Pure: no I/O, and the options are not modified.
@@ -67,10 +73,12 @@ def build_initialize(options: ClaudeCodeOptions, hooks: dict[str, Any] | None) -
     if o.append_system_prompt is not None:
         request["appendSystemPrompt"] = o.append_system_prompt
     if o.agents:
-        request["agents"] = {
-            name: {key: value for key, value in agent.items() if value is not None}
-            for name, agent in o.agents.items()
-        }
+        request["agents"] = {name: agent_wire_dict(agent) for name, agent in o.agents.items()}
+    if isinstance(o.skills, list):
+        # "all" and None both mean no filter on the wire, as upstream.
+        request["skills"] = list(o.skills)
+    if o.forward_subagent_text:
+        request["forwardSubagentText"] = True
     sdk_servers = _sdk_servers(o.mcp_servers)
     if sdk_servers:
         request["sdkMcpServers"] = sdk_servers
@@ -99,13 +107,36 @@ def _name(item: Any) -> Any:
     return cast("Mapping[str, Any]", item).get("name") if isinstance(item, Mapping) else None
 
 
-def check_answer(options: ClaudeCodeOptions, answer: Mapping[str, Any]) -> None:
-    """Warn when the CLI's ``initialize`` answer lacks one of our agents.
+def check_answer(options: Options, answer: Mapping[str, Any]) -> None:
+    """Check the CLI's ``initialize`` answer against what was asked.
 
-    The answer lists the agents the CLI registered; one of ours missing
-    means it was dropped (a CLI too old to read ``initialize.agents``, or a
-    value it refused), and a later Agent call naming it will fail.
+    Raises ``CLIConnectionError`` when a hook matcher has
+    ``on_failure="block"`` and the CLI cannot honour it (no
+    ``hook_on_failure_supported``: a CLI too old, which would let a failing
+    hook through) or did not register the hooks (``hooks_applied: false``,
+    a session already running), as claude_agent_sdk does: a guard meant to
+    fail closed must not silently fail open.
+
+    Warns when the answer lacks one of our agents: the answer lists the
+    agents the CLI registered; one of ours missing means it was dropped (a
+    CLI too old to read ``initialize.agents``, or a value it refused), and a
+    later Agent call naming it will fail.
     """
+    if _blocks_on_failure(options):
+        if answer.get("hook_on_failure_supported") is not True:
+            raise CLIConnectionError(
+                "The CLI answering initialize does not honor on_failure on hook matchers, "
+                "so a hook that fails would not block. Update Claude Code, or remove "
+                'on_failure="block" from your hooks.'
+            )
+        if answer.get("hooks_applied") is False:
+            raise CLIConnectionError(
+                "This session was already running and did not register your hooks, so a "
+                'hook set to on_failure="block" would never run. Start a new session, or '
+                'remove on_failure="block" from your hooks.'
+            )
+    if options.verbatim_prompts:
+        _warn_if_verbatim_is_ignored(answer.get("claude_code_version"))
     if not options.agents:
         return
     listed = answer.get("agents")
@@ -118,3 +149,37 @@ def check_answer(options: ClaudeCodeOptions, answer: Mapping[str, Any]) -> None:
             "the CLI did not register agent(s) %s from initialize; calls to them will fail",
             ", ".join(map(repr, missing)),
         )
+
+
+#: The first CLI that honours ``client_composed`` (``verbatim_prompts``).
+VERBATIM_PROMPTS_MINIMUM = "2.1.248"
+
+
+def _warn_if_verbatim_is_ignored(found: object) -> None:
+    version = parse_version(found) if isinstance(found, str) else None
+    minimum = parse_version(VERBATIM_PROMPTS_MINIMUM)
+    if version is None or minimum is None or version < minimum:
+        log.warning(
+            "verbatim_prompts is on, but Claude Code %s ignores it: @path mentions are "
+            "still expanded and slash commands run (it needs %s or later)",
+            found if isinstance(found, str) else "of unknown version",
+            VERBATIM_PROMPTS_MINIMUM,
+        )
+
+
+def _blocks_on_failure(options: Options) -> bool:
+    # The CLI reads any value but "continue" as "block".
+    return any(
+        matcher.on_failure not in (None, "continue")
+        for matchers in (options.hooks or {}).values()
+        for matcher in matchers
+    )
+
+
+def stamp_user_message(message: dict[str, Any], options: Options) -> dict[str, Any]:
+    """``message`` as sent: with ``verbatim_prompts``, a user message gets
+    ``client_composed: true`` (over any value it had), as claude_agent_sdk does.
+    """
+    if not options.verbatim_prompts or message.get("type") != "user":
+        return message
+    return {**message, "client_composed": True}

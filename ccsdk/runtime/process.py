@@ -49,6 +49,7 @@ import anyio.abc
 import anyio.to_thread
 
 from ccsdk.errors import CLIConnectionError, CLINotFoundError, LineTooLongError, ProcessError
+from ccsdk.options import line_bound
 from ccsdk.protocol.framing import LineBuffer
 from ccsdk.runtime.command import build_argv, build_env, redact_argv, redact_text
 from ccsdk.runtime.discovery import find_cli
@@ -56,7 +57,7 @@ from ccsdk.runtime.spawn import SpawnedProcess, SpawnRequest, process_group, spa
 from ccsdk.runtime.transport import ByteTransport
 
 if TYPE_CHECKING:
-    from ccsdk.options import ClaudeCodeOptions
+    from ccsdk.options import Options
 
 __all__ = ["STDERR_RING_BYTES", "TAG_VARIABLE", "SubprocessCLITransport", "kill_tagged"]
 
@@ -75,9 +76,9 @@ TAG_VARIABLE = "CCSDK_PROCESS_TAG"
 class SubprocessCLITransport(ByteTransport):
     """The default transport: the ``claude`` CLI as a child process."""
 
-    def __init__(self, options: ClaudeCodeOptions, *, cli_path: str | Path | None = None) -> None:
+    def __init__(self, options: Options, *, cli_path: str | Path | None = None) -> None:
         self.options = options
-        self.max_line_bytes = options.max_line_bytes
+        self.max_line_bytes = line_bound(options)
         self._cli_path = cli_path if cli_path is not None else options.cli_path
         self._process: SpawnedProcess | None = None
         # The pipes, held here so that a read or write is one attribute away.

@@ -88,8 +88,16 @@ async def log_tool(
 
 
 async def one_shot() -> None:
-    # The seed's two names are one class.
-    assert_type(ClaudeAgentOptions, type[ClaudeCodeOptions])
+    # Two classes, each with its SDK's defaults; query() and the client take both.
+    agent_options = ClaudeAgentOptions(
+        allowed_tools=["Read"],
+        skills=["pdf"],
+        task_budget={"total": 50_000},
+        hooks={"PreToolUse": [HookMatcher(hooks=[log_tool], on_failure="block")]},
+    )
+    assert_type(agent_options.skills, list[str] | Literal["all"] | None)
+    assert_type(dataclasses.replace(agent_options, max_turns=1), ClaudeAgentOptions)
+    await query(prompt="hi", options=agent_options).aclose()
     options = ClaudeCodeOptions(
         allowed_tools=["Read"],
         max_turns=2,
@@ -117,6 +125,8 @@ async def one_shot() -> None:
 
 
 async def interactive() -> None:
+    async with ClaudeSDKClient(ClaudeAgentOptions()) as agent_client:
+        assert_type(agent_client.options, ClaudeAgentOptions | ClaudeCodeOptions)
     async with ClaudeSDKClient(ClaudeCodeOptions()) as client:
         await client.query("hello")
         responses = client.receive_response()
