@@ -40,9 +40,9 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ccsdk._config_types import PERMISSION_MODES
 from ccsdk.errors import ClaudeSDKError, CLIConnectionError, CLINotFoundError, ProcessError
 from ccsdk.runtime.discovery import CLI_PATH_ENV_VAR, find_cli
-from ccsdk.types import PERMISSION_MODES
 
 if TYPE_CHECKING:
     from ccsdk.cli_render import JsonRenderer, TextRenderer

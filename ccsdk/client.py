@@ -22,8 +22,8 @@ from ccsdk.server_info import AccountInfo, AgentInfo, ModelInfo, ServerInfo, Sla
 from ccsdk.session import MessageIterator, Session
 
 if TYPE_CHECKING:
+    from ccsdk._config_types import McpServerConfig, PermissionMode, ThinkingDisplay
     from ccsdk.runtime.transport import Transport
-    from ccsdk.types import McpServerConfig, PermissionMode, ThinkingDisplay
 
 __all__ = ["ClaudeSDKClient"]
 

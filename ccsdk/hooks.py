@@ -16,9 +16,10 @@ Every event's input arrives as a dict whether it is typed here or not, and
 keys the CLI sends that are not listed still arrive in it. ccsdk adds the
 inputs of two events the official union lacks: ``SessionStartHookInput`` and
 ``SessionEndHookInput``.
-"""
 
-from __future__ import annotations
+No postponed annotations here: with them, a ``NotRequired`` key would count
+as required at run time (``__required_keys__``).
+"""
 
 from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 

@@ -25,7 +25,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast, get_args
 
-from ccsdk.types import (
+from ccsdk._config_types import (
     PERMISSION_MODES,
     EffortLevel,
     SdkBeta,

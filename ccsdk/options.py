@@ -34,6 +34,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
+from ccsdk._config_types import (
+    AgentDefinition,
+    CanUseTool,
+    EffortLevel,
+    HookEvent,
+    HookMatcher,
+    McpServerConfig,
+    PermissionMode,
+    SandboxSettings,
+    SdkBeta,
+    SdkPluginConfig,
+    SettingSource,
+    SystemPrompt,
+    TaskBudget,
+    ThinkingConfig,
+    ToolsPreset,
+)
 from ccsdk.option_checks import (
     MIN_MAX_LINE_BYTES,
     check_agents,
@@ -70,23 +87,6 @@ from ccsdk.option_checks import (
 )
 from ccsdk.protocol.framing import DEFAULT_MAX_LINE_BYTES
 from ccsdk.runtime.spawn import Spawn
-from ccsdk.types import (
-    AgentDefinition,
-    CanUseTool,
-    EffortLevel,
-    HookEvent,
-    HookMatcher,
-    McpServerConfig,
-    PermissionMode,
-    SandboxSettings,
-    SdkBeta,
-    SdkPluginConfig,
-    SettingSource,
-    SystemPrompt,
-    TaskBudget,
-    ThinkingConfig,
-    ToolsPreset,
-)
 from ccsdk.user_input import ElicitationResult, OnElicitation, OnUserDialog
 
 # OnElicitation names these two in a string; typing.get_type_hints() on the

@@ -49,8 +49,8 @@ from ccsdk.runtime.process import SubprocessCLITransport
 from ccsdk.server_info import AccountInfo, AgentInfo, ModelInfo, ServerInfo, SlashCommand
 
 if TYPE_CHECKING:
+    from ccsdk._config_types import McpServerConfig, PermissionMode, ThinkingDisplay
     from ccsdk.runtime.transport import Transport
-    from ccsdk.types import McpServerConfig, PermissionMode, ThinkingDisplay
 
 __all__ = ["MessageIterator", "Session", "connect_session", "open_session"]
 
@@ -507,7 +507,15 @@ def _flag(value: object, what: str) -> bool:
 
 
 class MessageIterator:
-    """An async iterator over a session's messages (owns nothing, safe to abandon)."""
+    """An async iterator over a session's messages (owns nothing, safe to abandon).
+
+    What ``receive_messages()`` and ``receive_response()`` return, where the
+    official SDK has async generators: ``async for`` and ``break`` behave the
+    same, and ``aclose()`` is here so ``contextlib.aclosing`` works, but an
+    abandoned iterator has nothing for the event loop to finalise later.
+    ``aclose()`` only ends the iteration: unread messages stay for the next
+    receive.
+    """
 
     def __init__(self, session: Session, *, until_result: bool) -> None:
         self._session = session
@@ -516,6 +524,10 @@ class MessageIterator:
 
     def __aiter__(self) -> MessageIterator:
         return self
+
+    async def aclose(self) -> None:
+        """End the iteration (idempotent); the session and its messages are untouched."""
+        self._done = True
 
     async def __anext__(self) -> Message:
         if self._done:

@@ -57,7 +57,7 @@ import attrs
 if TYPE_CHECKING:
     from mcp.types import CallToolResult
 
-    from ccsdk.types import McpSdkServerConfig
+    from ccsdk._config_types import McpSdkServerConfig
 
 _ReadOnly: Any
 try:  # typing_extensions' TypedDict (and ReadOnly) are not the typing ones on 3.11

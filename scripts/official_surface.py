@@ -293,8 +293,13 @@ def compare_one(official: Description, ours: Description | None) -> list[tuple[s
             if official["frozen"] != ours["frozen"]:
                 found.append(("frozen", f"official frozen={official['frozen']}"))
             theirs, mine = official["fields"], ours["fields"]
-            if mine[: len(theirs)] != theirs:
-                found.append(("fields", f"official {theirs}, ccsdk {mine[: len(theirs)]}"))
+            names = [f[0] for f in theirs]
+            if [f[0] for f in mine[: len(theirs)]] != names:
+                found.append(("fields", f"official {names}, ccsdk {[f[0] for f in mine]}"))
+            else:
+                for (name, default), (_, our_default) in zip(theirs, mine, strict=False):
+                    if default != our_default:
+                        found.append((f"field {name}", f"default {default}, ccsdk {our_default}"))
             if len(mine) > len(theirs):
                 found.append(("extra-fields", f"ccsdk adds {[f[0] for f in mine[len(theirs) :]]}"))
         for name, method in official["methods"].items():

@@ -101,7 +101,7 @@ def test_the_deliberate_differences_are_in_the_migration_guide(
     ("module", "name", "change", "aspect"),
     [
         # A changed default, a reordered field, a sync function made async, a lost base.
-        ("claude_agent_sdk.types", "ClaudeAgentOptions", "default", "fields"),
+        ("claude_agent_sdk.types", "ClaudeAgentOptions", "default", "field tools"),
         ("claude_agent_sdk.types", "ResultMessage", "order", "fields"),
         ("claude_agent_sdk", "list_sessions", "async", "kind"),
         ("claude_agent_sdk", "ResultError", "base", "bases"),

@@ -6,6 +6,7 @@ import gc
 import json
 import sys
 import time
+from contextlib import aclosing
 from pathlib import Path
 from typing import Any
 
@@ -404,3 +405,34 @@ def test_a_bad_line_is_raised_once_and_the_session_goes_on(run: Runner, holder: 
         assert not texts[-1].is_error
 
     run(main)
+
+
+def test_aclosing_a_receive_iterator_ends_it_and_keeps_the_rest(run: Runner) -> None:
+    """``contextlib.aclosing`` works on receive_response(), as on the official generator."""
+
+    async def main() -> list[str]:
+        async with FakeCLI() as fake, anyio.create_task_group() as tg:
+
+            async def cli() -> None:
+                await fake.handshake()
+                await fake.expect("user")
+                await fake.send(
+                    state("running"), assistant("one"), assistant("two"), result(), state("idle")
+                )
+
+            tg.start_soon(cli)
+            client = ClaudeSDKClient(transport=fake.transport)
+            await client.connect()
+            await client.query("count")
+            seen: list[str] = []
+            async with aclosing(client.receive_response()) as messages:
+                async for message in messages:
+                    seen.append(type(message).__name__)
+                    break
+            await messages.aclose()  # idempotent
+            assert [m async for m in messages] == []  # a closed iterator yields nothing
+            seen += [type(m).__name__ async for m in client.receive_response()]
+            await client.disconnect()
+            return seen
+
+    assert run(main) == ["AssistantMessage", "AssistantMessage", "ResultMessage"]

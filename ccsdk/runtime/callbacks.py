@@ -16,13 +16,7 @@ import logging
 import warnings
 from typing import TYPE_CHECKING, Any, cast, get_args
 
-from ccsdk.protocol.events import (
-    CanUseToolRequest,
-    ElicitationRequest,
-    HookCallbackRequest,
-    UserDialogRequest,
-)
-from ccsdk.types import (
+from ccsdk._config_types import (
     CanUseToolShadowedWarning,
     HookCallback,
     HookContext,
@@ -32,9 +26,16 @@ from ccsdk.types import (
     PermissionUpdate,
     ToolPermissionContext,
 )
+from ccsdk.protocol.events import (
+    CanUseToolRequest,
+    ElicitationRequest,
+    HookCallbackRequest,
+    UserDialogRequest,
+)
 from ccsdk.user_input import elicitation_answer, user_dialog_answer
 
 if TYPE_CHECKING:
+    from ccsdk.hooks import HookInput
     from ccsdk.options import Options
 
 __all__ = ["Callbacks", "Refused"]
@@ -177,7 +178,9 @@ class Callbacks:
         if callback is None:
             raise Refused(f"No hook callback found for ID: {event.callback_id}")
         context = cast(HookContext, _HookContext(signal=None))
-        output = cast(object, await callback(event.input, event.tool_use_id, context))
+        # The CLI's dict, typed as the official union of the events' inputs.
+        data = cast("HookInput", event.input)
+        output = cast(object, await callback(data, event.tool_use_id, context))
         if output is None:
             return {}
         if not isinstance(output, dict):

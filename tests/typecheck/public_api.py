@@ -65,7 +65,7 @@ from ccsdk import (
     tag_session,
     tool,
 )
-from ccsdk.types import HookContext, McpSdkServerConfig
+from ccsdk.types import HookContext, HookInput, HookJSONOutput, McpSdkServerConfig
 
 
 @tool("greet", "Greet someone", {"name": str})
@@ -82,9 +82,12 @@ async def allow_reads(
 
 
 async def log_tool(
-    data: dict[str, Any], tool_use_id: str | None, context: HookContext
-) -> dict[str, Any]:
-    return {}
+    data: HookInput, tool_use_id: str | None, context: HookContext
+) -> HookJSONOutput:
+    # Annotated as the official hooks example is; a hook's input is one of the events'.
+    if data["hook_event_name"] == "PreToolUse":
+        assert_type(data["tool_input"], dict[str, Any])
+    return {"continue_": True}
 
 
 async def one_shot() -> None:
