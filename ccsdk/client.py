@@ -40,7 +40,7 @@ class ClaudeSDKClient:
         options: ClaudeAgentOptions | ClaudeCodeOptions | None = None,
         transport: Transport | None = None,
     ) -> None:
-        self.options = options if options is not None else ClaudeCodeOptions()
+        self.options = options if options is not None else ClaudeAgentOptions()
         self._transport = transport
         self._session: Session | None = None
 

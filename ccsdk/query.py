@@ -47,7 +47,8 @@ async def query(
             iterated; output is buffered while the stream waits for its
             next item. To react to output with new input, use
             :class:`~ccsdk.ClaudeSDKClient`.
-        options: the CLI's configuration (``ClaudeCodeOptions()`` if omitted).
+        options: the CLI's configuration (``ClaudeAgentOptions()`` if omitted, as in
+            claude_agent_sdk: an empty system prompt).
         transport: how to reach the CLI (a child process if omitted).
 
     Raises:
@@ -59,7 +60,7 @@ async def query(
         CLIJSONDecodeError: it wrote a line that is not JSON (carries the line;
             every message before it has been yielded first).
     """
-    run = _Run(prompt, options if options is not None else ClaudeCodeOptions(), transport)
+    run = _Run(prompt, options if options is not None else ClaudeAgentOptions(), transport)
     try:
         await run.start()
         while True:

@@ -66,7 +66,7 @@ class Session:
         *,
         transport: Transport | None = None,
     ) -> None:
-        self.options = options if options is not None else ClaudeCodeOptions()
+        self.options = options if options is not None else ClaudeAgentOptions()
         self._engine = Engine(self.options, transport)
         self._receiving = False
         self._error: BaseException | None = None  # the reader task died of it

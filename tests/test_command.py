@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from ccsdk import ClaudeSDKClient, Session
 from ccsdk.options import ClaudeAgentOptions, ClaudeCodeOptions
 from ccsdk.runtime.command import REDACTED, build_argv, build_env, redact_argv, redact_env
 from ccsdk.types import PermissionResultAllow, ToolPermissionContext
@@ -418,6 +419,13 @@ def test_agent_options_without_a_system_prompt_send_an_empty_one() -> None:
     assert build_argv(ClaudeAgentOptions(), "claude") == [*HEAD, "--system-prompt=", *TAIL]
     # claude_code_sdk sent nothing: the CLI's own prompt.
     assert build_argv(ClaudeCodeOptions(), "claude") == [*HEAD, *TAIL]
+
+
+def test_without_options_the_defaults_are_claude_agent_sdks() -> None:
+    # query(), ClaudeSDKClient and Session with no options: ClaudeAgentOptions(), as in
+    # claude_agent_sdk (claude_code_sdk used its own class; ccsdk has one query()).
+    assert type(ClaudeSDKClient().options) is ClaudeAgentOptions
+    assert type(Session().options) is ClaudeAgentOptions
 
 
 @pytest.mark.parametrize(
