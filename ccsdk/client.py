@@ -102,8 +102,9 @@ class ClaudeSDKClient:
         """Interrupt the running turn."""
         await self.session.interrupt()
 
-    async def set_permission_mode(self, mode: PermissionMode) -> None:
-        await self.session.set_permission_mode(mode)
+    async def set_permission_mode(self, mode: PermissionMode) -> str | None:
+        """Change the permission mode; the mode now in effect, as the CLI answers it."""
+        return await self.session.set_permission_mode(mode)
 
     async def set_model(self, model: str | None = None) -> None:
         await self.session.set_model(model)

@@ -289,8 +289,16 @@ class Session:
         """Stop the running turn; it ends with ``error_during_execution``."""
         await self.request("interrupt")
 
-    async def set_permission_mode(self, mode: PermissionMode) -> None:
-        await self.request("set_permission_mode", mode=mode)
+    async def set_permission_mode(self, mode: PermissionMode) -> str | None:
+        """Change the permission mode; the mode now in effect, as the CLI answers it.
+
+        The official method returns ``None``; the CLI (2.1.331) answers with
+        ``{"mode": ...}``, which can differ from what was asked (a mode the
+        settings forbid). ``None`` when the CLI's answer names no mode.
+        """
+        answer = await self.request("set_permission_mode", mode=mode)
+        in_effect = answer.get("mode")
+        return in_effect if isinstance(in_effect, str) else None
 
     async def set_model(self, model: str | None = None) -> None:
         """Switch the model for the next turns (``None``: the CLI's default)."""

@@ -142,7 +142,8 @@ def test_set_model_and_permission_mode_show_in_the_next_init(
             assert isinstance(first, SystemMessage)
             before = first.info
             await client.set_model("claude-sonnet-4-5")
-            await client.set_permission_mode("acceptEdits")
+            # The CLI answers with the mode in effect.
+            assert await client.set_permission_mode("acceptEdits") == "acceptEdits"
             await client.query("second")
             after = [
                 i

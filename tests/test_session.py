@@ -436,3 +436,29 @@ def test_aclosing_a_receive_iterator_ends_it_and_keeps_the_rest(run: Runner) -> 
             return seen
 
     assert run(main) == ["AssistantMessage", "AssistantMessage", "ResultMessage"]
+
+
+def test_set_permission_mode_returns_the_mode_the_cli_says_is_in_effect(run: Runner) -> None:
+    async def main() -> list[str | None]:
+        async with FakeCLI() as fake, anyio.create_task_group() as tg:
+
+            async def cli() -> None:
+                await fake.handshake()
+                # A mode the settings forbid: the CLI keeps another and says which.
+                request = await fake.expect("control_request", "set_permission_mode")
+                await fake.answer(request, {"mode": "default"})
+                # An older CLI answers with nothing.
+                request = await fake.expect("control_request", "set_permission_mode")
+                await fake.answer(request, {})
+
+            tg.start_soon(cli)
+            client = ClaudeSDKClient(transport=fake.transport)
+            await client.connect()
+            modes = [
+                await client.set_permission_mode("bypassPermissions"),
+                await client.set_permission_mode("plan"),
+            ]
+            await client.disconnect()
+            return modes
+
+    assert run(main) == ["default", None]
