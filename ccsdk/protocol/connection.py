@@ -52,15 +52,7 @@ from ccsdk.protocol.events import (
 )
 from ccsdk.protocol.framing import DEFAULT_MAX_LINE_BYTES, LineBuffer
 from ccsdk.protocol.messages import Message
-from ccsdk.protocol.states import (
-    OUR_TRANSITIONS,
-    SETTLE,
-    THEIR_TRANSITIONS,
-    Input,
-    OurState,
-    TheirState,
-    run_is_over,
-)
+from ccsdk.protocol.states import ConversationState, Input, OurState, TheirState
 
 __all__ = ["Connection", "Event"]
 
@@ -126,17 +118,23 @@ class Connection:
         self._eof_reported = False
         self._error: RemoteProtocolError | None = None
         self._deferred: RemoteProtocolError | None = None
-        self.their_state = TheirState.IDLE
-        self.our_state = OurState.OPEN
+        self._state = ConversationState()
         # Our requests awaiting an answer: request_id -> subtype.
         self._ours: dict[str, str] = {}
         # Their requests awaiting our answer.
         self._theirs: set[str] = set()
-        self._reports_state = False
-        self._idle_since_send = False
-        self._unanswered_users = 0
 
     # -- state ---------------------------------------------------------------
+
+    @property
+    def their_state(self) -> TheirState:
+        """The CLI's side of the conversation (see :mod:`ccsdk.protocol.states`)."""
+        return self._state.their_state
+
+    @property
+    def our_state(self) -> OurState:
+        """Our side (stdin): OPEN until :meth:`close_input`."""
+        return self._state.our_state
 
     @property
     def pending_requests(self) -> frozenset[str]:
@@ -151,7 +149,7 @@ class Connection:
     @property
     def run_is_over(self) -> bool:
         """No run in flight: every user message sent has been fully handled."""
-        return self.their_state is not TheirState.BUSY
+        return self._state.run_is_over
 
     @property
     def may_close_input(self) -> bool:
@@ -163,27 +161,6 @@ class Connection:
         pending.
         """
         return self.run_is_over and not self._theirs and not self._ours
-
-    def _their(self, event: Input) -> None:
-        target = THEIR_TRANSITIONS[self.their_state].get(event)
-        if target is None:
-            return
-        if target is SETTLE:
-            over = run_is_over(
-                reports_state=self._reports_state,
-                idle_since_send=self._idle_since_send,
-                unanswered_users=self._unanswered_users,
-            )
-            self.their_state = TheirState.IDLE if over else TheirState.BUSY
-        else:
-            assert isinstance(target, TheirState)
-            self.their_state = target
-
-    def _our(self, event: Input) -> None:
-        target = OUR_TRANSITIONS[self.our_state].get(event)
-        if target is None:
-            raise LocalProtocolError(f"cannot {event.value}: stdin is {self.our_state.value}")
-        self.our_state = target
 
     # -- receiving -------------------------------------------------------------
 
@@ -261,7 +238,7 @@ class Connection:
 
     def _fail(self, exc: RemoteProtocolError) -> None:
         self._error = exc
-        self._their(Input.RECV_GARBAGE)
+        self._state.their_input(Input.RECV_GARBAGE)
 
     def _end_of_output(self) -> Event | NeedData:
         if self._synthetic:
@@ -270,7 +247,7 @@ class Connection:
             return NEED_DATA
         self._eof_reported = True
         mid_run = self.their_state is TheirState.BUSY
-        self._their(Input.RECV_EOF)
+        self._state.their_input(Input.RECV_EOF)
         for request_id, subtype in self._ours.items():
             self._synthetic.append(
                 ControlFailed(request_id, subtype, ConnectionClosedError(subtype))
@@ -311,17 +288,9 @@ class Connection:
             return ControlCancelled(request_id)
         message = decode_message(obj)
         if kind == "result":
-            self._unanswered_users -= 1
-            self._their(Input.RECV_RESULT)
+            self._state.result_received()
         elif kind == "system" and obj.get("subtype") == "session_state_changed":
-            self._reports_state = True
-            state = obj.get("state")
-            if state == "idle":
-                self._idle_since_send = True
-                self._their(Input.RECV_STATE_IDLE)
-            elif state == "running":
-                self._idle_since_send = False
-                self._their(Input.RECV_STATE_RUNNING)
+            self._state.session_state_received(obj.get("state"))
         return message
 
     def _on_control_response(self, obj: dict[str, Any]) -> Event:
@@ -439,12 +408,10 @@ class Connection:
                 f"a stream-json input frame must be a dict, not {type(message).__name__}"
             )
         is_user = message.get("type") == "user"
-        self._our(Input.SEND_USER if is_user else Input.SEND_CONTROL)
+        self._state.our_input(Input.SEND_USER if is_user else Input.SEND_CONTROL)
         data = self._encode(message)
         if is_user:
-            self._unanswered_users += 1
-            self._idle_since_send = False
-            self._their(Input.SEND_USER)
+            self._state.user_sent()
         return data
 
     def send_request(self, request_id: str, request: dict[str, Any]) -> bytes:
@@ -458,9 +425,8 @@ class Connection:
             raise LocalProtocolError("a control request needs a string 'subtype'")
         if request_id in self._ours:
             raise LocalProtocolError(f"request id {request_id!r} is already pending")
-        if self.their_state in (TheirState.CLOSED, TheirState.ERROR):
-            raise LocalProtocolError(f"cannot send {subtype!r}: the CLI's output has ended")
-        self._our(Input.SEND_CONTROL)
+        self._state.check_request(subtype)
+        self._state.our_input(Input.SEND_CONTROL)
         data = self._encode(
             {"type": "control_request", "request_id": request_id, "request": request}
         )
@@ -495,7 +461,7 @@ class Connection:
 
     def close_input(self) -> None:
         """Record that stdin is (about to be) closed; later sends raise."""
-        self._our(Input.CLOSE_INPUT)
+        self._state.our_input(Input.CLOSE_INPUT)
 
     @staticmethod
     def _encode(frame: dict[str, Any]) -> bytes:
