@@ -93,6 +93,9 @@ from typing import (
     get_origin,
 )
 
+import attrs
+
+from . import control
 from .errors import MessageParseError
 from .messages import (
     ApiRetryInfo,
@@ -143,6 +146,7 @@ __all__ = [
     "decode_block",
     "decode_message",
     "encode_block",
+    "encode_control",
     "encode_message",
     "system_info",
 ]
@@ -1506,6 +1510,155 @@ def encode_block(block: ContentBlock) -> JSONDict:
 
 
 # --------------------------------------------------------------------------
+# The control protocol: every frame we write, encoded here (and only here)
+# --------------------------------------------------------------------------
+
+# A hook callback's keys that are Python keywords, and their wire names.
+_HOOK_RENAMES: Final = {"async_": "async", "continue_": "continue"}
+
+# Per class: (tag key, tag value) to put first, and (name, wire key, omit if None).
+_ControlPlan = tuple[tuple[str, str] | None, tuple[tuple[str, str, bool], ...]]
+_CONTROL_PLANS: Final[dict[type, _ControlPlan]] = {}
+
+
+def _control_plan(cls: type) -> _ControlPlan:
+    """How ``cls``'s fields go on the wire, from its attrs field metadata."""
+    plan = _CONTROL_PLANS.get(cls)
+    if plan is None:
+        fields = tuple(
+            (
+                f.name,
+                f.metadata.get(control.WIRE, f.name),
+                bool(f.metadata.get(control.OMIT_IF_NONE)),
+            )
+            for f in attrs.fields(cls)
+        )
+        tag: tuple[str, str] | None = None
+        for key in ("subtype", "behavior"):
+            value = cls.__dict__.get(key)
+            if isinstance(value, str):
+                tag = (key, value)
+        plan = _CONTROL_PLANS.setdefault(cls, (tag, fields))
+    return plan
+
+
+def _control_fields(obj: Any) -> JSONDict:
+    tag, fields = _control_plan(type(obj))
+    out: JSONDict = {} if tag is None else {tag[0]: tag[1]}
+    for name, key, omit_if_none in fields:
+        value = getattr(obj, name)
+        if value is None and omit_if_none:
+            continue
+        out[key] = value
+    return out
+
+
+def _request_body(request: Any) -> JSONDict:
+    if isinstance(request, dict):
+        return request
+    if isinstance(request, control.OtherRequest):
+        return {"subtype": request.subtype, **request.fields}
+    return _control_fields(request)
+
+
+def _answer_body(payload: Any) -> JSONDict:
+    if payload is None:
+        return {}
+    if isinstance(payload, dict):
+        return payload
+    if isinstance(payload, control.HookOutput):
+        return {_HOOK_RENAMES.get(str(k), str(k)): v for k, v in payload.output.items()}
+    if isinstance(payload, control.CanUseToolDeny):
+        # ``interrupt`` is sent only when true.
+        out: JSONDict = {"behavior": "deny", "message": payload.message}
+        if payload.interrupt:
+            out["interrupt"] = True
+        return out
+    return _control_fields(payload)
+
+
+def encode_control(obj: Any) -> JSONDict:
+    """The wire dict of a :mod:`ccsdk.protocol.control` model.
+
+    A :class:`~control.UserInput`, :class:`~control.ControlRequest`,
+    :class:`~control.ControlSuccess` or :class:`~control.ControlError` gives
+    the whole frame; one of our requests gives the ``request`` object, an
+    answer payload the ``response`` object.
+    """
+    if isinstance(obj, control.UserInput):
+        frame: JSONDict = {
+            "type": "user",
+            "message": {"role": "user", "content": obj.content},
+            "parent_tool_use_id": obj.parent_tool_use_id,
+            "session_id": obj.session_id,
+        }
+        if obj.client_composed:
+            frame["client_composed"] = True
+        return frame
+    if isinstance(obj, control.ControlRequest):
+        return {
+            "type": "control_request",
+            "request_id": obj.request_id,
+            "request": _request_body(obj.request),
+        }
+    if isinstance(obj, control.ControlSuccess):
+        body: JSONDict = {
+            "subtype": "success",
+            "request_id": obj.request_id,
+            "response": _answer_body(obj.response),
+        }
+        return {"type": "control_response", "response": body}
+    if isinstance(obj, control.ControlError):
+        body = {"subtype": "error", "request_id": obj.request_id, "error": obj.error}
+        return {"type": "control_response", "response": body}
+    if isinstance(obj, control.OtherRequest):
+        return _request_body(obj)
+    if type(obj) in _CONTROL_ANSWERS:
+        return _answer_body(obj)
+    if type(obj) in _CONTROL_REQUESTS:
+        return _control_fields(obj)
+    raise TypeError(f"not a ccsdk control model: {obj!r}")
+
+
+_CONTROL_REQUESTS: Final = frozenset(
+    {
+        control.Initialize,
+        control.Interrupt,
+        control.SetPermissionMode,
+        control.SetModel,
+        control.McpStatus,
+        control.GetContextUsage,
+        control.RewindFiles,
+        control.McpReconnect,
+        control.McpToggle,
+        control.McpSetServers,
+        control.StopTask,
+        control.SetMaxThinkingTokens,
+        control.McpMessage,
+    }
+)
+_CONTROL_ANSWERS: Final = frozenset(
+    {
+        control.CanUseToolAllow,
+        control.CanUseToolDeny,
+        control.HookOutput,
+        control.ElicitationAnswer,
+        control.UserDialogAnswer,
+        control.McpResponse,
+    }
+)
+_CONTROL_FRAMES: Final = frozenset(
+    {
+        control.UserInput,
+        control.ControlRequest,
+        control.ControlSuccess,
+        control.ControlError,
+        control.OtherRequest,
+    }
+)
+
+
+# --------------------------------------------------------------------------
 # Registration: the converter knows every model both ways
 # --------------------------------------------------------------------------
 
@@ -1583,6 +1736,8 @@ def _register(conv: "cattrs.Converter") -> None:
     conv.register_structure_hook_func(lambda t: t == ContentBlock, lambda obj, _: decode_block(obj))
     for cls, encode in (_ENCODERS | _BLOCK_ENCODERS | _NESTED_ENCODERS).items():
         conv.register_unstructure_hook(cls, encode)
+    for cls in _CONTROL_REQUESTS | _CONTROL_ANSWERS | _CONTROL_FRAMES:
+        conv.register_unstructure_hook(cls, encode_control)
 
 
 def __getattr__(name: str) -> Any:

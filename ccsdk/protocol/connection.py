@@ -3,7 +3,9 @@
 :class:`Connection` does no I/O: the caller reads the CLI's stdout and hands
 the bytes to :meth:`~Connection.receive_data` (``b""`` means end of output),
 pulls events with :meth:`~Connection.next_event`, and writes to the CLI's
-stdin the bytes that the ``send_*`` methods return. Request ids are handed
+stdin the bytes that :meth:`~Connection.send` returns for each frame (a
+:mod:`ccsdk.protocol.control` model; the older ``send_*`` methods are thin
+wrappers over it). Request ids are handed
 in by the caller, so this module needs no clock and no randomness. Any
 runtime can drive it: trio, asyncio or a blocking thread (see
 ``docs/protocol.md`` for a complete driver on ``subprocess``).
@@ -25,7 +27,29 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, cast
 
-from ccsdk.protocol.codec import decode_message
+from ccsdk.protocol.codec import decode_message, encode_control
+from ccsdk.protocol.control import (
+    AnswerPayload,
+    ControlError,
+    ControlRequest,
+    ControlSuccess,
+    GetContextUsage,
+    Initialize,
+    Interrupt,
+    McpMessage,
+    McpReconnect,
+    McpSetServers,
+    McpStatus,
+    McpToggle,
+    OtherRequest,
+    OurRequest,
+    RewindFiles,
+    SetMaxThinkingTokens,
+    SetModel,
+    SetPermissionMode,
+    StopTask,
+    UserInput,
+)
 from ccsdk.protocol.errors import (
     CLIJSONDecodeError,
     ConnectionClosedError,
@@ -54,7 +78,7 @@ from ccsdk.protocol.framing import DEFAULT_MAX_LINE_BYTES, LineBuffer
 from ccsdk.protocol.messages import Message
 from ccsdk.protocol.states import ConversationState, Input, OurState, TheirState
 
-__all__ = ["Connection", "Event"]
+__all__ = ["Connection", "Event", "Frame"]
 
 Event = (
     Message
@@ -64,6 +88,26 @@ Event = (
     | ControlFailed
     | StrayControlResponse
     | EndOfOutput
+)
+
+#: What :meth:`Connection.send` takes: a control model, or a stream-json input dict.
+Frame = UserInput | ControlRequest | ControlSuccess | ControlError | dict[str, Any]
+
+_REQUEST_CLASSES = (
+    Initialize,
+    Interrupt,
+    SetPermissionMode,
+    SetModel,
+    McpStatus,
+    GetContextUsage,
+    RewindFiles,
+    McpReconnect,
+    McpToggle,
+    McpSetServers,
+    StopTask,
+    SetMaxThinkingTokens,
+    McpMessage,
+    OtherRequest,
 )
 
 #: Lines longer than this are decoded by ``json.loads`` from a ``str``,
@@ -372,6 +416,45 @@ class Connection:
 
     # -- sending ---------------------------------------------------------------
 
+    def send(self, frame: Frame) -> bytes:
+        """The bytes to write to the CLI's stdin for ``frame`` (h11's ``send``).
+
+        ``frame`` is a :mod:`ccsdk.protocol.control` model:
+        :class:`~ccsdk.protocol.control.UserInput` (starts or joins a run),
+        :class:`~ccsdk.protocol.control.ControlRequest` (one of ours; its
+        answer arrives as an event), :class:`~ccsdk.protocol.control.ControlSuccess`
+        or :class:`~ccsdk.protocol.control.ControlError` (our answer to one of
+        the CLI's requests: ``b""`` when the CLI cancelled it, or its output
+        ended, first); or a dict, any stream-json input frame (such as a user
+        message from a prompt stream).
+
+        Raises:
+            LocalProtocolError: stdin is closed; a request id already
+                pending; a request once the CLI's output has ended; a frame
+                that is not a JSON object, or that JSON cannot encode (the
+                CLI exits on a line it cannot parse, so such a line is never
+                written).
+        """
+        if isinstance(frame, ControlSuccess | ControlError):
+            return self._answer(frame)
+        if isinstance(frame, ControlRequest):
+            return self._request(frame)
+        if isinstance(frame, UserInput):
+            self._state.our_input(Input.SEND_USER)
+            data = self._encode(encode_control(frame))
+            self._state.user_sent()
+            return data
+        if not isinstance(cast(object, frame), dict):  # typed, but a caller's value
+            raise LocalProtocolError(
+                f"a stream-json input frame must be a dict, not {type(frame).__name__}"
+            )
+        is_user = frame.get("type") == "user"
+        self._state.our_input(Input.SEND_USER if is_user else Input.SEND_CONTROL)
+        data = self._encode(frame)
+        if is_user:
+            self._state.user_sent()
+        return data
+
     def send_user(
         self,
         content: str | list[dict[str, Any]],
@@ -380,83 +463,69 @@ class Connection:
         parent_tool_use_id: str | None = None,
         client_composed: bool = False,
     ) -> bytes:
-        """A user message: starts (or joins) a run.
+        """``send(UserInput(...))``: a user message, which starts (or joins) a run.
 
         ``client_composed`` asks the CLI to deliver the text as written (no
         ``@path`` expansion, no slash command).
         """
-        message: dict[str, Any] = {
-            "type": "user",
-            "message": {"role": "user", "content": content},
-            "parent_tool_use_id": parent_tool_use_id,
-            "session_id": session_id,
-        }
-        if client_composed:
-            message["client_composed"] = True
-        return self.send_message(message)
+        return self.send(UserInput(content, session_id, parent_tool_use_id, client_composed))
 
     def send_message(self, message: dict[str, Any]) -> bytes:
-        """Any stream-json input frame, such as a user message from a prompt stream.
+        """``send(message)``: any stream-json input frame (a user message from a prompt stream).
 
         Raises:
             LocalProtocolError: stdin is closed, or ``message`` is not a JSON
                 object (the CLI exits on a line it cannot parse, so nothing
                 that is not one is ever written).
         """
-        if not isinstance(cast(object, message), dict):  # typed, but a caller's value
-            raise LocalProtocolError(
-                f"a stream-json input frame must be a dict, not {type(message).__name__}"
-            )
-        is_user = message.get("type") == "user"
-        self._state.our_input(Input.SEND_USER if is_user else Input.SEND_CONTROL)
-        data = self._encode(message)
-        if is_user:
-            self._state.user_sent()
-        return data
+        return self.send(message)
 
-    def send_request(self, request_id: str, request: dict[str, Any]) -> bytes:
-        """One of our control requests; its answer arrives as an event."""
-        if not isinstance(cast(object, request), dict):  # typed, but a caller's value
-            raise LocalProtocolError(
-                f"a control request must be a dict, not {type(request).__name__}"
-            )
-        subtype = request.get("subtype")
-        if not isinstance(subtype, str):
-            raise LocalProtocolError("a control request needs a string 'subtype'")
-        if request_id in self._ours:
-            raise LocalProtocolError(f"request id {request_id!r} is already pending")
-        self._state.check_request(subtype)
-        self._state.our_input(Input.SEND_CONTROL)
-        data = self._encode(
-            {"type": "control_request", "request_id": request_id, "request": request}
-        )
-        self._ours[request_id] = subtype
-        return data
+    def send_request(self, request_id: str, request: OurRequest | dict[str, Any]) -> bytes:
+        """``send(ControlRequest(request_id, request))``: one of our control requests."""
+        return self.send(ControlRequest(request_id, request))
 
-    def send_response(self, request_id: str, response: dict[str, Any] | None = None) -> bytes:
-        """Answer one of the CLI's requests with success.
+    def send_response(
+        self, request_id: str, response: AnswerPayload | dict[str, Any] | None = None
+    ) -> bytes:
+        """``send(ControlSuccess(request_id, response))``: answer one of the CLI's requests.
 
         Returns ``b""`` when the CLI cancelled the request (or its output
         ended) first: there is nobody left to answer.
         """
-        return self._answer(
-            request_id,
-            {"subtype": "success", "request_id": request_id, "response": response or {}},
-        )
+        return self.send(ControlSuccess(request_id, response))
 
     def send_error(self, request_id: str, message: str) -> bytes:
-        """Answer one of the CLI's requests with an error (``b""`` if cancelled)."""
-        return self._answer(
-            request_id, {"subtype": "error", "request_id": request_id, "error": message}
-        )
+        """``send(ControlError(request_id, message))``: an error answer (``b""`` if cancelled)."""
+        return self.send(ControlError(request_id, message))
 
-    def _answer(self, request_id: str, body: dict[str, Any]) -> bytes:
-        if request_id not in self._theirs:
+    def _request(self, frame: ControlRequest) -> bytes:
+        request = cast(object, frame.request)  # typed, but a caller's value
+        if isinstance(request, dict):
+            subtype = cast("dict[str, Any]", request).get("subtype")
+            if not isinstance(subtype, str):
+                raise LocalProtocolError("a control request needs a string 'subtype'")
+        elif isinstance(request, _REQUEST_CLASSES):
+            subtype = request.subtype
+        else:
+            raise LocalProtocolError(
+                f"a control request must be a dict or a request model, not {type(request).__name__}"
+            )
+        request_id = frame.request_id
+        if request_id in self._ours:
+            raise LocalProtocolError(f"request id {request_id!r} is already pending")
+        self._state.check_request(subtype)
+        self._state.our_input(Input.SEND_CONTROL)
+        data = self._encode(encode_control(frame))
+        self._ours[request_id] = subtype
+        return data
+
+    def _answer(self, frame: ControlSuccess | ControlError) -> bytes:
+        if frame.request_id not in self._theirs:
             return b""
         if self.our_state is OurState.CLOSED:
             raise LocalProtocolError("cannot answer the CLI: stdin is closed")
-        data = self._encode({"type": "control_response", "response": body})
-        self._theirs.discard(request_id)
+        data = self._encode(encode_control(frame))
+        self._theirs.discard(frame.request_id)
         return data
 
     def close_input(self) -> None:
