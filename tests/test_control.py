@@ -137,7 +137,8 @@ ANSWERS: list[tuple[Any, dict[str, Any]]] = [
     ),
     (ElicitationAnswer("decline"), {"action": "decline"}),
     (ElicitationAnswer("accept", {"n": 1}), {"action": "accept", "content": {"n": 1}}),
-    (UserDialogAnswer("cancelled"), {"behavior": "cancelled", "result": None}),
+    (UserDialogAnswer("cancelled"), {"behavior": "cancelled"}),
+    (UserDialogAnswer("completed"), {"behavior": "completed", "result": None}),
     (UserDialogAnswer("completed", "yes"), {"behavior": "completed", "result": "yes"}),
     (McpResponse({"jsonrpc": "2.0", "id": 1}), {"mcp_response": {"jsonrpc": "2.0", "id": 1}}),
 ]

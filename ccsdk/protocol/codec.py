@@ -1568,6 +1568,8 @@ def _answer_body(payload: Any) -> JSONDict:
         return payload
     if isinstance(payload, control.HookOutput):
         return {_HOOK_RENAMES.get(str(k), str(k)): v for k, v in payload.output.items()}
+    if isinstance(payload, control.UserDialogAnswer) and payload.behavior != "completed":
+        return {"behavior": payload.behavior}  # no result when cancelled
     if isinstance(payload, control.CanUseToolDeny):
         # ``interrupt`` is sent only when true.
         out: JSONDict = {"behavior": "deny", "message": payload.message}

@@ -296,7 +296,7 @@ class ElicitationAnswer:
 
 @attrs.frozen
 class UserDialogAnswer:
-    """``request_user_dialog``: ``completed`` with a ``result``, or ``cancelled``."""
+    """``request_user_dialog``: ``completed`` with a ``result``, or ``cancelled`` (no result)."""
 
     behavior: Literal["completed", "cancelled"]
     result: Any = None
