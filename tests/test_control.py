@@ -167,8 +167,8 @@ def test_send_a_request_model_or_its_dict(model: Any, wire: dict[str, Any]) -> N
 
 
 def _asked(conn: Connection) -> None:
-    request = {"subtype": "hook_callback", "callback_id": "h", "input": {}}
-    frame = {"type": "control_request", "request_id": "q", "request": request}
+    request: dict[str, Any] = {"subtype": "hook_callback", "callback_id": "h", "input": {}}
+    frame: dict[str, Any] = {"type": "control_request", "request_id": "q", "request": request}
     conn.receive_data(json.dumps(frame).encode() + b"\n")
     conn.next_event()
 

@@ -143,12 +143,14 @@ from .messages import (
 
 __all__ = [
     "converter",
+    "decode_answer",
     "decode_block",
     "decode_message",
     "encode_block",
     "encode_control",
     "encode_message",
     "system_info",
+    "wrong_type",
 ]
 
 T = TypeVar("T")
@@ -418,7 +420,7 @@ def _from_cattrs(exc: BaseException, path: str = "") -> _FieldError:
         if isinstance(e, _FieldError):
             problems.extend(e.under(at).problems)
         elif isinstance(e, ClassValidationError):
-            renames = _RENAMES.get(e.cl, {})
+            renames = _RENAMES.get(e.cl) or _wire_names(e.cl)
             for sub in e.exceptions:
                 name = next(
                     (
@@ -1661,6 +1663,87 @@ _CONTROL_FRAMES: Final = frozenset(
 
 
 # --------------------------------------------------------------------------
+# The CLI's answers to our requests (ServerInfo, RewindFilesResult, ...)
+# --------------------------------------------------------------------------
+
+
+def _is_answer_class(t: Any) -> bool:
+    """An attrs class with a field marked :data:`control.RAW` (see :func:`decode_answer`)."""
+    return (
+        isinstance(t, type)
+        and attrs.has(t)
+        and any(f.metadata.get(control.RAW) for f in attrs.fields(t))
+    )
+
+
+def _wire_names(cls: type) -> dict[str, str]:
+    """Python field name -> wire key, from the fields' :data:`control.WIRE` metadata."""
+    if not attrs.has(cls):
+        return {}
+    return {
+        f.name: f.metadata[control.WIRE] for f in attrs.fields(cls) if control.WIRE in f.metadata
+    }
+
+
+def _answer_hook(conv: "cattrs.Converter", cls: type) -> Callable[[Any, Any], Any]:
+    """The structure hook for an answer class; raises :class:`_FieldError`.
+
+    A key that is absent or ``null`` takes the field's default (the CLI
+    leaves out what it has nothing for); the raw field gets the whole dict.
+    A field's own ``struct_hook`` metadata (a hook taking the value and
+    raising :class:`_FieldError`) replaces the converter's for that field.
+    """
+    from cattrs.errors import BaseValidationError
+    from cattrs.gen import make_dict_structure_fn, override
+
+    overrides: dict[str, Any] = {}
+    for f in attrs.fields(cls):
+        if f.metadata.get(control.RAW):
+            overrides[f.name] = override(rename=_RAW_KEY)
+        else:
+            overrides[f.name] = override(
+                rename=f.metadata.get(control.WIRE), struct_hook=f.metadata.get(control.HOOK)
+            )
+    generated: Callable[[Any, Any], Any] = make_dict_structure_fn(cls, conv, **overrides)
+
+    def structure_answer(value: Any, _: Any) -> Any:
+        if not isinstance(value, dict):
+            raise _wrong(value, "an object")
+        present = {k: v for k, v in value.items() if v is not None}
+        present[_RAW_KEY] = value
+        try:
+            return generated(present, cls)
+        except (BaseValidationError, _FieldError, KeyError, TypeError, ValueError) as e:
+            raise _from_cattrs(e) from None
+
+    return structure_answer
+
+
+def wrong_type(value: object, expected: str) -> Exception:
+    """The error a :data:`control.HOOK` raises for a value that is not ``expected``.
+
+    ``expected`` reads as in "must be an object"; the path is added by the caller.
+    """
+    return _wrong(value, expected)
+
+
+def decode_answer(cls: type[T], data: JSONDict, label: str) -> T:
+    """Read ``data``, the CLI's answer to one of our requests, as ``cls``.
+
+    ``cls`` is an attrs class with a :data:`control.RAW` field, such as
+    :class:`ccsdk.ServerInfo`; ``label`` names the answer in errors.
+
+    Raises:
+        MessageParseError: a field has the wrong JSON type, or a required
+            one is missing; the message names its path, ``data`` is kept.
+    """
+    try:
+        return _cattrs().converter.structure(data, cls)
+    except _FieldError as e:
+        raise _parse_error(label, e, data) from None
+
+
+# --------------------------------------------------------------------------
 # Registration: the converter knows every model both ways
 # --------------------------------------------------------------------------
 
@@ -1740,6 +1823,11 @@ def _register(conv: "cattrs.Converter") -> None:
         conv.register_unstructure_hook(cls, encode)
     for cls in _CONTROL_REQUESTS | _CONTROL_ANSWERS | _CONTROL_FRAMES:
         conv.register_unstructure_hook(cls, encode_control)
+
+    def answer_hook(t: Any) -> Callable[[Any, Any], Any]:
+        return _answer_hook(conv, t)
+
+    conv.register_structure_hook_factory(_is_answer_class, answer_hook)
 
 
 def __getattr__(name: str) -> Any:

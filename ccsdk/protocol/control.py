@@ -26,8 +26,10 @@ camelCase key, ``omit_if_none`` for a key absent rather than null) and
 applied in one place, :func:`ccsdk.protocol.codec.encode_control`; the
 converter (``ccsdk.protocol.converter``) unstructures and structures them
 with the same names. What the CLI answers to ``initialize``,
-``rewind_files`` and ``mcp_set_servers`` is read by the converter into the
-public types of :mod:`ccsdk.server_info` and :mod:`ccsdk.control_results`.
+``rewind_files`` and ``mcp_set_servers`` is read by the converter
+(``codec.decode_answer``) into the public types of :mod:`ccsdk.server_info`
+and :mod:`ccsdk.control_results`, whose fields declare their wire names
+with the same metadata.
 """
 
 from __future__ import annotations
@@ -63,14 +65,25 @@ __all__ = [
     "StopTask",
     "UserDialogAnswer",
     "UserInput",
-    "WIRE",
+    "HOOK",
     "OMIT_IF_NONE",
+    "RAW",
+    "WIRE",
 ]
 
 #: Field metadata key: the field's JSON key when it is not the field's name.
 WIRE = "ccsdk.wire"
 #: Field metadata key: leave the key out (rather than send ``null``) when ``None``.
 OMIT_IF_NONE = "ccsdk.omit_if_none"
+#: Field metadata key: this field gets the whole dict a model was read from.
+#: A class with such a field is read by ``codec.decode_answer`` (lenient
+#: about what is missing or null, strict about wrong types); the typed
+#: answers of :mod:`ccsdk.server_info` and :mod:`ccsdk.control_results` are.
+RAW = "ccsdk.raw"
+#: Field metadata key: a structure hook ``(value, type) -> value`` for this
+#: field alone, used by ``codec.decode_answer`` (a value it cannot take
+#: raises ``codec.wrong_type(value, expected)``, so the error names the path).
+HOOK = "ccsdk.hook"
 
 
 # --------------------------------------------------------------------------
