@@ -12,8 +12,8 @@ from typing import Any, cast
 
 import attrs
 
-from ccsdk.protocol.codec import decode_answer, wrong_type
-from ccsdk.protocol.control import HOOK, RAW, WIRE
+from ccsdk.protocol.codec import decode_answer
+from ccsdk.protocol.control import HOOK, RAW, WIRE, WrongType
 
 __all__ = ["McpSetServersResult", "RewindFilesResult"]
 
@@ -21,7 +21,7 @@ __all__ = ["McpSetServersResult", "RewindFilesResult"]
 def _reasons(value: object, _: object) -> dict[str, str]:
     """``errors``: server name -> why; a reason that is not a string is shown, not dropped."""
     if not isinstance(value, dict):
-        raise wrong_type(value, "an object")
+        raise WrongType(value, "an object")
     reasons = cast("dict[str, object]", value)
     return {k: v if isinstance(v, str) else repr(v) for k, v in reasons.items()}
 

@@ -146,11 +146,11 @@ __all__ = [
     "decode_answer",
     "decode_block",
     "decode_message",
+    "decode_request",
     "encode_block",
     "encode_control",
     "encode_message",
     "system_info",
-    "wrong_type",
 ]
 
 T = TypeVar("T")
@@ -419,6 +419,8 @@ def _from_cattrs(exc: BaseException, path: str = "") -> _FieldError:
     def walk(e: BaseException, at: str) -> None:
         if isinstance(e, _FieldError):
             problems.extend(e.under(at).problems)
+        elif isinstance(e, control.WrongType):
+            problems.append((at, f"must be {e.expected}, got {_kind(e.value)}"))
         elif isinstance(e, ClassValidationError):
             renames = _RENAMES.get(e.cl) or _wire_names(e.cl)
             for sub in e.exceptions:
@@ -531,6 +533,7 @@ class _Cattrs:
         _strict(self.converter)
         _register(self.converter)
         self.decoders: dict[type, Callable[[JSONDict], Any]] = {}
+        self.answer_decoders: dict[type, Callable[[JSONDict, JSONDict], Any]] = {}
         self.encoders: dict[type, Callable[[Any], JSONDict]] = {}
 
 
@@ -1685,13 +1688,18 @@ def _wire_names(cls: type) -> dict[str, str]:
     }
 
 
-def _answer_hook(conv: "cattrs.Converter", cls: type) -> Callable[[Any, Any], Any]:
-    """The structure hook for an answer class; raises :class:`_FieldError`.
+# The request id of one of the CLI's requests reaches the event's
+# ``request_id`` field through this key (it is outside the request body).
+_REQUEST_ID_KEY: Final = "\x00ccsdk:request_id"
+
+
+def _answer_decoder(cls: type) -> Callable[[JSONDict, JSONDict], Any]:
+    """Read ``body`` as ``cls``, with ``extra`` keys added; raises :class:`_FieldError`.
 
     A key that is absent or ``null`` takes the field's default (the CLI
-    leaves out what it has nothing for); the raw field gets the whole dict.
-    A field's own ``struct_hook`` metadata (a hook taking the value and
-    raising :class:`_FieldError`) replaces the converter's for that field.
+    leaves out what it has nothing for); the :data:`control.RAW` field gets
+    the whole ``body``, a ``request_id`` field the request id in ``extra``.
+    A field's own :data:`control.HOOK` replaces the converter's for it.
     """
     from cattrs.errors import BaseValidationError
     from cattrs.gen import make_dict_structure_fn, override
@@ -1700,31 +1708,60 @@ def _answer_hook(conv: "cattrs.Converter", cls: type) -> Callable[[Any, Any], An
     for f in attrs.fields(cls):
         if f.metadata.get(control.RAW):
             overrides[f.name] = override(rename=_RAW_KEY)
+        elif f.name == "request_id":
+            overrides[f.name] = override(rename=_REQUEST_ID_KEY)
         else:
             overrides[f.name] = override(
                 rename=f.metadata.get(control.WIRE), struct_hook=f.metadata.get(control.HOOK)
             )
+    conv = _cattrs().converter
     generated: Callable[[Any, Any], Any] = make_dict_structure_fn(cls, conv, **overrides)
 
-    def structure_answer(value: Any, _: Any) -> Any:
-        if not isinstance(value, dict):
-            raise _wrong(value, "an object")
-        present = {k: v for k, v in value.items() if v is not None}
-        present[_RAW_KEY] = value
+    def decode(body: JSONDict, extra: JSONDict) -> Any:
+        present = {k: v for k, v in body.items() if v is not None}
+        present[_RAW_KEY] = body
+        present.update(extra)
         try:
             return generated(present, cls)
         except (BaseValidationError, _FieldError, KeyError, TypeError, ValueError) as e:
             raise _from_cattrs(e) from None
 
+    return decode
+
+
+def _cached_answer_decoder(cls: type) -> Callable[[JSONDict, JSONDict], Any]:
+    decoders = _cattrs().answer_decoders
+    decode = decoders.get(cls)
+    if decode is None:
+        decode = decoders.setdefault(cls, _answer_decoder(cls))
+    return decode
+
+
+def _answer_hook(cls: type) -> Callable[[Any, Any], Any]:
+    """The converter's structure hook for an answer class (nested ones included)."""
+
+    def structure_answer(value: Any, _: Any) -> Any:
+        if not isinstance(value, dict):
+            raise _wrong(value, "an object")
+        return _cached_answer_decoder(cls)(value, {})
+
     return structure_answer
 
 
-def wrong_type(value: object, expected: str) -> Exception:
-    """The error a :data:`control.HOOK` raises for a value that is not ``expected``.
+def decode_request(cls: type[T], request_id: str, body: JSONDict) -> T:
+    """Read ``body``, the ``request`` object of one of the CLI's control requests, as ``cls``.
 
-    ``expected`` reads as in "must be an object"; the path is added by the caller.
+    ``cls`` is one of :data:`~ccsdk.protocol.events.IncomingRequest`'s
+    classes (its ``request_id`` is ``request_id``, its ``raw`` ``body``).
+
+    Raises:
+        MessageParseError: a required field is missing or a field has the
+            wrong JSON type; the message names it, ``.data`` is ``body``.
     """
-    return _wrong(value, expected)
+    try:
+        return cast(T, _cached_answer_decoder(cls)(body, {_REQUEST_ID_KEY: request_id}))
+    except _FieldError as e:
+        raise _parse_error(f"{body.get('subtype')!r} control request", e, body) from None
 
 
 def decode_answer(cls: type[T], data: JSONDict, label: str) -> T:
@@ -1824,10 +1861,7 @@ def _register(conv: "cattrs.Converter") -> None:
     for cls in _CONTROL_REQUESTS | _CONTROL_ANSWERS | _CONTROL_FRAMES:
         conv.register_unstructure_hook(cls, encode_control)
 
-    def answer_hook(t: Any) -> Callable[[Any, Any], Any]:
-        return _answer_hook(conv, t)
-
-    conv.register_structure_hook_factory(_is_answer_class, answer_hook)
+    conv.register_structure_hook_factory(_is_answer_class, _answer_hook)
 
 
 def __getattr__(name: str) -> Any:

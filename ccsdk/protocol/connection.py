@@ -27,7 +27,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, cast
 
-from ccsdk.protocol.codec import decode_message, encode_control
+from ccsdk.protocol.codec import decode_message, decode_request, encode_control
 from ccsdk.protocol.control import (
     AnswerPayload,
     ControlError,
@@ -109,6 +109,15 @@ _REQUEST_CLASSES = (
     McpMessage,
     OtherRequest,
 )
+
+#: The CLI's requests we know: subtype -> event class (read by the converter).
+_INCOMING: dict[str, type[IncomingRequest]] = {
+    "can_use_tool": CanUseToolRequest,
+    "hook_callback": HookCallbackRequest,
+    "mcp_message": McpMessageRequest,
+    "elicitation": ElicitationRequest,
+    "request_user_dialog": UserDialogRequest,
+}
 
 #: Lines longer than this are decoded by ``json.loads`` from a ``str``,
 #: with the line's bytes released first (see :meth:`Connection._parse`).
@@ -373,44 +382,15 @@ class Connection:
             raise MessageParseError("control_request without a request_id or request", obj)
         request = cast("dict[str, Any]", given)  # parsed JSON: str keys
         subtype = request.get("subtype")
+        kind = _INCOMING.get(subtype) if isinstance(subtype, str) else None
         event: IncomingRequest
-        try:
-            if subtype == "can_use_tool":
-                event = CanUseToolRequest(
-                    request_id,
-                    _str(request, "tool_name"),
-                    _dict(request, "input"),
-                    list(request.get("permission_suggestions") or ()),
-                    request.get("blocked_path"),
-                    request.get("tool_use_id"),
-                    request,
-                )
-            elif subtype == "hook_callback":
-                event = HookCallbackRequest(
-                    request_id,
-                    _str(request, "callback_id"),
-                    _dict(request, "input"),
-                    request.get("tool_use_id"),
-                    request,
-                )
-            elif subtype == "mcp_message":
-                event = McpMessageRequest(
-                    request_id, _str(request, "server_name"), _dict(request, "message"), request
-                )
-            elif subtype == "elicitation":
-                event = _elicitation(request_id, request)
-            elif subtype == "request_user_dialog":
-                event = UserDialogRequest(
-                    request_id,
-                    _str(request, "dialog_kind"),
-                    _dict(request, "payload"),
-                    _opt_str(request, "tool_use_id"),
-                    request,
-                )
-            else:
-                event = UnknownControlRequest(request_id, str(subtype), request)
-        except (KeyError, TypeError) as exc:
-            raise MessageParseError(f"control_request {subtype!r}: {exc}", obj) from None
+        if kind is None:
+            event = UnknownControlRequest(request_id, str(subtype), request)
+        else:
+            try:
+                event = decode_request(kind, request_id, request)
+            except MessageParseError as exc:
+                raise MessageParseError(str(exc), obj) from None
         self._theirs.add(request_id)
         return event
 
@@ -538,56 +518,3 @@ class Connection:
             return (_dumps(frame) + "\n").encode("utf-8")
         except (TypeError, ValueError) as exc:  # not JSON-able, NaN, lone surrogates
             raise LocalProtocolError(f"cannot encode a frame as JSON: {exc}") from None
-
-
-def _elicitation(request_id: str, request: dict[str, Any]) -> ElicitationRequest:
-    order: list[str] | None = None
-    listed: object = request.get("property_order")
-    if listed is not None:
-        if not isinstance(listed, list):
-            raise TypeError("'property_order' must be a list of strings")
-        order = [_item_str(item, "property_order") for item in cast("list[object]", listed)]
-    schema = request.get("requested_schema")
-    return ElicitationRequest(
-        request_id,
-        _str(request, "mcp_server_name"),
-        _str(request, "message"),
-        mode=_opt_str(request, "mode"),
-        url=_opt_str(request, "url"),
-        elicitation_id=_opt_str(request, "elicitation_id"),
-        requested_schema=None if schema is None else _dict(request, "requested_schema"),
-        property_order=order,
-        title=_opt_str(request, "title"),
-        display_name=_opt_str(request, "display_name"),
-        description=_opt_str(request, "description"),
-        raw=request,
-    )
-
-
-def _item_str(item: object, key: str) -> str:
-    if not isinstance(item, str):
-        raise TypeError(f"{key!r} must be a list of strings")
-    return item
-
-
-def _opt_str(request: dict[str, Any], key: str) -> str | None:
-    value = request.get(key)
-    if value is not None and not isinstance(value, str):
-        raise TypeError(f"{key!r} must be a string")
-    return value
-
-
-def _str(request: dict[str, Any], key: str) -> str:
-    value = request[key]
-    if not isinstance(value, str):
-        raise TypeError(f"{key!r} must be a string")
-    return value
-
-
-def _dict(request: dict[str, Any], key: str) -> dict[str, Any]:
-    value = request.get(key)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise TypeError(f"{key!r} must be an object")
-    return cast("dict[str, Any]", value)  # parsed JSON: str keys

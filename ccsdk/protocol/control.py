@@ -69,6 +69,7 @@ __all__ = [
     "OMIT_IF_NONE",
     "RAW",
     "WIRE",
+    "WrongType",
 ]
 
 #: Field metadata key: the field's JSON key when it is not the field's name.
@@ -82,8 +83,17 @@ OMIT_IF_NONE = "ccsdk.omit_if_none"
 RAW = "ccsdk.raw"
 #: Field metadata key: a structure hook ``(value, type) -> value`` for this
 #: field alone, used by ``codec.decode_answer`` (a value it cannot take
-#: raises ``codec.wrong_type(value, expected)``, so the error names the path).
+#: raises :class:`WrongType`, and the error names the field's path).
 HOOK = "ccsdk.hook"
+
+
+class WrongType(TypeError):
+    """Raised by a :data:`HOOK`: ``value`` is not ``expected`` ("an object", ...)."""
+
+    def __init__(self, value: object, expected: str) -> None:
+        super().__init__(f"must be {expected}")
+        self.value = value
+        self.expected = expected
 
 
 # --------------------------------------------------------------------------
