@@ -52,7 +52,9 @@ How it is configured:
 * **Renames** of camelCase wire keys (``modelUsage``, ``isAuthenticating``,
   ``resetsAt``, ...) live in the converter: in ``cattrs.gen`` overrides for
   the generated hooks (:data:`_RENAMES`), in the hand-written hooks for the
-  hot path, in the view specs (``permissionMode``, ``apiKeySource``).
+  hot path; the typed views of system frames (``permissionMode``,
+  ``apiKeySource``) take theirs from :data:`_RENAMES` too, and their JSON
+  types from their dataclass annotations.
   Extra keys are ignored.
 * **The hot path** (``assistant``, ``user``, ``stream_event``, ``result``,
   every ``system`` frame but ``task_progress`` / ``task_started`` /
@@ -91,6 +93,7 @@ from typing import (
     cast,
     get_args,
     get_origin,
+    get_type_hints,
 )
 
 import attrs
@@ -382,6 +385,8 @@ _RENAMES: Final[dict[type, dict[str, str]]] = {
         "overage_disabled_reason": "overageDisabledReason",
     },
     AuthStatusMessage: {"is_authenticating": "isAuthenticating"},
+    InitInfo: {"permission_mode": "permissionMode", "api_key_source": "apiKeySource"},
+    StatusInfo: {"permission_mode": "permissionMode"},
 }
 
 # The informational top-level messages: wire ``type`` -> class.  Each is
@@ -1159,147 +1164,116 @@ def _system(o: JSONDict) -> SystemMessage:
 # Typed views of plain system messages (SystemMessage.info)
 # --------------------------------------------------------------------------
 
-# Each view's fields in order, by wire key: "str" is a required string,
-# "str?" a string or null (absent: None), "int" / "int?" an integer (or
-# null), "num" a number, "bool" a boolean (absent: False), "[str]" /
-# "[object]" an array of them (absent: an empty array).
-_INFO_SPECS: Final[dict[str, tuple[type, tuple[tuple[str, str], ...]]]] = {
-    "init": (
-        InitInfo,
-        (
-            ("session_id", "str"),
-            ("model", "str"),
-            ("cwd", "str?"),
-            ("tools", "[str]"),
-            ("mcp_servers", "[object]"),
-            ("permissionMode", "str?"),
-            ("apiKeySource", "str?"),
-            ("claude_code_version", "str?"),
-            ("slash_commands", "[str]"),
-            ("agents", "[str]"),
-            ("output_style", "str?"),
-            ("skills", "[str]"),
-            ("plugins", "[object]"),
-            ("uuid", "str?"),
-        ),
-    ),
-    "status": (
-        StatusInfo,
-        (("status", "str?"), ("permissionMode", "str?"), ("session_id", "str?"), ("uuid", "str?")),
-    ),
-    "api_retry": (
-        ApiRetryInfo,
-        (
-            ("attempt", "int"),
-            ("max_retries", "int"),
-            ("retry_delay_ms", "num"),
-            ("error_status", "int?"),
-            ("error", "str?"),
-            ("session_id", "str?"),
-            ("uuid", "str?"),
-        ),
-    ),
-    "session_state_changed": (
-        SessionStateInfo,
-        (("state", "str"), ("sdk_host_only", "bool"), ("session_id", "str?"), ("uuid", "str?")),
-    ),
-    "permission_denied": (
-        PermissionDeniedInfo,
-        (
-            ("tool_name", "str"),
-            ("tool_use_id", "str"),
-            ("message", "str"),
-            ("agent_id", "str?"),
-            ("session_id", "str?"),
-            ("uuid", "str?"),
-        ),
-    ),
-    "hook_started": (
-        HookStartedInfo,
-        (
-            ("hook_id", "str"),
-            ("hook_name", "str"),
-            ("hook_event", "str"),
-            ("session_id", "str?"),
-            ("uuid", "str?"),
-        ),
-    ),
-    "hook_progress": (
-        HookProgressInfo,
-        (
-            ("hook_id", "str"),
-            ("hook_name", "str"),
-            ("hook_event", "str"),
-            ("stdout", "str"),
-            ("stderr", "str"),
-            ("output", "str"),
-            ("session_id", "str?"),
-            ("uuid", "str?"),
-        ),
-    ),
-    "hook_response": (
-        HookResponseInfo,
-        (
-            ("hook_id", "str"),
-            ("hook_name", "str"),
-            ("hook_event", "str"),
-            ("outcome", "str"),
-            ("stdout", "str"),
-            ("stderr", "str"),
-            ("output", "str"),
-            ("exit_code", "int?"),
-            ("session_id", "str?"),
-            ("uuid", "str?"),
-        ),
-    ),
+# The view of each system subtype that has one.  A view's fields, their
+# JSON types and defaults are its dataclass's annotations; wire keys are the
+# field names but for the renames below.  An absent field with a default
+# takes it; a null is accepted only where the annotation says ``| None``.
+_INFO_VIEWS: Final[dict[str, type]] = {
+    "init": InitInfo,
+    "status": StatusInfo,
+    "api_retry": ApiRetryInfo,
+    "session_state_changed": SessionStateInfo,
+    "permission_denied": PermissionDeniedInfo,
+    "hook_started": HookStartedInfo,
+    "hook_progress": HookProgressInfo,
+    "hook_response": HookResponseInfo,
 }
-_ITEMS: Final[dict[str, type]] = {"[str]": str, "[object]": dict}
+
 _NUMBER: Final = (int, float)
+_REQUIRED: Final = object()
+
+# A check takes a value and raises _FieldError (path relative to the value).
+_Check = Callable[[Any], None]
 
 
-def _info_value(o: JSONDict, key: str, kind: str) -> Any:
-    """``o[key]`` read as ``kind``; raises :class:`_FieldError` if it is not one."""
-    if key not in o:
-        if kind in ("str", "int", "num"):
-            raise _FieldError([(f".{key}", "is missing")])
-        return False if kind == "bool" else [] if kind[0] == "[" else None
-    value = o[key]
-    if kind == "str" or kind == "str?":
-        if isinstance(value, str) or (value is None and kind == "str?"):
-            return value
-        raise _wrong(value, "a string" if kind == "str" else "a string or null").under(f".{key}")
-    if kind == "int" or kind == "int?":
-        if type(value) is int or (value is None and kind == "int?"):
-            return value
-        raise _wrong(value, "an integer" if kind == "int" else "an integer or null").under(
-            f".{key}"
-        )
-    if kind == "num":
-        if type(value) in _NUMBER:
-            return value
-        raise _wrong(value, "a number").under(f".{key}")
-    if kind == "bool":
-        if isinstance(value, bool):
-            return value
-        raise _wrong(value, "a boolean").under(f".{key}")
-    if not isinstance(value, list):
-        raise _wrong(value, "an array").under(f".{key}")
-    item = _ITEMS[kind]
-    for i, element in enumerate(value):
-        if not isinstance(element, item):
-            raise _wrong(element, _JSON_KIND[item]).under(f".{key}[{i}]")
-    return value
+def _check_of(t: Any) -> _Check:
+    """The JSON check for a view field annotated ``t``: str, int, float, bool, list, X | None."""
+    if _is_optional(t):
+        inner = _check_of(next(a for a in get_args(t) if a is not NoneType))
+        expected = f"{_expected(next(a for a in get_args(t) if a is not NoneType))} or null"
+
+        def optional(value: Any) -> None:
+            if value is not None:
+                try:
+                    inner(value)
+                except _FieldError:
+                    raise _wrong(value, expected) from None
+
+        return optional
+    if _is_list_type(t):
+        (item_type,) = get_args(t)
+        item_kind = get_origin(item_type) or item_type
+
+        def array(value: Any) -> None:
+            if not isinstance(value, list):
+                raise _wrong(value, "an array")
+            for i, element in enumerate(value):
+                if not isinstance(element, item_kind):
+                    raise _wrong(element, _JSON_KIND[item_kind]).under(f"[{i}]")
+
+        return array
+    if t is float:
+
+        def number(value: Any) -> None:
+            if type(value) not in _NUMBER:
+                raise _wrong(value, "a number")
+
+        return number
+    if t is int:
+
+        def integer(value: Any) -> None:
+            if type(value) is not int:
+                raise _wrong(value, "an integer")
+
+        return integer
+    if t is str or t is bool:
+        expected = _JSON_KIND[t]
+
+        def scalar(value: Any) -> None:
+            if not isinstance(value, t):
+                raise _wrong(value, expected)
+
+        return scalar
+    raise TypeError(f"no JSON check for a view field of type {t!r}")
 
 
-def _strict_info(o: JSONDict, cls: type, spec: tuple[tuple[str, str], ...]) -> Any:
+def _view_fields(cls: type) -> tuple[tuple[str, _Check, Any], ...]:
+    """``cls``'s fields in order: (wire key, check, default thunk or ``_REQUIRED``)."""
+    hints = get_type_hints(cls)
+    renames = _RENAMES.get(cls, {})
+    out: list[tuple[str, _Check, Any]] = []
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            default: Any = (lambda v: lambda: v)(f.default)
+        elif f.default_factory is not dataclasses.MISSING:
+            default = f.default_factory
+        else:
+            default = _REQUIRED
+        out.append((renames.get(f.name, f.name), _check_of(hints[f.name]), default))
+    return tuple(out)
+
+
+_VIEW_FIELDS: Final = {subtype: _view_fields(cls) for subtype, cls in _INFO_VIEWS.items()}
+
+
+def _strict_info(o: JSONDict, cls: type, fields: tuple[tuple[str, _Check, Any], ...]) -> Any:
     """The view ``cls`` of frame ``o``; raises :class:`_FieldError` naming every bad field."""
     values: list[Any] = []
     problems: list[tuple[str, str]] = []
-    for key, kind in spec:
+    for key, check, default in fields:
+        if key not in o:
+            if default is _REQUIRED:
+                problems.append((f".{key}", "is missing"))
+            else:
+                values.append(default())
+            continue
+        value = o[key]
         try:
-            values.append(_info_value(o, key, kind))
+            check(value)
         except _FieldError as e:
-            problems.extend(e.problems)
+            problems.extend(e.under(f".{key}").problems)
+        else:
+            values.append(value)
     if problems:
         raise _FieldError(problems)
     return cls(*values)
@@ -1311,20 +1285,20 @@ def system_info(message: SystemMessage) -> SystemInfo | None:
     ``None`` for a subtype without a view, and for a frame that does not
     fit its view (a CLI that changed its shape).
     """
-    entry = _INFO_SPECS.get(message.subtype)
-    if entry is None or not isinstance(message.data, dict):  # pyright: ignore[reportUnnecessaryIsInstance]
+    cls = _INFO_VIEWS.get(message.subtype)
+    if cls is None or not isinstance(message.data, dict):  # pyright: ignore[reportUnnecessaryIsInstance]
         return None
     try:
-        return cast(SystemInfo, _strict_info(message.data, *entry))
+        return cast(SystemInfo, _strict_info(message.data, cls, _VIEW_FIELDS[message.subtype]))
     except _FieldError:
         return None
 
 
 def _info_decoder(subtype: str) -> Callable[[JSONDict], Any]:
-    cls, spec = _INFO_SPECS[subtype]
+    cls, fields = _INFO_VIEWS[subtype], _VIEW_FIELDS[subtype]
 
     def decode(o: JSONDict) -> Any:
-        return _strict_info(o, cls, spec)
+        return _strict_info(o, cls, fields)
 
     return decode
 
@@ -1843,7 +1817,7 @@ def _register(conv: "cattrs.Converter") -> None:
         structure(cls, _hook(_STRICT_INFO_DECODERS[kind], _frame_label))
     for subtype, cls in _SYSTEM_CLASSES.items():
         structure(cls, _hook(_STRICT_SYSTEM_DECODERS[subtype], _frame_label))
-    for subtype, (cls, _) in _INFO_SPECS.items():
+    for subtype, cls in _INFO_VIEWS.items():
         structure(cls, _hook(_info_decoder(subtype), _frame_label))
     for cls, decode in _NESTED_DECODERS.items():
         structure(cls, _hook(decode, _object_label(cls)))
