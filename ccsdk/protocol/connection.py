@@ -415,15 +415,15 @@ class Connection:
                 CLI exits on a line it cannot parse, so such a line is never
                 written).
         """
-        if isinstance(frame, ControlSuccess | ControlError):
-            return self._answer(frame)
-        if isinstance(frame, ControlRequest):
-            return self._request(frame)
-        if isinstance(frame, UserInput):
+        if isinstance(frame, UserInput):  # the most frequent first
             self._state.our_input(Input.SEND_USER)
             data = self._encode(encode_control(frame))
             self._state.user_sent()
             return data
+        if isinstance(frame, ControlSuccess | ControlError):
+            return self._answer(frame)
+        if isinstance(frame, ControlRequest):
+            return self._request(frame)
         if not isinstance(cast(object, frame), dict):  # typed, but a caller's value
             raise LocalProtocolError(
                 f"a stream-json input frame must be a dict, not {type(frame).__name__}"
