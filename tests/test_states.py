@@ -9,10 +9,14 @@ reads the tables directly.
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import ccsdk.protocol
 from ccsdk.protocol import Connection, LocalProtocolError
 from ccsdk.protocol.states import (
     OUR_TRANSITIONS,
@@ -136,3 +140,22 @@ def test_random_walks_follow_the_tables(events: list[Input]) -> None:
         _apply(state, event)
         assert (state.their_state, state.our_state) == (their, our)
         assert state.run_is_over is (their is not TheirState.BUSY)
+
+
+def test_no_protocol_module_imports_io_threads_clocks_or_randomness() -> None:
+    """Every module of ``ccsdk/protocol`` (the design card's rule), not only the codec."""
+    forbidden = {"trio", "anyio", "asyncio", "subprocess", "socket", "threading"}
+    forbidden |= {"os", "time", "random", "selectors", "signal"}
+    package = Path(ccsdk.protocol.__file__).parent
+    modules = sorted(package.glob("*.py"))
+    assert {p.name for p in modules} >= {"connection.py", "states.py", "control.py", "codec.py"}
+    for path in modules:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                assert name.split(".")[0] not in forbidden, (path.name, name)
