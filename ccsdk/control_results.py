@@ -2,7 +2,8 @@
 
 Each keeps the CLI's dict in ``raw``. Reading is lenient about missing
 fields and strict about wrong types (a :class:`~ccsdk.MessageParseError`
-naming the field), as in :mod:`ccsdk.server_info`.
+naming the field's path), as in :mod:`ccsdk.server_info`, by the same
+converter (:func:`ccsdk.protocol.codec.decode_answer`).
 """
 
 from __future__ import annotations
@@ -11,24 +12,18 @@ from typing import Any, cast
 
 import attrs
 
-from ccsdk.protocol.errors import MessageParseError
+from ccsdk.protocol.codec import decode_answer
+from ccsdk.protocol.control import HOOK, RAW, WIRE, WrongType
 
 __all__ = ["McpSetServersResult", "RewindFilesResult"]
 
 
-def _no_fields() -> dict[str, Any]:
-    return {}
-
-
-def _str_list(data: dict[str, Any], key: str, where: str) -> list[str] | None:
-    value: object = data.get(key)
-    if value is None:
-        return None
-    if isinstance(value, list):
-        items = cast("list[object]", value)
-        if all(isinstance(item, str) for item in items):
-            return cast("list[str]", items)
-    raise MessageParseError(f"{where}: {key!r} must be a list of strings, not {value!r}", data)
+def _reasons(value: object, _: object) -> dict[str, str]:
+    """``errors``: server name -> why; a reason that is not a string is shown, not dropped."""
+    if not isinstance(value, dict):
+        raise WrongType(value, "an object")
+    reasons = cast("dict[str, object]", value)
+    return {k: v if isinstance(v, str) else repr(v) for k, v in reasons.items()}
 
 
 @attrs.frozen
@@ -43,30 +38,24 @@ class RewindFilesResult:
     :class:`~ccsdk.ControlRequestError`.
     """
 
-    can_rewind: bool
+    #: ``False`` when the CLI does not say.
+    can_rewind: bool = attrs.field(default=False, metadata={WIRE: "canRewind"})
     #: Why not, when ``can_rewind`` is false ("File rewinding is not enabled.").
     error: str | None = None
     #: The files the rewind changes (absolute paths); ``None`` when the CLI does not list them.
-    files_changed: list[str] | None = None
+    files_changed: list[str] | None = attrs.field(default=None, metadata={WIRE: "filesChanged"})
     insertions: int | None = None
     deletions: int | None = None
     #: Symbolic links left alone by a real rewind.
-    skipped_links: int | None = None
-    raw: dict[str, Any] = attrs.field(factory=_no_fields, repr=False, eq=False)
+    skipped_links: int | None = attrs.field(default=None, metadata={WIRE: "skippedLinks"})
+    raw: dict[str, Any] = attrs.field(
+        factory=dict[str, Any], repr=False, eq=False, metadata={RAW: True}
+    )
 
     @classmethod
     def from_wire(cls, data: dict[str, Any]) -> RewindFilesResult:
         """Read the CLI's answer; :class:`MessageParseError` if a field has the wrong type."""
-        files = _str_list(data, "filesChanged", "rewind_files")
-        return cls(
-            can_rewind=_typed(data, "canRewind", bool) or False,
-            error=_typed(data, "error", str),
-            files_changed=files,
-            insertions=_typed(data, "insertions", int),
-            deletions=_typed(data, "deletions", int),
-            skipped_links=_typed(data, "skippedLinks", int),
-            raw=data,
-        )
+        return decode_answer(cls, data, "rewind_files answer")
 
 
 @attrs.frozen
@@ -76,31 +65,12 @@ class McpSetServersResult:
     added: list[str] = attrs.field(factory=list[str])
     removed: list[str] = attrs.field(factory=list[str])
     #: Server name -> why it could not be set up.
-    errors: dict[str, str] = attrs.field(factory=dict[str, str])
-    raw: dict[str, Any] = attrs.field(factory=_no_fields, repr=False, eq=False)
+    errors: dict[str, str] = attrs.field(factory=dict[str, str], metadata={HOOK: _reasons})
+    raw: dict[str, Any] = attrs.field(
+        factory=dict[str, Any], repr=False, eq=False, metadata={RAW: True}
+    )
 
     @classmethod
     def from_wire(cls, data: dict[str, Any]) -> McpSetServersResult:
         """Read the CLI's answer; :class:`MessageParseError` if a field has the wrong type."""
-        errors: object = data.get("errors", {})
-        if not isinstance(errors, dict):
-            raise MessageParseError(
-                f"mcp_set_servers: 'errors' must be an object, not {errors!r}", data
-            )
-        reasons = cast("dict[str, object]", errors)
-        return cls(
-            added=_str_list(data, "added", "mcp_set_servers") or [],
-            removed=_str_list(data, "removed", "mcp_set_servers") or [],
-            # The CLI's reasons are strings; anything else is shown, not dropped.
-            errors={k: v if isinstance(v, str) else repr(v) for k, v in reasons.items()},
-            raw=data,
-        )
-
-
-def _typed(data: dict[str, Any], key: str, kind: type[Any]) -> Any:
-    value: object = data.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise MessageParseError(f"{key!r} must be of type {kind.__name__}, not {value!r}", data)
-    return value
+        return decode_answer(cls, data, "mcp_set_servers answer")

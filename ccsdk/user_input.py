@@ -30,6 +30,8 @@ from typing import Any, Literal, TypeAlias, cast
 
 import attrs
 
+from ccsdk.protocol.codec import encode_control
+from ccsdk.protocol.control import ElicitationAnswer, UserDialogAnswer
 from ccsdk.protocol.events import ElicitationRequest, UserDialogRequest
 
 __all__ = [
@@ -76,10 +78,7 @@ class ElicitationResult:
             )
 
     def to_wire(self) -> dict[str, Any]:
-        wire: dict[str, Any] = {"action": self.action}
-        if self.content is not None:
-            wire["content"] = self.content
-        return wire
+        return encode_control(ElicitationAnswer(self.action, self.content))
 
 
 @attrs.frozen
@@ -130,9 +129,9 @@ def user_dialog_answer(result: object) -> dict[str, Any]:
         TypeError: not a :class:`UserDialogCompleted` or :class:`UserDialogCancelled`.
     """
     if isinstance(result, UserDialogCompleted):
-        return {"behavior": "completed", "result": result.result}
+        return encode_control(UserDialogAnswer("completed", result.result))
     if isinstance(result, UserDialogCancelled):
-        return {"behavior": "cancelled"}
+        return encode_control(UserDialogAnswer("cancelled"))
     raise TypeError(
         "on_user_dialog must return UserDialogCompleted or UserDialogCancelled, "
         f"not {type(result).__name__}"

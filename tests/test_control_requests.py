@@ -361,12 +361,16 @@ def test_the_initialize_answer_is_typed_and_the_dict_is_kept(run: Runner) -> Non
 @pytest.mark.parametrize(
     ("answer", "words"),
     [
-        ({"commands": "compact"}, "'commands' must be a list"),
-        ({"commands": [{"description": "no name"}]}, "lacks 'name'"),
-        ({"models": [{"value": 5}]}, "'value' must be a string"),
-        ({"pid": True}, "'pid' must be an integer"),
-        ({"account": ["x"]}, "'account' must be an object"),
-        ({"capabilities": [1]}, "an item of 'capabilities' must be a string"),
+        ({"commands": "compact"}, "commands must be an array"),
+        ({"commands": [{"description": "no name"}]}, r"commands\[0\]\.name is missing"),
+        ({"models": [{"value": 5}]}, r"models\[0\]\.value must be a string"),
+        ({"pid": True}, "pid must be an integer"),
+        ({"account": ["x"]}, "account must be an object"),
+        ({"capabilities": [1]}, r"capabilities\[0\] must be a string"),
+        (
+            {"models": [{"value": "v", "supportedEffortLevels": "low"}]},
+            r"models\[0\]\.supportedEffortLevels must be an array",
+        ),
     ],
 )
 def test_a_malformed_initialize_answer_is_a_parse_error_naming_the_field(

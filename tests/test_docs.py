@@ -235,3 +235,21 @@ def test_every_snippet_parses_and_imports_names_that_exist() -> None:
                     if alias.name.split(".")[0] == "ccsdk":
                         importlib.import_module(alias.name)
     assert not problems, "\n".join(problems)
+
+
+def test_the_state_table_in_protocol_md_is_generated_from_the_tables() -> None:
+    """docs/protocol.md shows ``states.markdown_table()``, verbatim, between its markers.
+
+    After a change to the tables, regenerate it: ``python scripts/state_table.py``.
+    """
+    from ccsdk.protocol.states import markdown_table
+
+    page = (DOCS / "protocol.md").read_text(encoding="utf-8")
+    found = re.search(
+        r"<!-- state-table: begin -->\n(?P<table>.*?)<!-- state-table: end -->", page, re.S
+    )
+    assert found is not None, "docs/protocol.md lost its state-table markers"
+    assert found["table"] == markdown_table(), (
+        "docs/protocol.md's state table differs from ccsdk/protocol/states.py; "
+        "regenerate it with `python scripts/state_table.py`"
+    )

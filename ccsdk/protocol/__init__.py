@@ -1,16 +1,45 @@
 """ccsdk's sans-IO core: the Claude Code stream-json protocol with no I/O at all.
 
 Bytes from the CLI's stdout go into :meth:`Connection.receive_data`; events
-come out of :meth:`Connection.next_event`; the ``send_*`` methods return the
-bytes to write to its stdin. Nothing here reads, writes, sleeps, spawns or
+come out of :meth:`Connection.next_event`; :meth:`Connection.send` takes a
+frame (a :mod:`ccsdk.protocol.control` model) and returns the bytes to write
+to its stdin. Nothing here reads, writes, sleeps, spawns or
 draws random numbers, so any runtime can drive it: ccsdk's own (trio or
 asyncio through anyio), a blocking loop on :mod:`subprocess`, or another.
 """
 
 from typing import TYPE_CHECKING, Any
 
-from ccsdk.protocol.codec import decode_message, encode_message
-from ccsdk.protocol.connection import Connection, Event
+from ccsdk.protocol.codec import decode_message, encode_control, encode_message
+from ccsdk.protocol.connection import Connection, Event, Frame
+from ccsdk.protocol.control import (
+    AnswerPayload,
+    CanUseToolAllow,
+    CanUseToolDeny,
+    ControlError,
+    ControlRequest,
+    ControlSuccess,
+    ElicitationAnswer,
+    GetContextUsage,
+    HookOutput,
+    Initialize,
+    Interrupt,
+    McpMessage,
+    McpReconnect,
+    McpResponse,
+    McpSetServers,
+    McpStatus,
+    McpToggle,
+    OtherRequest,
+    OurRequest,
+    RewindFiles,
+    SetMaxThinkingTokens,
+    SetModel,
+    SetPermissionMode,
+    StopTask,
+    UserDialogAnswer,
+    UserInput,
+)
 from ccsdk.protocol.errors import (
     ClaudeSDKError,
     CLIJSONDecodeError,
@@ -81,7 +110,7 @@ from ccsdk.protocol.messages import (
     UnknownMessage,
     UserMessage,
 )
-from ccsdk.protocol.states import OurState, TheirState
+from ccsdk.protocol.states import ConversationState, Input, OurState, TheirState
 
 if TYPE_CHECKING:
     from ccsdk.protocol.codec import converter
@@ -97,6 +126,39 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    # the control protocol's frames and models (ccsdk.protocol.control)
+    "AnswerPayload",
+    "CanUseToolAllow",
+    "CanUseToolDeny",
+    "ControlError",
+    "ControlRequest",
+    "ControlSuccess",
+    "ElicitationAnswer",
+    "Frame",
+    "GetContextUsage",
+    "HookOutput",
+    "Initialize",
+    "Interrupt",
+    "McpMessage",
+    "McpReconnect",
+    "McpResponse",
+    "McpSetServers",
+    "McpStatus",
+    "McpToggle",
+    "OtherRequest",
+    "OurRequest",
+    "RewindFiles",
+    "SetMaxThinkingTokens",
+    "SetModel",
+    "SetPermissionMode",
+    "StopTask",
+    "UserDialogAnswer",
+    "UserInput",
+    "encode_control",
+    # the state machine (ccsdk.protocol.states)
+    "ConversationState",
+    "Input",
+    # the rest
     "NEED_DATA",
     "DEFAULT_MAX_LINE_BYTES",
     "CanUseToolRequest",

@@ -52,7 +52,9 @@ How it is configured:
 * **Renames** of camelCase wire keys (``modelUsage``, ``isAuthenticating``,
   ``resetsAt``, ...) live in the converter: in ``cattrs.gen`` overrides for
   the generated hooks (:data:`_RENAMES`), in the hand-written hooks for the
-  hot path, in the view specs (``permissionMode``, ``apiKeySource``).
+  hot path; the typed views of system frames (``permissionMode``,
+  ``apiKeySource``) take theirs from :data:`_RENAMES` too, and their JSON
+  types from their dataclass annotations.
   Extra keys are ignored.
 * **The hot path** (``assistant``, ``user``, ``stream_event``, ``result``,
   every ``system`` frame but ``task_progress`` / ``task_started`` /
@@ -91,8 +93,12 @@ from typing import (
     cast,
     get_args,
     get_origin,
+    get_type_hints,
 )
 
+import attrs
+
+from . import control
 from .errors import MessageParseError
 from .messages import (
     ApiRetryInfo,
@@ -140,9 +146,12 @@ from .messages import (
 
 __all__ = [
     "converter",
+    "decode_answer",
     "decode_block",
     "decode_message",
+    "decode_request",
     "encode_block",
+    "encode_control",
     "encode_message",
     "system_info",
 ]
@@ -376,6 +385,8 @@ _RENAMES: Final[dict[type, dict[str, str]]] = {
         "overage_disabled_reason": "overageDisabledReason",
     },
     AuthStatusMessage: {"is_authenticating": "isAuthenticating"},
+    InitInfo: {"permission_mode": "permissionMode", "api_key_source": "apiKeySource"},
+    StatusInfo: {"permission_mode": "permissionMode"},
 }
 
 # The informational top-level messages: wire ``type`` -> class.  Each is
@@ -413,8 +424,10 @@ def _from_cattrs(exc: BaseException, path: str = "") -> _FieldError:
     def walk(e: BaseException, at: str) -> None:
         if isinstance(e, _FieldError):
             problems.extend(e.under(at).problems)
+        elif isinstance(e, control.WrongType):
+            problems.append((at, f"must be {e.expected}, got {_kind(e.value)}"))
         elif isinstance(e, ClassValidationError):
-            renames = _RENAMES.get(e.cl, {})
+            renames = _RENAMES.get(e.cl) or _wire_names(e.cl)
             for sub in e.exceptions:
                 name = next(
                     (
@@ -525,6 +538,7 @@ class _Cattrs:
         _strict(self.converter)
         _register(self.converter)
         self.decoders: dict[type, Callable[[JSONDict], Any]] = {}
+        self.answer_decoders: dict[type, Callable[[JSONDict, JSONDict], Any]] = {}
         self.encoders: dict[type, Callable[[Any], JSONDict]] = {}
 
 
@@ -1150,147 +1164,116 @@ def _system(o: JSONDict) -> SystemMessage:
 # Typed views of plain system messages (SystemMessage.info)
 # --------------------------------------------------------------------------
 
-# Each view's fields in order, by wire key: "str" is a required string,
-# "str?" a string or null (absent: None), "int" / "int?" an integer (or
-# null), "num" a number, "bool" a boolean (absent: False), "[str]" /
-# "[object]" an array of them (absent: an empty array).
-_INFO_SPECS: Final[dict[str, tuple[type, tuple[tuple[str, str], ...]]]] = {
-    "init": (
-        InitInfo,
-        (
-            ("session_id", "str"),
-            ("model", "str"),
-            ("cwd", "str?"),
-            ("tools", "[str]"),
-            ("mcp_servers", "[object]"),
-            ("permissionMode", "str?"),
-            ("apiKeySource", "str?"),
-            ("claude_code_version", "str?"),
-            ("slash_commands", "[str]"),
-            ("agents", "[str]"),
-            ("output_style", "str?"),
-            ("skills", "[str]"),
-            ("plugins", "[object]"),
-            ("uuid", "str?"),
-        ),
-    ),
-    "status": (
-        StatusInfo,
-        (("status", "str?"), ("permissionMode", "str?"), ("session_id", "str?"), ("uuid", "str?")),
-    ),
-    "api_retry": (
-        ApiRetryInfo,
-        (
-            ("attempt", "int"),
-            ("max_retries", "int"),
-            ("retry_delay_ms", "num"),
-            ("error_status", "int?"),
-            ("error", "str?"),
-            ("session_id", "str?"),
-            ("uuid", "str?"),
-        ),
-    ),
-    "session_state_changed": (
-        SessionStateInfo,
-        (("state", "str"), ("sdk_host_only", "bool"), ("session_id", "str?"), ("uuid", "str?")),
-    ),
-    "permission_denied": (
-        PermissionDeniedInfo,
-        (
-            ("tool_name", "str"),
-            ("tool_use_id", "str"),
-            ("message", "str"),
-            ("agent_id", "str?"),
-            ("session_id", "str?"),
-            ("uuid", "str?"),
-        ),
-    ),
-    "hook_started": (
-        HookStartedInfo,
-        (
-            ("hook_id", "str"),
-            ("hook_name", "str"),
-            ("hook_event", "str"),
-            ("session_id", "str?"),
-            ("uuid", "str?"),
-        ),
-    ),
-    "hook_progress": (
-        HookProgressInfo,
-        (
-            ("hook_id", "str"),
-            ("hook_name", "str"),
-            ("hook_event", "str"),
-            ("stdout", "str"),
-            ("stderr", "str"),
-            ("output", "str"),
-            ("session_id", "str?"),
-            ("uuid", "str?"),
-        ),
-    ),
-    "hook_response": (
-        HookResponseInfo,
-        (
-            ("hook_id", "str"),
-            ("hook_name", "str"),
-            ("hook_event", "str"),
-            ("outcome", "str"),
-            ("stdout", "str"),
-            ("stderr", "str"),
-            ("output", "str"),
-            ("exit_code", "int?"),
-            ("session_id", "str?"),
-            ("uuid", "str?"),
-        ),
-    ),
+# The view of each system subtype that has one.  A view's fields, their
+# JSON types and defaults are its dataclass's annotations; wire keys are the
+# field names but for the renames below.  An absent field with a default
+# takes it; a null is accepted only where the annotation says ``| None``.
+_INFO_VIEWS: Final[dict[str, type]] = {
+    "init": InitInfo,
+    "status": StatusInfo,
+    "api_retry": ApiRetryInfo,
+    "session_state_changed": SessionStateInfo,
+    "permission_denied": PermissionDeniedInfo,
+    "hook_started": HookStartedInfo,
+    "hook_progress": HookProgressInfo,
+    "hook_response": HookResponseInfo,
 }
-_ITEMS: Final[dict[str, type]] = {"[str]": str, "[object]": dict}
+
 _NUMBER: Final = (int, float)
+_REQUIRED: Final = object()
+
+# A check takes a value and raises _FieldError (path relative to the value).
+_Check = Callable[[Any], None]
 
 
-def _info_value(o: JSONDict, key: str, kind: str) -> Any:
-    """``o[key]`` read as ``kind``; raises :class:`_FieldError` if it is not one."""
-    if key not in o:
-        if kind in ("str", "int", "num"):
-            raise _FieldError([(f".{key}", "is missing")])
-        return False if kind == "bool" else [] if kind[0] == "[" else None
-    value = o[key]
-    if kind == "str" or kind == "str?":
-        if isinstance(value, str) or (value is None and kind == "str?"):
-            return value
-        raise _wrong(value, "a string" if kind == "str" else "a string or null").under(f".{key}")
-    if kind == "int" or kind == "int?":
-        if type(value) is int or (value is None and kind == "int?"):
-            return value
-        raise _wrong(value, "an integer" if kind == "int" else "an integer or null").under(
-            f".{key}"
-        )
-    if kind == "num":
-        if type(value) in _NUMBER:
-            return value
-        raise _wrong(value, "a number").under(f".{key}")
-    if kind == "bool":
-        if isinstance(value, bool):
-            return value
-        raise _wrong(value, "a boolean").under(f".{key}")
-    if not isinstance(value, list):
-        raise _wrong(value, "an array").under(f".{key}")
-    item = _ITEMS[kind]
-    for i, element in enumerate(value):
-        if not isinstance(element, item):
-            raise _wrong(element, _JSON_KIND[item]).under(f".{key}[{i}]")
-    return value
+def _check_of(t: Any) -> _Check:
+    """The JSON check for a view field annotated ``t``: str, int, float, bool, list, X | None."""
+    if _is_optional(t):
+        inner = _check_of(next(a for a in get_args(t) if a is not NoneType))
+        expected = f"{_expected(next(a for a in get_args(t) if a is not NoneType))} or null"
+
+        def optional(value: Any) -> None:
+            if value is not None:
+                try:
+                    inner(value)
+                except _FieldError:
+                    raise _wrong(value, expected) from None
+
+        return optional
+    if _is_list_type(t):
+        (item_type,) = get_args(t)
+        item_kind = get_origin(item_type) or item_type
+
+        def array(value: Any) -> None:
+            if not isinstance(value, list):
+                raise _wrong(value, "an array")
+            for i, element in enumerate(value):
+                if not isinstance(element, item_kind):
+                    raise _wrong(element, _JSON_KIND[item_kind]).under(f"[{i}]")
+
+        return array
+    if t is float:
+
+        def number(value: Any) -> None:
+            if type(value) not in _NUMBER:
+                raise _wrong(value, "a number")
+
+        return number
+    if t is int:
+
+        def integer(value: Any) -> None:
+            if type(value) is not int:
+                raise _wrong(value, "an integer")
+
+        return integer
+    if t is str or t is bool:
+        expected = _JSON_KIND[t]
+
+        def scalar(value: Any) -> None:
+            if not isinstance(value, t):
+                raise _wrong(value, expected)
+
+        return scalar
+    raise TypeError(f"no JSON check for a view field of type {t!r}")
 
 
-def _strict_info(o: JSONDict, cls: type, spec: tuple[tuple[str, str], ...]) -> Any:
+def _view_fields(cls: type) -> tuple[tuple[str, _Check, Any], ...]:
+    """``cls``'s fields in order: (wire key, check, default thunk or ``_REQUIRED``)."""
+    hints = get_type_hints(cls)
+    renames = _RENAMES.get(cls, {})
+    out: list[tuple[str, _Check, Any]] = []
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            default: Any = (lambda v: lambda: v)(f.default)
+        elif f.default_factory is not dataclasses.MISSING:
+            default = f.default_factory
+        else:
+            default = _REQUIRED
+        out.append((renames.get(f.name, f.name), _check_of(hints[f.name]), default))
+    return tuple(out)
+
+
+_VIEW_FIELDS: Final = {subtype: _view_fields(cls) for subtype, cls in _INFO_VIEWS.items()}
+
+
+def _strict_info(o: JSONDict, cls: type, fields: tuple[tuple[str, _Check, Any], ...]) -> Any:
     """The view ``cls`` of frame ``o``; raises :class:`_FieldError` naming every bad field."""
     values: list[Any] = []
     problems: list[tuple[str, str]] = []
-    for key, kind in spec:
+    for key, check, default in fields:
+        if key not in o:
+            if default is _REQUIRED:
+                problems.append((f".{key}", "is missing"))
+            else:
+                values.append(default())
+            continue
+        value = o[key]
         try:
-            values.append(_info_value(o, key, kind))
+            check(value)
         except _FieldError as e:
-            problems.extend(e.problems)
+            problems.extend(e.under(f".{key}").problems)
+        else:
+            values.append(value)
     if problems:
         raise _FieldError(problems)
     return cls(*values)
@@ -1302,20 +1285,20 @@ def system_info(message: SystemMessage) -> SystemInfo | None:
     ``None`` for a subtype without a view, and for a frame that does not
     fit its view (a CLI that changed its shape).
     """
-    entry = _INFO_SPECS.get(message.subtype)
-    if entry is None or not isinstance(message.data, dict):  # pyright: ignore[reportUnnecessaryIsInstance]
+    cls = _INFO_VIEWS.get(message.subtype)
+    if cls is None or not isinstance(message.data, dict):  # pyright: ignore[reportUnnecessaryIsInstance]
         return None
     try:
-        return cast(SystemInfo, _strict_info(message.data, *entry))
+        return cast(SystemInfo, _strict_info(message.data, cls, _VIEW_FIELDS[message.subtype]))
     except _FieldError:
         return None
 
 
 def _info_decoder(subtype: str) -> Callable[[JSONDict], Any]:
-    cls, spec = _INFO_SPECS[subtype]
+    cls, fields = _INFO_VIEWS[subtype], _VIEW_FIELDS[subtype]
 
     def decode(o: JSONDict) -> Any:
-        return _strict_info(o, cls, spec)
+        return _strict_info(o, cls, fields)
 
     return decode
 
@@ -1506,6 +1489,272 @@ def encode_block(block: ContentBlock) -> JSONDict:
 
 
 # --------------------------------------------------------------------------
+# The control protocol: every frame we write, encoded here (and only here)
+# --------------------------------------------------------------------------
+
+# A hook callback's keys that are Python keywords, and their wire names.
+_HOOK_RENAMES: Final = {"async_": "async", "continue_": "continue"}
+
+# Per class: (tag key, tag value) to put first, and (name, wire key, omit if None).
+_ControlPlan = tuple[tuple[str, str] | None, tuple[tuple[str, str, bool], ...]]
+_CONTROL_PLANS: Final[dict[type, _ControlPlan]] = {}
+
+
+def _control_plan(cls: type) -> _ControlPlan:
+    """How ``cls``'s fields go on the wire, from its attrs field metadata."""
+    plan = _CONTROL_PLANS.get(cls)
+    if plan is None:
+        fields = tuple(
+            (
+                f.name,
+                f.metadata.get(control.WIRE, f.name),
+                bool(f.metadata.get(control.OMIT_IF_NONE)),
+            )
+            for f in attrs.fields(cls)
+        )
+        tag: tuple[str, str] | None = None
+        for key in ("subtype", "behavior"):
+            value = cls.__dict__.get(key)
+            if isinstance(value, str):
+                tag = (key, value)
+        plan = _CONTROL_PLANS.setdefault(cls, (tag, fields))
+    return plan
+
+
+def _control_fields(obj: Any) -> JSONDict:
+    tag, fields = _control_plan(type(obj))
+    out: JSONDict = {} if tag is None else {tag[0]: tag[1]}
+    for name, key, omit_if_none in fields:
+        value = getattr(obj, name)
+        if value is None and omit_if_none:
+            continue
+        out[key] = value
+    return out
+
+
+def _request_body(request: Any) -> JSONDict:
+    if isinstance(request, dict):
+        return request
+    if isinstance(request, control.OtherRequest):
+        return {"subtype": request.subtype, **request.fields}
+    return _control_fields(request)
+
+
+def _answer_body(payload: Any) -> JSONDict:
+    if payload is None:
+        return {}
+    if isinstance(payload, dict):
+        return payload
+    if isinstance(payload, control.HookOutput):
+        return {_HOOK_RENAMES.get(str(k), str(k)): v for k, v in payload.output.items()}
+    if isinstance(payload, control.UserDialogAnswer) and payload.behavior != "completed":
+        return {"behavior": payload.behavior}  # no result when cancelled
+    if isinstance(payload, control.CanUseToolDeny):
+        # ``interrupt`` is sent only when true.
+        out: JSONDict = {"behavior": "deny", "message": payload.message}
+        if payload.interrupt:
+            out["interrupt"] = True
+        return out
+    return _control_fields(payload)
+
+
+def encode_control(obj: Any) -> JSONDict:
+    """The wire dict of a :mod:`ccsdk.protocol.control` model.
+
+    A :class:`~control.UserInput`, :class:`~control.ControlRequest`,
+    :class:`~control.ControlSuccess` or :class:`~control.ControlError` gives
+    the whole frame; one of our requests gives the ``request`` object, an
+    answer payload the ``response`` object.
+    """
+    if isinstance(obj, control.UserInput):
+        frame: JSONDict = {
+            "type": "user",
+            "message": {"role": "user", "content": obj.content},
+            "parent_tool_use_id": obj.parent_tool_use_id,
+            "session_id": obj.session_id,
+        }
+        if obj.client_composed:
+            frame["client_composed"] = True
+        return frame
+    if isinstance(obj, control.ControlRequest):
+        return {
+            "type": "control_request",
+            "request_id": obj.request_id,
+            "request": _request_body(obj.request),
+        }
+    if isinstance(obj, control.ControlSuccess):
+        body: JSONDict = {
+            "subtype": "success",
+            "request_id": obj.request_id,
+            "response": _answer_body(obj.response),
+        }
+        return {"type": "control_response", "response": body}
+    if isinstance(obj, control.ControlError):
+        body = {"subtype": "error", "request_id": obj.request_id, "error": obj.error}
+        return {"type": "control_response", "response": body}
+    if isinstance(obj, control.OtherRequest):
+        return _request_body(obj)
+    if type(obj) in _CONTROL_ANSWERS:
+        return _answer_body(obj)
+    if type(obj) in _CONTROL_REQUESTS:
+        return _control_fields(obj)
+    raise TypeError(f"not a ccsdk control model: {obj!r}")
+
+
+_CONTROL_REQUESTS: Final = frozenset(
+    {
+        control.Initialize,
+        control.Interrupt,
+        control.SetPermissionMode,
+        control.SetModel,
+        control.McpStatus,
+        control.GetContextUsage,
+        control.RewindFiles,
+        control.McpReconnect,
+        control.McpToggle,
+        control.McpSetServers,
+        control.StopTask,
+        control.SetMaxThinkingTokens,
+        control.McpMessage,
+    }
+)
+_CONTROL_ANSWERS: Final = frozenset(
+    {
+        control.CanUseToolAllow,
+        control.CanUseToolDeny,
+        control.HookOutput,
+        control.ElicitationAnswer,
+        control.UserDialogAnswer,
+        control.McpResponse,
+    }
+)
+_CONTROL_FRAMES: Final = frozenset(
+    {
+        control.UserInput,
+        control.ControlRequest,
+        control.ControlSuccess,
+        control.ControlError,
+        control.OtherRequest,
+    }
+)
+
+
+# --------------------------------------------------------------------------
+# The CLI's answers to our requests (ServerInfo, RewindFilesResult, ...)
+# --------------------------------------------------------------------------
+
+
+def _is_answer_class(t: Any) -> bool:
+    """An attrs class with a field marked :data:`control.RAW` (see :func:`decode_answer`)."""
+    return (
+        isinstance(t, type)
+        and attrs.has(t)
+        and any(f.metadata.get(control.RAW) for f in attrs.fields(t))
+    )
+
+
+def _wire_names(cls: type) -> dict[str, str]:
+    """Python field name -> wire key, from the fields' :data:`control.WIRE` metadata."""
+    if not attrs.has(cls):
+        return {}
+    return {
+        f.name: f.metadata[control.WIRE] for f in attrs.fields(cls) if control.WIRE in f.metadata
+    }
+
+
+# The request id of one of the CLI's requests reaches the event's
+# ``request_id`` field through this key (it is outside the request body).
+_REQUEST_ID_KEY: Final = "\x00ccsdk:request_id"
+
+
+def _answer_decoder(cls: type) -> Callable[[JSONDict, JSONDict], Any]:
+    """Read ``body`` as ``cls``, with ``extra`` keys added; raises :class:`_FieldError`.
+
+    A key that is absent or ``null`` takes the field's default (the CLI
+    leaves out what it has nothing for); the :data:`control.RAW` field gets
+    the whole ``body``, a ``request_id`` field the request id in ``extra``.
+    A field's own :data:`control.HOOK` replaces the converter's for it.
+    """
+    from cattrs.errors import BaseValidationError
+    from cattrs.gen import make_dict_structure_fn, override
+
+    overrides: dict[str, Any] = {}
+    for f in attrs.fields(cls):
+        if f.metadata.get(control.RAW):
+            overrides[f.name] = override(rename=_RAW_KEY)
+        elif f.name == "request_id":
+            overrides[f.name] = override(rename=_REQUEST_ID_KEY)
+        else:
+            overrides[f.name] = override(
+                rename=f.metadata.get(control.WIRE), struct_hook=f.metadata.get(control.HOOK)
+            )
+    conv = _cattrs().converter
+    generated: Callable[[Any, Any], Any] = make_dict_structure_fn(cls, conv, **overrides)
+
+    def decode(body: JSONDict, extra: JSONDict) -> Any:
+        present = {k: v for k, v in body.items() if v is not None}
+        present[_RAW_KEY] = body
+        present.update(extra)
+        try:
+            return generated(present, cls)
+        except (BaseValidationError, _FieldError, KeyError, TypeError, ValueError) as e:
+            raise _from_cattrs(e) from None
+
+    return decode
+
+
+def _cached_answer_decoder(cls: type) -> Callable[[JSONDict, JSONDict], Any]:
+    decoders = _cattrs().answer_decoders
+    decode = decoders.get(cls)
+    if decode is None:
+        decode = decoders.setdefault(cls, _answer_decoder(cls))
+    return decode
+
+
+def _answer_hook(cls: type) -> Callable[[Any, Any], Any]:
+    """The converter's structure hook for an answer class (nested ones included)."""
+
+    def structure_answer(value: Any, _: Any) -> Any:
+        if not isinstance(value, dict):
+            raise _wrong(value, "an object")
+        return _cached_answer_decoder(cls)(value, {})
+
+    return structure_answer
+
+
+def decode_request(cls: type[T], request_id: str, body: JSONDict) -> T:
+    """Read ``body``, the ``request`` object of one of the CLI's control requests, as ``cls``.
+
+    ``cls`` is one of :data:`~ccsdk.protocol.events.IncomingRequest`'s
+    classes (its ``request_id`` is ``request_id``, its ``raw`` ``body``).
+
+    Raises:
+        MessageParseError: a required field is missing or a field has the
+            wrong JSON type; the message names it, ``.data`` is ``body``.
+    """
+    try:
+        return cast(T, _cached_answer_decoder(cls)(body, {_REQUEST_ID_KEY: request_id}))
+    except _FieldError as e:
+        raise _parse_error(f"{body.get('subtype')!r} control request", e, body) from None
+
+
+def decode_answer(cls: type[T], data: JSONDict, label: str) -> T:
+    """Read ``data``, the CLI's answer to one of our requests, as ``cls``.
+
+    ``cls`` is an attrs class with a :data:`control.RAW` field, such as
+    :class:`ccsdk.ServerInfo`; ``label`` names the answer in errors.
+
+    Raises:
+        MessageParseError: a field has the wrong JSON type, or a required
+            one is missing; the message names its path, ``data`` is kept.
+    """
+    try:
+        return _cattrs().converter.structure(data, cls)
+    except _FieldError as e:
+        raise _parse_error(label, e, data) from None
+
+
+# --------------------------------------------------------------------------
 # Registration: the converter knows every model both ways
 # --------------------------------------------------------------------------
 
@@ -1568,7 +1817,7 @@ def _register(conv: "cattrs.Converter") -> None:
         structure(cls, _hook(_STRICT_INFO_DECODERS[kind], _frame_label))
     for subtype, cls in _SYSTEM_CLASSES.items():
         structure(cls, _hook(_STRICT_SYSTEM_DECODERS[subtype], _frame_label))
-    for subtype, (cls, _) in _INFO_SPECS.items():
+    for subtype, cls in _INFO_VIEWS.items():
         structure(cls, _hook(_info_decoder(subtype), _frame_label))
     for cls, decode in _NESTED_DECODERS.items():
         structure(cls, _hook(decode, _object_label(cls)))
@@ -1583,6 +1832,10 @@ def _register(conv: "cattrs.Converter") -> None:
     conv.register_structure_hook_func(lambda t: t == ContentBlock, lambda obj, _: decode_block(obj))
     for cls, encode in (_ENCODERS | _BLOCK_ENCODERS | _NESTED_ENCODERS).items():
         conv.register_unstructure_hook(cls, encode)
+    for cls in _CONTROL_REQUESTS | _CONTROL_ANSWERS | _CONTROL_FRAMES:
+        conv.register_unstructure_hook(cls, encode_control)
+
+    conv.register_structure_hook_factory(_is_answer_class, _answer_hook)
 
 
 def __getattr__(name: str) -> Any:

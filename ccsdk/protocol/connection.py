@@ -3,7 +3,9 @@
 :class:`Connection` does no I/O: the caller reads the CLI's stdout and hands
 the bytes to :meth:`~Connection.receive_data` (``b""`` means end of output),
 pulls events with :meth:`~Connection.next_event`, and writes to the CLI's
-stdin the bytes that the ``send_*`` methods return. Request ids are handed
+stdin the bytes that :meth:`~Connection.send` returns for each frame (a
+:mod:`ccsdk.protocol.control` model; the older ``send_*`` methods are thin
+wrappers over it). Request ids are handed
 in by the caller, so this module needs no clock and no randomness. Any
 runtime can drive it: trio, asyncio or a blocking thread (see
 ``docs/protocol.md`` for a complete driver on ``subprocess``).
@@ -25,7 +27,29 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, cast
 
-from ccsdk.protocol.codec import decode_message
+from ccsdk.protocol.codec import decode_message, decode_request, encode_control
+from ccsdk.protocol.control import (
+    AnswerPayload,
+    ControlError,
+    ControlRequest,
+    ControlSuccess,
+    GetContextUsage,
+    Initialize,
+    Interrupt,
+    McpMessage,
+    McpReconnect,
+    McpSetServers,
+    McpStatus,
+    McpToggle,
+    OtherRequest,
+    OurRequest,
+    RewindFiles,
+    SetMaxThinkingTokens,
+    SetModel,
+    SetPermissionMode,
+    StopTask,
+    UserInput,
+)
 from ccsdk.protocol.errors import (
     CLIJSONDecodeError,
     ConnectionClosedError,
@@ -52,17 +76,9 @@ from ccsdk.protocol.events import (
 )
 from ccsdk.protocol.framing import DEFAULT_MAX_LINE_BYTES, LineBuffer
 from ccsdk.protocol.messages import Message
-from ccsdk.protocol.states import (
-    OUR_TRANSITIONS,
-    SETTLE,
-    THEIR_TRANSITIONS,
-    Input,
-    OurState,
-    TheirState,
-    run_is_over,
-)
+from ccsdk.protocol.states import ConversationState, Input, OurState, TheirState
 
-__all__ = ["Connection", "Event"]
+__all__ = ["Connection", "Event", "Frame"]
 
 Event = (
     Message
@@ -73,6 +89,35 @@ Event = (
     | StrayControlResponse
     | EndOfOutput
 )
+
+#: What :meth:`Connection.send` takes: a control model, or a stream-json input dict.
+Frame = UserInput | ControlRequest | ControlSuccess | ControlError | dict[str, Any]
+
+_REQUEST_CLASSES = (
+    Initialize,
+    Interrupt,
+    SetPermissionMode,
+    SetModel,
+    McpStatus,
+    GetContextUsage,
+    RewindFiles,
+    McpReconnect,
+    McpToggle,
+    McpSetServers,
+    StopTask,
+    SetMaxThinkingTokens,
+    McpMessage,
+    OtherRequest,
+)
+
+#: The CLI's requests we know: subtype -> event class (read by the converter).
+_INCOMING: dict[str, type[IncomingRequest]] = {
+    "can_use_tool": CanUseToolRequest,
+    "hook_callback": HookCallbackRequest,
+    "mcp_message": McpMessageRequest,
+    "elicitation": ElicitationRequest,
+    "request_user_dialog": UserDialogRequest,
+}
 
 #: Lines longer than this are decoded by ``json.loads`` from a ``str``,
 #: with the line's bytes released first (see :meth:`Connection._parse`).
@@ -126,17 +171,23 @@ class Connection:
         self._eof_reported = False
         self._error: RemoteProtocolError | None = None
         self._deferred: RemoteProtocolError | None = None
-        self.their_state = TheirState.IDLE
-        self.our_state = OurState.OPEN
+        self._state = ConversationState()
         # Our requests awaiting an answer: request_id -> subtype.
         self._ours: dict[str, str] = {}
         # Their requests awaiting our answer.
         self._theirs: set[str] = set()
-        self._reports_state = False
-        self._idle_since_send = False
-        self._unanswered_users = 0
 
     # -- state ---------------------------------------------------------------
+
+    @property
+    def their_state(self) -> TheirState:
+        """The CLI's side of the conversation (see :mod:`ccsdk.protocol.states`)."""
+        return self._state.their_state
+
+    @property
+    def our_state(self) -> OurState:
+        """Our side (stdin): OPEN until :meth:`close_input`."""
+        return self._state.our_state
 
     @property
     def pending_requests(self) -> frozenset[str]:
@@ -151,7 +202,7 @@ class Connection:
     @property
     def run_is_over(self) -> bool:
         """No run in flight: every user message sent has been fully handled."""
-        return self.their_state is not TheirState.BUSY
+        return self._state.run_is_over
 
     @property
     def may_close_input(self) -> bool:
@@ -163,27 +214,6 @@ class Connection:
         pending.
         """
         return self.run_is_over and not self._theirs and not self._ours
-
-    def _their(self, event: Input) -> None:
-        target = THEIR_TRANSITIONS[self.their_state].get(event)
-        if target is None:
-            return
-        if target is SETTLE:
-            over = run_is_over(
-                reports_state=self._reports_state,
-                idle_since_send=self._idle_since_send,
-                unanswered_users=self._unanswered_users,
-            )
-            self.their_state = TheirState.IDLE if over else TheirState.BUSY
-        else:
-            assert isinstance(target, TheirState)
-            self.their_state = target
-
-    def _our(self, event: Input) -> None:
-        target = OUR_TRANSITIONS[self.our_state].get(event)
-        if target is None:
-            raise LocalProtocolError(f"cannot {event.value}: stdin is {self.our_state.value}")
-        self.our_state = target
 
     # -- receiving -------------------------------------------------------------
 
@@ -261,7 +291,7 @@ class Connection:
 
     def _fail(self, exc: RemoteProtocolError) -> None:
         self._error = exc
-        self._their(Input.RECV_GARBAGE)
+        self._state.their_input(Input.RECV_GARBAGE)
 
     def _end_of_output(self) -> Event | NeedData:
         if self._synthetic:
@@ -270,7 +300,7 @@ class Connection:
             return NEED_DATA
         self._eof_reported = True
         mid_run = self.their_state is TheirState.BUSY
-        self._their(Input.RECV_EOF)
+        self._state.their_input(Input.RECV_EOF)
         for request_id, subtype in self._ours.items():
             self._synthetic.append(
                 ControlFailed(request_id, subtype, ConnectionClosedError(subtype))
@@ -311,17 +341,9 @@ class Connection:
             return ControlCancelled(request_id)
         message = decode_message(obj)
         if kind == "result":
-            self._unanswered_users -= 1
-            self._their(Input.RECV_RESULT)
+            self._state.result_received()
         elif kind == "system" and obj.get("subtype") == "session_state_changed":
-            self._reports_state = True
-            state = obj.get("state")
-            if state == "idle":
-                self._idle_since_send = True
-                self._their(Input.RECV_STATE_IDLE)
-            elif state == "running":
-                self._idle_since_send = False
-                self._their(Input.RECV_STATE_RUNNING)
+            self._state.session_state_received(obj.get("state"))
         return message
 
     def _on_control_response(self, obj: dict[str, Any]) -> Event:
@@ -360,48 +382,58 @@ class Connection:
             raise MessageParseError("control_request without a request_id or request", obj)
         request = cast("dict[str, Any]", given)  # parsed JSON: str keys
         subtype = request.get("subtype")
+        kind = _INCOMING.get(subtype) if isinstance(subtype, str) else None
         event: IncomingRequest
-        try:
-            if subtype == "can_use_tool":
-                event = CanUseToolRequest(
-                    request_id,
-                    _str(request, "tool_name"),
-                    _dict(request, "input"),
-                    list(request.get("permission_suggestions") or ()),
-                    request.get("blocked_path"),
-                    request.get("tool_use_id"),
-                    request,
-                )
-            elif subtype == "hook_callback":
-                event = HookCallbackRequest(
-                    request_id,
-                    _str(request, "callback_id"),
-                    _dict(request, "input"),
-                    request.get("tool_use_id"),
-                    request,
-                )
-            elif subtype == "mcp_message":
-                event = McpMessageRequest(
-                    request_id, _str(request, "server_name"), _dict(request, "message"), request
-                )
-            elif subtype == "elicitation":
-                event = _elicitation(request_id, request)
-            elif subtype == "request_user_dialog":
-                event = UserDialogRequest(
-                    request_id,
-                    _str(request, "dialog_kind"),
-                    _dict(request, "payload"),
-                    _opt_str(request, "tool_use_id"),
-                    request,
-                )
-            else:
-                event = UnknownControlRequest(request_id, str(subtype), request)
-        except (KeyError, TypeError) as exc:
-            raise MessageParseError(f"control_request {subtype!r}: {exc}", obj) from None
+        if kind is None:
+            event = UnknownControlRequest(request_id, str(subtype), request)
+        else:
+            try:
+                event = decode_request(kind, request_id, request)
+            except MessageParseError as exc:
+                raise MessageParseError(str(exc), obj) from None
         self._theirs.add(request_id)
         return event
 
     # -- sending ---------------------------------------------------------------
+
+    def send(self, frame: Frame) -> bytes:
+        """The bytes to write to the CLI's stdin for ``frame`` (h11's ``send``).
+
+        ``frame`` is a :mod:`ccsdk.protocol.control` model:
+        :class:`~ccsdk.protocol.control.UserInput` (starts or joins a run),
+        :class:`~ccsdk.protocol.control.ControlRequest` (one of ours; its
+        answer arrives as an event), :class:`~ccsdk.protocol.control.ControlSuccess`
+        or :class:`~ccsdk.protocol.control.ControlError` (our answer to one of
+        the CLI's requests: ``b""`` when the CLI cancelled it, or its output
+        ended, first); or a dict, any stream-json input frame (such as a user
+        message from a prompt stream).
+
+        Raises:
+            LocalProtocolError: stdin is closed; a request id already
+                pending; a request once the CLI's output has ended; a frame
+                that is not a JSON object, or that JSON cannot encode (the
+                CLI exits on a line it cannot parse, so such a line is never
+                written).
+        """
+        if isinstance(frame, UserInput):  # the most frequent first
+            self._state.our_input(Input.SEND_USER)
+            data = self._encode(encode_control(frame))
+            self._state.user_sent()
+            return data
+        if isinstance(frame, ControlSuccess | ControlError):
+            return self._answer(frame)
+        if isinstance(frame, ControlRequest):
+            return self._request(frame)
+        if not isinstance(cast(object, frame), dict):  # typed, but a caller's value
+            raise LocalProtocolError(
+                f"a stream-json input frame must be a dict, not {type(frame).__name__}"
+            )
+        is_user = frame.get("type") == "user"
+        self._state.our_input(Input.SEND_USER if is_user else Input.SEND_CONTROL)
+        data = self._encode(frame)
+        if is_user:
+            self._state.user_sent()
+        return data
 
     def send_user(
         self,
@@ -411,91 +443,74 @@ class Connection:
         parent_tool_use_id: str | None = None,
         client_composed: bool = False,
     ) -> bytes:
-        """A user message: starts (or joins) a run.
+        """``send(UserInput(...))``: a user message, which starts (or joins) a run.
 
         ``client_composed`` asks the CLI to deliver the text as written (no
         ``@path`` expansion, no slash command).
         """
-        message: dict[str, Any] = {
-            "type": "user",
-            "message": {"role": "user", "content": content},
-            "parent_tool_use_id": parent_tool_use_id,
-            "session_id": session_id,
-        }
-        if client_composed:
-            message["client_composed"] = True
-        return self.send_message(message)
+        return self.send(UserInput(content, session_id, parent_tool_use_id, client_composed))
 
     def send_message(self, message: dict[str, Any]) -> bytes:
-        """Any stream-json input frame, such as a user message from a prompt stream.
+        """``send(message)``: any stream-json input frame (a user message from a prompt stream).
 
         Raises:
             LocalProtocolError: stdin is closed, or ``message`` is not a JSON
                 object (the CLI exits on a line it cannot parse, so nothing
                 that is not one is ever written).
         """
-        if not isinstance(cast(object, message), dict):  # typed, but a caller's value
-            raise LocalProtocolError(
-                f"a stream-json input frame must be a dict, not {type(message).__name__}"
-            )
-        is_user = message.get("type") == "user"
-        self._our(Input.SEND_USER if is_user else Input.SEND_CONTROL)
-        data = self._encode(message)
-        if is_user:
-            self._unanswered_users += 1
-            self._idle_since_send = False
-            self._their(Input.SEND_USER)
-        return data
+        return self.send(message)
 
-    def send_request(self, request_id: str, request: dict[str, Any]) -> bytes:
-        """One of our control requests; its answer arrives as an event."""
-        if not isinstance(cast(object, request), dict):  # typed, but a caller's value
-            raise LocalProtocolError(
-                f"a control request must be a dict, not {type(request).__name__}"
-            )
-        subtype = request.get("subtype")
-        if not isinstance(subtype, str):
-            raise LocalProtocolError("a control request needs a string 'subtype'")
-        if request_id in self._ours:
-            raise LocalProtocolError(f"request id {request_id!r} is already pending")
-        if self.their_state in (TheirState.CLOSED, TheirState.ERROR):
-            raise LocalProtocolError(f"cannot send {subtype!r}: the CLI's output has ended")
-        self._our(Input.SEND_CONTROL)
-        data = self._encode(
-            {"type": "control_request", "request_id": request_id, "request": request}
-        )
-        self._ours[request_id] = subtype
-        return data
+    def send_request(self, request_id: str, request: OurRequest | dict[str, Any]) -> bytes:
+        """``send(ControlRequest(request_id, request))``: one of our control requests."""
+        return self.send(ControlRequest(request_id, request))
 
-    def send_response(self, request_id: str, response: dict[str, Any] | None = None) -> bytes:
-        """Answer one of the CLI's requests with success.
+    def send_response(
+        self, request_id: str, response: AnswerPayload | dict[str, Any] | None = None
+    ) -> bytes:
+        """``send(ControlSuccess(request_id, response))``: answer one of the CLI's requests.
 
         Returns ``b""`` when the CLI cancelled the request (or its output
         ended) first: there is nobody left to answer.
         """
-        return self._answer(
-            request_id,
-            {"subtype": "success", "request_id": request_id, "response": response or {}},
-        )
+        return self.send(ControlSuccess(request_id, response))
 
     def send_error(self, request_id: str, message: str) -> bytes:
-        """Answer one of the CLI's requests with an error (``b""`` if cancelled)."""
-        return self._answer(
-            request_id, {"subtype": "error", "request_id": request_id, "error": message}
-        )
+        """``send(ControlError(request_id, message))``: an error answer (``b""`` if cancelled)."""
+        return self.send(ControlError(request_id, message))
 
-    def _answer(self, request_id: str, body: dict[str, Any]) -> bytes:
-        if request_id not in self._theirs:
+    def _request(self, frame: ControlRequest) -> bytes:
+        request = cast(object, frame.request)  # typed, but a caller's value
+        if isinstance(request, dict):
+            subtype = cast("dict[str, Any]", request).get("subtype")
+            if not isinstance(subtype, str):
+                raise LocalProtocolError("a control request needs a string 'subtype'")
+        elif isinstance(request, _REQUEST_CLASSES):
+            subtype = request.subtype
+        else:
+            raise LocalProtocolError(
+                f"a control request must be a dict or a request model, not {type(request).__name__}"
+            )
+        request_id = frame.request_id
+        if request_id in self._ours:
+            raise LocalProtocolError(f"request id {request_id!r} is already pending")
+        self._state.check_request(subtype)
+        self._state.our_input(Input.SEND_CONTROL)
+        data = self._encode(encode_control(frame))
+        self._ours[request_id] = subtype
+        return data
+
+    def _answer(self, frame: ControlSuccess | ControlError) -> bytes:
+        if frame.request_id not in self._theirs:
             return b""
         if self.our_state is OurState.CLOSED:
             raise LocalProtocolError("cannot answer the CLI: stdin is closed")
-        data = self._encode({"type": "control_response", "response": body})
-        self._theirs.discard(request_id)
+        data = self._encode(encode_control(frame))
+        self._theirs.discard(frame.request_id)
         return data
 
     def close_input(self) -> None:
         """Record that stdin is (about to be) closed; later sends raise."""
-        self._our(Input.CLOSE_INPUT)
+        self._state.our_input(Input.CLOSE_INPUT)
 
     @staticmethod
     def _encode(frame: dict[str, Any]) -> bytes:
@@ -503,56 +518,3 @@ class Connection:
             return (_dumps(frame) + "\n").encode("utf-8")
         except (TypeError, ValueError) as exc:  # not JSON-able, NaN, lone surrogates
             raise LocalProtocolError(f"cannot encode a frame as JSON: {exc}") from None
-
-
-def _elicitation(request_id: str, request: dict[str, Any]) -> ElicitationRequest:
-    order: list[str] | None = None
-    listed: object = request.get("property_order")
-    if listed is not None:
-        if not isinstance(listed, list):
-            raise TypeError("'property_order' must be a list of strings")
-        order = [_item_str(item, "property_order") for item in cast("list[object]", listed)]
-    schema = request.get("requested_schema")
-    return ElicitationRequest(
-        request_id,
-        _str(request, "mcp_server_name"),
-        _str(request, "message"),
-        mode=_opt_str(request, "mode"),
-        url=_opt_str(request, "url"),
-        elicitation_id=_opt_str(request, "elicitation_id"),
-        requested_schema=None if schema is None else _dict(request, "requested_schema"),
-        property_order=order,
-        title=_opt_str(request, "title"),
-        display_name=_opt_str(request, "display_name"),
-        description=_opt_str(request, "description"),
-        raw=request,
-    )
-
-
-def _item_str(item: object, key: str) -> str:
-    if not isinstance(item, str):
-        raise TypeError(f"{key!r} must be a list of strings")
-    return item
-
-
-def _opt_str(request: dict[str, Any], key: str) -> str | None:
-    value = request.get(key)
-    if value is not None and not isinstance(value, str):
-        raise TypeError(f"{key!r} must be a string")
-    return value
-
-
-def _str(request: dict[str, Any], key: str) -> str:
-    value = request[key]
-    if not isinstance(value, str):
-        raise TypeError(f"{key!r} must be a string")
-    return value
-
-
-def _dict(request: dict[str, Any], key: str) -> dict[str, Any]:
-    value = request.get(key)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise TypeError(f"{key!r} must be an object")
-    return cast("dict[str, Any]", value)  # parsed JSON: str keys

@@ -8,15 +8,19 @@ The CLI's requests to us (``CanUseToolRequest``, ``HookCallbackRequest``,
 ``McpMessageRequest``, ``ElicitationRequest``, ``UserDialogRequest``,
 ``UnknownControlRequest``) each carry the
 ``request_id`` that the answer must name; ``raw`` keeps the whole request
-body, so a field this version does not model is never lost.
+body, so a field this version does not model is never lost. They are read
+from the wire by the converter (``codec.decode_request``): a missing or
+null field takes its default, a field of the wrong JSON type is a
+:class:`~ccsdk.protocol.errors.MessageParseError` naming it.
 """
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import attrs
 
+from ccsdk.protocol.control import HOOK, RAW, WIRE, WrongType
 from ccsdk.protocol.errors import ControlRequestError
 
 __all__ = [
@@ -47,17 +51,30 @@ class NeedData:
 NEED_DATA: Final = NeedData()
 
 
+def _items(value: object, _: object) -> list[Any]:
+    """``permission_suggestions``: an array, its items kept as sent.
+
+    Each is read by the runtime, which skips (and logs) one it cannot read
+    rather than refuse the whole request.
+    """
+    if not isinstance(value, list):
+        raise WrongType(value, "an array")
+    return list(cast("list[object]", value))
+
+
 @attrs.frozen
 class CanUseToolRequest:
     """The CLI asks whether a tool may run (``--permission-prompt-tool stdio``)."""
 
     request_id: str
     tool_name: str
-    input: dict[str, Any]
-    permission_suggestions: list[dict[str, Any]]
-    blocked_path: str | None
-    tool_use_id: str | None
-    raw: dict[str, Any] = attrs.field(repr=False)
+    input: dict[str, Any] = attrs.field(factory=dict[str, Any])
+    permission_suggestions: list[dict[str, Any]] = attrs.field(
+        factory=list[dict[str, Any]], metadata={HOOK: _items}
+    )
+    blocked_path: str | None = None
+    tool_use_id: str | None = None
+    raw: dict[str, Any] = attrs.field(factory=dict[str, Any], repr=False, metadata={RAW: True})
 
 
 @attrs.frozen
@@ -66,9 +83,9 @@ class HookCallbackRequest:
 
     request_id: str
     callback_id: str
-    input: dict[str, Any]
-    tool_use_id: str | None
-    raw: dict[str, Any] = attrs.field(repr=False)
+    input: dict[str, Any] = attrs.field(factory=dict[str, Any])
+    tool_use_id: str | None = None
+    raw: dict[str, Any] = attrs.field(factory=dict[str, Any], repr=False, metadata={RAW: True})
 
 
 @attrs.frozen
@@ -77,8 +94,8 @@ class McpMessageRequest:
 
     request_id: str
     server_name: str
-    message: dict[str, Any]
-    raw: dict[str, Any] = attrs.field(repr=False)
+    message: dict[str, Any] = attrs.field(factory=dict[str, Any])
+    raw: dict[str, Any] = attrs.field(factory=dict[str, Any], repr=False, metadata={RAW: True})
 
 
 @attrs.frozen
@@ -94,8 +111,8 @@ class ElicitationRequest:
     """
 
     request_id: str
-    server_name: str
-    message: str
+    server_name: str = attrs.field(metadata={WIRE: "mcp_server_name"})
+    message: str = attrs.field()
     mode: str | None = None
     url: str | None = None
     elicitation_id: str | None = None
@@ -104,7 +121,7 @@ class ElicitationRequest:
     title: str | None = None
     display_name: str | None = None
     description: str | None = None
-    raw: dict[str, Any] = attrs.field(factory=dict[str, Any], repr=False)
+    raw: dict[str, Any] = attrs.field(factory=dict[str, Any], repr=False, metadata={RAW: True})
 
 
 @attrs.frozen
@@ -118,9 +135,9 @@ class UserDialogRequest:
 
     request_id: str
     dialog_kind: str
-    payload: dict[str, Any]
+    payload: dict[str, Any] = attrs.field(factory=dict[str, Any])
     tool_use_id: str | None = None
-    raw: dict[str, Any] = attrs.field(factory=dict[str, Any], repr=False)
+    raw: dict[str, Any] = attrs.field(factory=dict[str, Any], repr=False, metadata={RAW: True})
 
 
 @attrs.frozen

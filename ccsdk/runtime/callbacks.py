@@ -7,7 +7,8 @@ official 0.0.25 SDK still sent a shape the CLI rejects), hooks with the
 callback's dict, ``continue_`` and ``async_`` renamed, ``elicitation`` with
 an MCP ``ElicitResult`` (``decline`` when there is no callback) and
 ``request_user_dialog`` with ``completed`` / ``cancelled`` (``cancelled``
-when there is no callback); see :mod:`ccsdk.user_input`.
+when there is no callback); see :mod:`ccsdk.user_input`. Every answer is a
+:mod:`ccsdk.protocol.control` model, encoded by ``codec.encode_control``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,14 @@ from ccsdk._config_types import (
     PermissionUpdate,
     ToolPermissionContext,
 )
+from ccsdk.protocol.codec import encode_control
+from ccsdk.protocol.control import (
+    CanUseToolAllow,
+    CanUseToolDeny,
+    ElicitationAnswer,
+    HookOutput,
+    UserDialogAnswer,
+)
 from ccsdk.protocol.events import (
     CanUseToolRequest,
     ElicitationRequest,
@@ -43,7 +52,6 @@ __all__ = ["Callbacks", "Refused"]
 log = logging.getLogger("ccsdk")
 
 _HOOK_EVENTS = frozenset(get_args(HookEvent))
-_HOOK_RENAMES = {"async_": "async", "continue_": "continue"}
 #: Events of ``HookEvent`` that CLI 2.1.331 does not fire yet, with the
 #: first CLI that does.
 _NEWER_EVENTS = {"PreSkillShellCommand": "2.1.332", "Interrupt": "2.1.337"}
@@ -153,20 +161,15 @@ class Callbacks:
         )
         result = await callback(event.tool_name, event.input, context)
         if isinstance(result, PermissionResultAllow):
-            answer: dict[str, Any] = {
-                "behavior": "allow",
-                "updatedInput": event.input
-                if result.updated_input is None
-                else result.updated_input,
-            }
-            if result.updated_permissions:
-                answer["updatedPermissions"] = [p.to_wire() for p in result.updated_permissions]
-            return answer
+            updates = result.updated_permissions
+            return encode_control(
+                CanUseToolAllow(
+                    event.input if result.updated_input is None else result.updated_input,
+                    [p.to_wire() for p in updates] if updates else None,
+                )
+            )
         if isinstance(result, PermissionResultDeny):  # pyright: ignore[reportUnnecessaryIsInstance]
-            answer = {"behavior": "deny", "message": result.message}
-            if result.interrupt:
-                answer["interrupt"] = True
-            return answer
+            return encode_control(CanUseToolDeny(result.message, result.interrupt))
         # Callers are not always type-checked.
         raise TypeError(
             "can_use_tool must return PermissionResultAllow or PermissionResultDeny, "
@@ -185,13 +188,14 @@ class Callbacks:
             return {}
         if not isinstance(output, dict):
             raise TypeError(f"a hook callback must return a dict, not {type(output).__name__}")
-        fields = cast("dict[object, object]", output)
-        return {_HOOK_RENAMES.get(str(k), str(k)): v for k, v in fields.items()}
+        # continue_ / async_ renamed in the encoder.
+        return encode_control(HookOutput(cast("dict[str, Any]", output)))
 
     async def elicitation(self, event: ElicitationRequest) -> dict[str, Any]:
         callback = self.options.on_elicitation
         if callback is None:
-            return {"action": "decline"}  # what the CLI's MCP server then hears
+            # What the CLI's MCP server then hears.
+            return encode_control(ElicitationAnswer("decline"))
         return elicitation_answer(await callback(event))
 
     async def user_dialog(self, event: UserDialogRequest) -> dict[str, Any]:
@@ -201,7 +205,7 @@ class Callbacks:
                 "the CLI asked for a %r dialog and there is no on_user_dialog: cancelled",
                 event.dialog_kind,
             )
-            return {"behavior": "cancelled"}
+            return encode_control(UserDialogAnswer("cancelled"))
         return user_dialog_answer(await callback(event))
 
     def initialize_fields(self) -> dict[str, Any]:

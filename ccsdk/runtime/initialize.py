@@ -38,6 +38,8 @@ from typing import Any, cast
 from ccsdk.errors import CLIConnectionError
 from ccsdk.option_checks import agent_wire_dict
 from ccsdk.options import Options
+from ccsdk.protocol.codec import encode_control
+from ccsdk.protocol.control import Initialize
 from ccsdk.runtime.command import is_sdk_server, list_items
 from ccsdk.runtime.discovery import parse_version
 
@@ -49,46 +51,41 @@ log = logging.getLogger("ccsdk")
 def build_initialize(options: Options, hooks: dict[str, Any] | None) -> dict[str, Any]:
     """The ``initialize`` request for ``options``; ``hooks`` is its wire form.
 
-    Pure: no I/O, and the options are not modified.
+    Pure: no I/O, and the options are not modified. The request is an
+    :class:`~ccsdk.protocol.control.Initialize`; this is its wire dict.
     """
     o = options
-    request: dict[str, Any] = {"subtype": "initialize", "hooks": hooks}
+    fields: dict[str, Any] = {}
     prompt = o.system_prompt
     if isinstance(prompt, str):
-        request["systemPrompt"] = [prompt]
+        fields["system_prompt"] = [prompt]
     elif prompt is not None:
         if prompt["type"] == "custom":
-            request["systemPrompt"] = [prompt["prompt"]]
-            if "snapshot" in prompt:
-                request["systemPromptSnapshot"] = prompt["snapshot"]
+            fields["system_prompt"] = [prompt["prompt"]]
         elif prompt["type"] == "preset":
             # No systemPrompt: the CLI keeps its own, and appends to it.
-            if "append" in prompt:
-                request["appendSystemPrompt"] = prompt["append"]
-            if "exclude_dynamic_sections" in prompt:
-                request["excludeDynamicSections"] = prompt["exclude_dynamic_sections"]
-            if "snapshot" in prompt:
-                request["systemPromptSnapshot"] = prompt["snapshot"]
+            fields["append_system_prompt"] = prompt.get("append")
+            fields["exclude_dynamic_sections"] = prompt.get("exclude_dynamic_sections")
+        if prompt["type"] in ("custom", "preset"):
+            fields["system_prompt_snapshot"] = prompt.get("snapshot")
         # type "file" is --system-prompt-file (ccsdk.runtime.command)
     if o.append_system_prompt is not None:
-        request["appendSystemPrompt"] = o.append_system_prompt
-    if o.agents:
-        request["agents"] = {name: agent_wire_dict(agent) for name, agent in o.agents.items()}
-    if isinstance(o.skills, list):
+        fields["append_system_prompt"] = o.append_system_prompt
+    request = Initialize(
+        hooks=hooks,
+        agents={name: agent_wire_dict(agent) for name, agent in o.agents.items()}
+        if o.agents
+        else None,
         # "all" and None both mean no filter on the wire, as upstream.
-        request["skills"] = list(o.skills)
-    if o.forward_subagent_text:
-        request["forwardSubagentText"] = True
-    sdk_servers = _sdk_servers(o.mcp_servers)
-    if sdk_servers:
-        request["sdkMcpServers"] = sdk_servers
-    if o.output_format is not None:
-        request["jsonSchema"] = o.output_format["schema"]
-    if o.tool_aliases:
-        request["toolAliases"] = dict(o.tool_aliases)
-    if o.title is not None:
-        request["title"] = o.title
-    return request
+        skills=list(o.skills) if isinstance(o.skills, list) else None,
+        forward_subagent_text=True if o.forward_subagent_text else None,
+        sdk_mcp_servers=_sdk_servers(o.mcp_servers) or None,
+        json_schema=None if o.output_format is None else o.output_format["schema"],
+        tool_aliases=dict(o.tool_aliases) if o.tool_aliases else None,
+        title=o.title,
+        **fields,
+    )
+    return encode_control(request)
 
 
 def _sdk_servers(servers: Any) -> list[str]:
