@@ -45,12 +45,11 @@ from ccsdk.protocol.messages import Message, ResultMessage
 from ccsdk.protocol.states import OurState, TheirState
 from ccsdk.runtime.engine import Engine, collapse_groups
 from ccsdk.runtime.initialize import stamp_user_message
-from ccsdk.runtime.process import SubprocessCLITransport
 from ccsdk.server_info import AccountInfo, AgentInfo, ModelInfo, ServerInfo, SlashCommand
 
 if TYPE_CHECKING:
     from ccsdk._config_types import McpServerConfig, PermissionMode, ThinkingDisplay
-    from ccsdk.runtime.transport import Transport
+    from ccsdk.runtime.transport import ByteTransport, Transport
 
 __all__ = ["MessageIterator", "Session", "connect_session", "open_session"]
 
@@ -135,17 +134,18 @@ class Session:
             await self._engine.aclose()
 
     def __del__(self, _warn: Any = warnings.warn) -> None:
-        transport = getattr(getattr(self, "_engine", None), "transport", None)
-        if self._closed or not isinstance(transport, SubprocessCLITransport):
+        engine: Engine | None = getattr(self, "_engine", None)  # None: __init__ failed
+        if self._closed or engine is None:
             return
-        if transport.pid is not None and transport.returncode is None:
+        # The transport stops its CLI if it has one running (a transport with
+        # no process of its own has nothing to stop, and says so), then we warn.
+        if engine.transport.kill_now(signal.SIGKILL):
             _warn(
-                f"Session {self!r} was garbage-collected with its CLI (pid {transport.pid}) "
-                f"still running; close it with aclose() or 'async with'",
+                f"Session {self!r} was garbage-collected with its CLI still running "
+                "(now killed); close it with aclose() or 'async with'",
                 ResourceWarning,
                 source=self,
             )
-            transport.kill_now(signal.SIGKILL)
 
     # -- facts --------------------------------------------------------------------------
 
@@ -160,7 +160,8 @@ class Session:
         return self._engine.server_info
 
     @property
-    def transport(self) -> Transport:
+    def transport(self) -> ByteTransport:
+        """What this session reaches its CLI through."""
         return self._engine.transport
 
     # -- sending --------------------------------------------------------------------

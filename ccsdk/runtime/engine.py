@@ -270,7 +270,7 @@ class Engine:
     async def _read_inline(self, done: Callable[[], bool]) -> bool:
         """Read with no task group until done; False if done, True if one is needed."""
         transport = self.transport
-        side_work = isinstance(transport, SubprocessCLITransport) and transport.has_side_work()
+        side_work = transport.has_side_work()
         # The transport's side work is not running: each read gets a moment
         # only (one scope, its deadline moved on). A CLI that stalls, blocked
         # on a full stderr pipe or exited with an orphan holding its stdout,
@@ -294,8 +294,7 @@ class Engine:
         tg: anyio.abc.TaskGroup,
     ) -> None:
         self._pump_scope = tg.cancel_scope
-        if isinstance(self.transport, SubprocessCLITransport):
-            self.transport.start_side_work(tg)
+        self.transport.start_side_work(tg)
         if extra is not None:
             extra(tg)
         reader: tuple[anyio.CancelScope, anyio.Event] | None = None
