@@ -124,7 +124,7 @@ class Session:
 
     def __del__(self, _warn: Any = warnings.warn) -> None:
         engine: Engine | None = getattr(self, "_engine", None)  # None: __init__ failed
-        if self._closed or engine is None:
+        if engine is None or self._closed:
             return
         # The transport stops its CLI if it has one running (a transport with
         # no process of its own has nothing to stop, and says so), then we warn.

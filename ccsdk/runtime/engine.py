@@ -83,6 +83,8 @@ _IN_HANDLER: ContextVar[bool] = ContextVar("ccsdk_serving", default=False)
 
 @attrs.define
 class _Waiter:
+    """One of our control requests, until its answer (or the end) is routed."""
+
     subtype: str
     done: anyio.Event = attrs.field(factory=anyio.Event)
     response: dict[str, Any] | None = None
@@ -465,9 +467,10 @@ class Engine:
                     scope.deadline = anyio.current_time() + _INLINE_READ_GRACE
                 await self._read_once(None)
             return False
-        # Only reached when the scope was cancelled: by its deadline (a slow
-        # read: go on in a task group) or by aclose() (nothing more to do).
-        return not self._closed
+        # Only reached when the scope was cancelled: by aclose() (nothing more
+        # to do), or by the deadline (a slow read: the side work needs a group).
+        cancelled_by_aclose = self._closed
+        return not cancelled_by_aclose
 
     async def _read_in_group(
         self,
@@ -527,6 +530,8 @@ class Engine:
     async def _read_loop(
         self, tg: anyio.abc.TaskGroup, scope: anyio.CancelScope, stopped: anyio.Event
     ) -> None:
+        """The reader task of :meth:`_read_in_group`: read until the end, or
+        until ``scope`` is cancelled; ``stopped`` says it has returned."""
         try:
             with scope:
                 while not self._eof:
