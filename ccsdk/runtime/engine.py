@@ -112,7 +112,8 @@ class Engine:
     * control: :meth:`request`, :meth:`reinitialize`, the in-process MCP servers;
     * facts: :attr:`options`, :attr:`transport`, :attr:`server_info`,
       :attr:`closed`, :attr:`output_ended`, :attr:`accepts_input`,
-      :attr:`turn_running`.
+      :attr:`turn_running`; and :meth:`notify`, for a caller that changes
+      what its ``done`` condition reads.
 
     The :class:`Connection` and the rest of the state are private: the
     rules that read them (when stdin may close, whether a turn runs) are
@@ -220,7 +221,7 @@ class Engine:
     # -- plumbing ----------------------------------------------------------------
 
     def notify(self) -> None:
-        """Wake every task waiting in :meth:`changed` to re-check its condition.
+        """Wake every task waiting in :meth:`_next_notify` to re-check its condition.
 
         Callers that change what a ``done`` condition reads call this too.
         """
@@ -229,7 +230,7 @@ class Engine:
             self._changed = None
             event.set()
 
-    async def changed(self) -> None:
+    async def _next_notify(self) -> None:
         """Wait for the next :meth:`notify`. Check the condition first, with no
         await in between, or a notify can fall between the check and the wait."""
         event = self._changed
@@ -487,7 +488,7 @@ class Engine:
             while self._requests_to_start:
                 self._start_handler(self._requests_to_start.pop(0), tg)
             if self._eof or reader is not None:
-                await self.changed()
+                await self._next_notify()
             elif start_tasks is None and not self._handlers:
                 await self._read_once(tg)
             else:
@@ -501,7 +502,7 @@ class Engine:
             reader[0].cancel()
             await reader[1].wait()
         while self._handlers and not self._closed:
-            await self.changed()
+            await self._next_notify()
         tg.cancel_scope.cancel()
 
     async def wait_until(self, done: Callable[[], bool]) -> None:
@@ -515,7 +516,7 @@ class Engine:
         """
         while not self._may_stop(done):
             if self._reading:
-                await self.changed()
+                await self._next_notify()
             else:
                 await self.read_until(done)
 
@@ -770,7 +771,7 @@ class Engine:
                 self._reading_scope.cancel()
                 with anyio.move_on_after(self._options.close_timeout):
                     while self._reading:
-                        await self.changed()
+                        await self._next_notify()
             for waiter in self._waiters.values():
                 waiter.error = ConnectionClosedError(waiter.subtype)
                 waiter.done.set()
