@@ -107,7 +107,7 @@ class Session:
                 engine.defer_error(exc)
                 continue
             except ClaudeSDKError as exc:
-                engine.fail(exc)  # fatal: every receive raises it, after the messages
+                engine.end_with_error(exc)  # fatal: every receive raises it, after the messages
             return
 
     async def aclose(self) -> None:

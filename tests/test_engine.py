@@ -60,9 +60,9 @@ def test_the_outbox_hands_over_messages_and_errors_in_arrival_order(run: Runner)
             assert engine.take_batch() == [] and engine.take_message() is None
             assert not engine.has_output()
 
-            # fail(): after the messages already there, every take raises it.
+            # end_with_error(): after the messages already there, every take raises it.
             await read_one("d")
-            engine.fail(second)
+            engine.end_with_error(second)
             assert engine.has_output()
             assert _texts(engine.take_batch()) == ["d"]
             for _ in range(2):

@@ -108,7 +108,7 @@ class Engine:
       :meth:`close_input`;
     * output: :meth:`read_until` / :meth:`wait_until` to read, then
       :meth:`take_batch` / :meth:`take_message` from the outbox, where
-      :meth:`defer_error` and :meth:`fail` put errors in their place;
+      :meth:`defer_error` and :meth:`end_with_error` put errors in their place;
     * control: :meth:`request`, :meth:`reinitialize`, the in-process MCP servers;
     * facts: :attr:`options`, :attr:`transport`, :attr:`server_info`,
       :attr:`closed`, :attr:`output_ended`, :attr:`accepts_input`,
@@ -143,8 +143,8 @@ class Engine:
         # How many _Fault entries the outbox holds: while none (nearly
         # always), take_batch() takes it whole without looking at each entry.
         self._faults_in_outbox = 0
-        # Raised by every take once the outbox is empty (see fail()).
-        self._fatal: ClaudeSDKError | None = None
+        # Raised by every take once the outbox is empty (see end_with_error()).
+        self._final_error: ClaudeSDKError | None = None
         # The CLI's output has ended (every pending request has failed) ...
         self._eof = False
         # ... and it ended in the middle of a run.
@@ -273,12 +273,12 @@ class Engine:
 
     def has_output(self) -> bool:
         """Whether a take would return a message or raise an error now."""
-        return bool(self._outbox) or self._fatal is not None
+        return bool(self._outbox) or self._final_error is not None
 
     def take_batch(self) -> list[Message]:
         """Every message up to the next deferred error; raises that error if it is first.
 
-        ``[]`` when the outbox is empty (and :meth:`fail` has not been called).
+        ``[]`` when the outbox is empty (and :meth:`end_with_error` has not been called).
         """
         outbox = self._outbox
         if not self._faults_in_outbox:
@@ -299,13 +299,16 @@ class Engine:
                 batch.append(item)
             if batch:
                 return batch
-        if self._fatal is not None:
-            raise self._fatal
+        if self._final_error is not None:
+            raise self._final_error
         return []
 
     def take_message(self) -> Message | None:
-        """The next message, or ``None`` if there is none; raises a deferred
-        error in its place, and the :meth:`fail` error once the outbox is empty."""
+        """The next message, or ``None`` if there is none.
+
+        Raises a deferred error in its place among the messages, and the
+        :meth:`end_with_error` error whenever the outbox is empty.
+        """
         outbox = self._outbox
         if outbox:
             item = outbox.popleft()
@@ -313,8 +316,8 @@ class Engine:
                 self._faults_in_outbox -= 1
                 raise item.error
             return item
-        if self._fatal is not None:
-            raise self._fatal
+        if self._final_error is not None:
+            raise self._final_error
         return None
 
     def defer_error(self, error: ClaudeSDKError) -> None:
@@ -327,12 +330,13 @@ class Engine:
         self._faults_in_outbox += 1
         self.notify()
 
-    def fail(self, error: ClaudeSDKError) -> None:
-        """Raise ``error`` from every take once the messages already read are taken.
+    def end_with_error(self, error: ClaudeSDKError) -> None:
+        """Raise ``error`` from every take that finds the outbox empty.
 
-        For the end of a session's reader task: nothing more will be read.
+        For the end of a session's reader task: the messages read before it
+        are taken first, and no receive waits for output that will not come.
         """
-        self._fatal = error
+        self._final_error = error
         self.notify()
 
     # -- reading -----------------------------------------------------------------
