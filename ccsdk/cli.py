@@ -294,7 +294,6 @@ async def _converse(
 
     from ccsdk.client import ClaudeSDKClient
     from ccsdk.runtime.engine import collapse_groups
-    from ccsdk.runtime.process import SubprocessCLITransport
 
     interrupted = killed = False
     scope = anyio.CancelScope()
@@ -313,13 +312,14 @@ async def _converse(
                 transport = client.session.transport
             except CLIConnectionError:  # not started yet: the cancelled start cleans up
                 continue
-            if isinstance(transport, SubprocessCLITransport):
+            # Nothing awaited between the kill and the log level: the
+            # interrupt's failure, expected now, is logged only later.
+            if transport.kill_now():
                 killed = True
                 renderer.note("[Ctrl-C again: killing the CLI]")
                 log = logging.getLogger("ccsdk")
-                if not log.isEnabledFor(logging.DEBUG):  # the interrupt's failure is expected now
+                if not log.isEnabledFor(logging.DEBUG):
                     log.setLevel(logging.ERROR)
-                transport.kill_now()
 
     with collapse_groups(), anyio.open_signal_receiver(signal.SIGINT) as signals:
         async with anyio.create_task_group() as tg:

@@ -24,9 +24,7 @@ import anyio.abc
 from ccsdk.options import ClaudeAgentOptions, ClaudeCodeOptions
 from ccsdk.protocol.errors import ClaudeSDKError
 from ccsdk.protocol.messages import Message
-from ccsdk.protocol.states import OurState
 from ccsdk.runtime.engine import Engine
-from ccsdk.runtime.initialize import stamp_user_message
 from ccsdk.runtime.transport import Transport
 
 __all__ = ["query"]
@@ -74,89 +72,94 @@ async def query(
 
 
 class _Run:
+    """One ``query()`` call: its engine, and feeding its prompt stream.
+
+    All of it runs in the consumer's task, inside ``__anext__``: the prompt
+    stream is read by a task that lives only while the engine reads (see
+    :meth:`Engine.read_until`), and is paused whenever messages are ready,
+    so that no ``anext()`` of the user's iterator is left in flight (and
+    cancelled halfway) when a batch is handed over.
+    """
+
     def __init__(
         self,
         prompt: str | AsyncIterable[dict[str, Any]],
         options: ClaudeAgentOptions | ClaudeCodeOptions,
         transport: Transport | None,
     ) -> None:
-        self.engine = Engine(options, transport)
-        self.prompt = prompt
-        self.prompt_iter: AsyncIterator[dict[str, Any]] | None = None
-        self.prompt_done = False
-        self.feeding = False  # a prompt stream's __anext__ is in flight
-        self.stop_feeding = False
-        self.deferred: BaseException | None = None
-        self.exited = False
+        self._engine = Engine(options, transport)
+        self._prompt = prompt
+        self._prompt_iter: AsyncIterator[dict[str, Any]] | None = None
+        # The whole prompt has been sent: stdin may close once the run is over.
+        self._prompt_sent = False
+        # The feeder is inside the prompt stream's anext(): not to be cancelled.
+        self._awaiting_prompt_item = False
+        # Messages are ready: the feeder stops before its next anext().
+        self._pause_feeding = False
+        # wait_exit() has been called (once: it reports a failed exit).
+        self._exit_checked = False
 
     async def start(self) -> None:
-        engine = self.engine
+        engine = self._engine
         await engine.connect()
-        if isinstance(self.prompt, str):
-            verbatim = engine.options.verbatim_prompts
-            await engine.write(engine.conn.send_user(self.prompt, client_composed=verbatim))
-            self.prompt_done = True
+        if isinstance(self._prompt, str):
+            await engine.send_user_text(self._prompt)
+            self._prompt_sent = True
         else:
-            self.prompt_iter = aiter(self.prompt)
+            self._prompt_iter = aiter(self._prompt)
 
     async def next_batch(self) -> list[Message]:
-        """The messages of the next read (or reads), or ``[]`` at the end."""
-        engine = self.engine
-        conn = engine.conn
+        """The messages of the next read (or reads), or ``[]`` at the end.
+
+        An error that reading raised comes after the messages read before it
+        (the engine's outbox keeps them in order).
+        """
+        engine = self._engine
         while True:
-            # Messages first: an error deferred behind them waits its turn.
-            if engine.inbox:
-                batch = list(engine.inbox)
-                engine.inbox.clear()
+            batch = engine.take_batch()
+            if batch:
                 return batch
-            if self.deferred is not None:
-                exc, self.deferred = self.deferred, None
-                raise exc
-            if engine.eof:
-                if not self.exited:
-                    self.exited = True
+            if engine.output_ended:
+                if not self._exit_checked:
+                    self._exit_checked = True
                     await engine.wait_exit()  # ProcessError / ResultError on a failed exit
                 return []
-            if self.prompt_done and conn.our_state is OurState.OPEN and conn.may_close_input:
-                conn.close_input()
-                await engine.transport.end_input()  # the run is over: the CLI exits
+            if self._prompt_sent and engine.may_close_input:
+                await engine.close_input()  # the run is over: the CLI exits
                 continue
             try:
-                feeder = None if self.prompt_done else self._start_feeder
-                await engine.run_until(self._ready, extra=feeder)
+                feeder = None if self._prompt_sent else self._start_feeder
+                await engine.read_until(self._ready, start_tasks=feeder)
             except ClaudeSDKError as exc:
-                if not engine.inbox:
-                    raise
-                self.deferred = exc  # deliver what came before the error first
+                engine.defer_error(exc)  # the messages read before it come first
 
     def _ready(self) -> bool:
-        conn = self.engine.conn
-        if self.engine.inbox:
-            self.stop_feeding = True
-            return not self.feeding
-        return self.prompt_done and conn.our_state is OurState.OPEN and conn.may_close_input
+        engine = self._engine
+        if engine.has_output():
+            self._pause_feeding = True
+            return not self._awaiting_prompt_item
+        return self._prompt_sent and engine.may_close_input
 
     def _start_feeder(self, tg: anyio.abc.TaskGroup) -> None:
-        self.stop_feeding = False
-        if not self.prompt_done:
+        self._pause_feeding = False
+        if not self._prompt_sent:
             tg.start_soon(self._feed)
 
     async def _feed(self) -> None:
-        assert self.prompt_iter is not None
-        engine = self.engine
-        while not self.stop_feeding:
-            self.feeding = True
+        assert self._prompt_iter is not None
+        engine = self._engine
+        while not self._pause_feeding:
+            self._awaiting_prompt_item = True
             try:
-                item = await anext(self.prompt_iter)
+                item = await anext(self._prompt_iter)
             except StopAsyncIteration:
-                self.prompt_done = True
+                self._prompt_sent = True
                 break
             finally:
-                self.feeding = False
-            item = stamp_user_message(item, engine.options)
-            await engine.write(engine.conn.send_message(item))
-        engine.notify()
+                self._awaiting_prompt_item = False
+            await engine.send_input(item)
+        engine.notify()  # _ready() reads what changed here
 
     async def aclose(self) -> None:
         with anyio.CancelScope(shield=True):
-            await self.engine.aclose()
+            await self._engine.aclose()

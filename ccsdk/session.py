@@ -24,7 +24,6 @@ from __future__ import annotations
 import logging
 import signal
 import warnings
-from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterable, Mapping
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, cast
@@ -42,15 +41,12 @@ from ccsdk.errors import (
 )
 from ccsdk.options import ClaudeAgentOptions, ClaudeCodeOptions
 from ccsdk.protocol.messages import Message, ResultMessage
-from ccsdk.protocol.states import OurState, TheirState
 from ccsdk.runtime.engine import Engine, collapse_groups
-from ccsdk.runtime.initialize import stamp_user_message
-from ccsdk.runtime.process import SubprocessCLITransport
 from ccsdk.server_info import AccountInfo, AgentInfo, ModelInfo, ServerInfo, SlashCommand
 
 if TYPE_CHECKING:
     from ccsdk._config_types import McpServerConfig, PermissionMode, ThinkingDisplay
-    from ccsdk.runtime.transport import Transport
+    from ccsdk.runtime.transport import ByteTransport, Transport
 
 __all__ = ["MessageIterator", "Session", "connect_session", "open_session"]
 
@@ -69,12 +65,6 @@ class Session:
         self.options = options if options is not None else ClaudeAgentOptions()
         self._engine = Engine(self.options, transport)
         self._receiving = False
-        self._error: BaseException | None = None  # the reader task died of it
-        self._deferred: BaseException | None = None  # raised once, after the inbox
-        # Bad lines the reader task met, each with the number of messages
-        # taken before it is due: raised once, in order among the messages.
-        self._faults: deque[tuple[int, ClaudeSDKError]] = deque()
-        self._taken = 0
         self._exit_checked = False
         self._connected = False
         self._closed = False
@@ -110,16 +100,14 @@ class Session:
         engine = self._engine
         while True:
             try:
-                await engine.pump_until(lambda: False)
+                await engine.wait_until(lambda: False)  # until the output ends
             except (CLIJSONDecodeError, MessageParseError) as exc:
                 # One bad line: it is consumed and the output goes on. The
                 # receiver gets the error in its place among the messages.
-                self._faults.append((self._taken + len(engine.inbox), exc))
-                engine.notify()
+                engine.defer_error(exc)
                 continue
             except ClaudeSDKError as exc:
-                self._error = exc  # fatal: handed to whoever receives next
-                engine.notify()
+                engine.end_with_error(exc)  # fatal: every receive raises it, after the messages
             return
 
     async def aclose(self) -> None:
@@ -135,17 +123,18 @@ class Session:
             await self._engine.aclose()
 
     def __del__(self, _warn: Any = warnings.warn) -> None:
-        transport = getattr(getattr(self, "_engine", None), "transport", None)
-        if self._closed or not isinstance(transport, SubprocessCLITransport):
+        engine: Engine | None = getattr(self, "_engine", None)  # None: __init__ failed
+        if engine is None or self._closed:
             return
-        if transport.pid is not None and transport.returncode is None:
+        # The transport stops its CLI if it has one running (a transport with
+        # no process of its own has nothing to stop, and says so), then we warn.
+        if engine.transport.kill_now(signal.SIGKILL):
             _warn(
-                f"Session {self!r} was garbage-collected with its CLI (pid {transport.pid}) "
-                f"still running; close it with aclose() or 'async with'",
+                f"Session {self!r} was garbage-collected with its CLI still running "
+                "(now killed); close it with aclose() or 'async with'",
                 ResourceWarning,
                 source=self,
             )
-            transport.kill_now(signal.SIGKILL)
 
     # -- facts --------------------------------------------------------------------------
 
@@ -160,7 +149,8 @@ class Session:
         return self._engine.server_info
 
     @property
-    def transport(self) -> Transport:
+    def transport(self) -> ByteTransport:
+        """What this session reaches its CLI through."""
         return self._engine.transport
 
     # -- sending --------------------------------------------------------------------
@@ -174,15 +164,12 @@ class Session:
         """
         engine = self._check_open()
         if isinstance(prompt, str):
-            verbatim = self.options.verbatim_prompts
-            line = engine.conn.send_user(prompt, session_id=session_id, client_composed=verbatim)
-            await engine.write(line)
+            await engine.send_user_text(prompt, session_id=session_id)
             return
         async for message in prompt:
             if message.get("type") == "user" and "session_id" not in message:
                 message = {**message, "session_id": session_id}
-            message = stamp_user_message(message, self.options)
-            await engine.write(engine.conn.send_message(message))
+            await engine.send_input(message)
 
     def _check_open(self) -> Engine:
         if not self._connected:
@@ -190,7 +177,7 @@ class Session:
         if self._closed:
             raise CLIConnectionError("the session is closed")
         engine = self._engine
-        if engine.eof or engine.conn.our_state is OurState.CLOSED:
+        if not engine.accepts_input:
             raise CLIConnectionError("the CLI has exited; start a new session")
         return engine
 
@@ -225,46 +212,34 @@ class Session:
 
     async def _take(self) -> Message | None:
         engine = self._engine
-        inbox = engine.inbox
-        faults = self._faults
         while True:
-            if faults and faults[0][0] <= self._taken:
-                raise faults.popleft()[1]
-            if inbox:
-                message = inbox.popleft()
-                self._taken += 1
+            # Errors come out of the engine's outbox in their place among the
+            # messages (a bad line), or once it is empty (the reader task's end).
+            message = engine.take_message()
+            if message is not None:
                 if self._discard_until_result:
                     if isinstance(message, ResultMessage):
                         self._discard_until_result = False
                     log.debug("dropping a message of the cancelled turn: %r", message)
                     continue
                 return message
-            if self._deferred is not None:
-                exc, self._deferred = self._deferred, None
-                raise exc
-            if self._error is not None:
-                raise self._error
             if self._closed:
                 return None
-            if engine.eof:
+            if engine.output_ended:
                 if not self._exit_checked:
                     self._exit_checked = True
                     await engine.wait_exit()
                 return None
             try:
-                await engine.pump_until(
-                    lambda: bool(inbox) or bool(faults) or self._error is not None
-                )
+                await engine.wait_until(engine.has_output)
             except ClaudeSDKError as exc:
-                if not inbox:
-                    raise
-                self._deferred = exc  # the messages read before it come first
+                engine.defer_error(exc)  # the messages read before it come first
 
     async def _abandon_turn(self) -> None:
         """The caller was cancelled mid-turn: interrupt it and skip its rest."""
-        engine = self._engine
-        if self._closed or engine.eof or engine.conn.their_state is not TheirState.BUSY:
+        if self._closed or not self._engine.turn_running:
             return
+        engine = self._engine
         with anyio.CancelScope(shield=True), anyio.move_on_after(self.options.control_timeout):
             self._discard_until_result = True
             try:
@@ -455,10 +430,9 @@ class Session:
         one-time setup of the first ``initialize`` is not applied again.
         """
         engine = self._check_open()
-        request = engine.initialize_request or {"subtype": "initialize", "hooks": None}
-        answer = await engine.request(request, self.options.control_timeout)
-        info = ServerInfo.from_wire(answer)
-        engine.server_info = answer
+        info = await engine.reinitialize(ServerInfo.from_wire)
+        answer = engine.server_info
+        assert answer is not None
         self._info = (answer, info)
         return info
 

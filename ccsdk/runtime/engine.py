@@ -1,10 +1,10 @@
 """The driver: one :class:`Connection` over one transport, with no task of its own.
 
 An :class:`Engine` reads the transport, feeds the sans-IO connection, and
-routes what comes out: messages into :attr:`Engine.inbox`, answers to our
-requests to their waiters, the CLI's requests to handler tasks. It owns no
-task and no nursery; whoever drives it lends one for the duration of a call
-to :meth:`Engine.run_until`. ``query()`` drives it from the consumer's own
+routes what comes out: messages into its outbox, answers to our requests to
+their waiters, the CLI's requests to handler tasks. It owns no task and no
+nursery; whoever drives it lends one for the duration of a call to
+:meth:`Engine.read_until`. ``query()`` drives it from the consumer's own
 task between two messages; a ``Session`` drives it from a reader task in its
 nursery. Either way, no task outlives the nursery that started it.
 
@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import anyio
 import anyio.abc
@@ -58,6 +58,7 @@ from ccsdk.protocol.states import OurState, TheirState
 from ccsdk.runtime.callbacks import Callbacks, Refused
 from ccsdk.runtime.command import redact_text
 from ccsdk.runtime.discovery import check_version
+from ccsdk.runtime.initialize import build_initialize, check_answer, stamp_user_message
 from ccsdk.runtime.json_lines import loads
 from ccsdk.runtime.process import SubprocessCLITransport
 from ccsdk.runtime.transport import ByteTransport, Transport
@@ -70,26 +71,57 @@ __all__ = ["Engine", "collapse_groups"]
 
 log = logging.getLogger("ccsdk")
 
+_T = TypeVar("_T")
+
 #: How long a read may wait before the transport's side work is started.
 _INLINE_READ_GRACE = 0.05
 
-#: True in a task that serves one of the CLI's requests (a hook, a tool call).
-_SERVING: ContextVar[bool] = ContextVar("ccsdk_serving", default=False)
+#: True in a task that serves one of the CLI's requests (a hook, a tool call):
+#: a control request sent from there must not read (see Engine.request).
+_IN_HANDLER: ContextVar[bool] = ContextVar("ccsdk_serving", default=False)
 
 
 @attrs.define
 class _Waiter:
+    """One of our control requests, until its answer (or the end) is routed."""
+
     subtype: str
     done: anyio.Event = attrs.field(factory=anyio.Event)
     response: dict[str, Any] | None = None
     error: ControlRequestError | None = None
 
 
+@attrs.frozen
+class _Fault:
+    """An error in the outbox, in its place among the messages."""
+
+    error: ClaudeSDKError
+
+
 class Engine:
-    """Drives one CLI conversation; see the module docstring."""
+    """Drives one CLI conversation; see the module docstring.
+
+    What ``query()`` and ``Session`` use, and all they use:
+
+    * lifecycle: :meth:`connect`, :meth:`aclose`, :meth:`wait_exit`;
+    * input: :meth:`send_user_text`, :meth:`send_input`, :attr:`may_close_input`,
+      :meth:`close_input`;
+    * output: :meth:`read_until` / :meth:`wait_until` to read, then
+      :meth:`take_batch` / :meth:`take_message` from the outbox, where
+      :meth:`defer_error` and :meth:`end_with_error` put errors in their place;
+    * control: :meth:`request`, :meth:`reinitialize`, the in-process MCP servers;
+    * facts: :attr:`options`, :attr:`transport`, :attr:`server_info`,
+      :attr:`closed`, :attr:`output_ended`, :attr:`accepts_input`,
+      :attr:`turn_running`; and :meth:`notify`, for a caller that changes
+      what its ``done`` condition reads.
+
+    The :class:`Connection` and the rest of the state are private: the
+    rules that read them (when stdin may close, whether a turn runs) are
+    written once, here.
+    """
 
     def __init__(self, options: Options, transport: Transport | None = None) -> None:
-        self.options = options
+        self._options = options
         if transport is None:
             transport = SubprocessCLITransport(options)
         if not isinstance(transport, ByteTransport):
@@ -102,47 +134,103 @@ class Engine:
                 "(send_bytes / receive_bytes), or wrap a pair of byte streams in "
                 "ccsdk.StreamTransport."
             )
-        self.transport = transport
-        self.conn = Connection(max_line_bytes=line_bound(options), loads=loads)
-        #: Messages for the user, in order.
-        self.inbox: deque[Message] = deque()
-        #: The CLI's output has ended (every pending request has failed).
-        self.eof = False
-        #: ... and it ended in the middle of a run.
-        self.eof_mid_run = False
-        #: The latest result, to explain a failed exit after an error result.
-        self.last_result: ResultMessage | None = None
-        #: The ``initialize`` answer, once received.
-        self.server_info: dict[str, Any] | None = None
+        self._transport = transport
+        self._conn = Connection(max_line_bytes=line_bound(options), loads=loads)
+        # What the consumer takes, in the order it arrived: messages, and the
+        # errors met between them (see defer_error). One deque, so that the
+        # order is never reconstructed by counting.
+        self._outbox: deque[Message | _Fault] = deque()
+        # How many _Fault entries the outbox holds: while none (nearly
+        # always), take_batch() takes it whole without looking at each entry.
+        self._faults_in_outbox = 0
+        # Raised by every take once the outbox is empty (see end_with_error()).
+        self._final_error: ClaudeSDKError | None = None
+        # The CLI's output has ended (every pending request has failed) ...
+        self._eof = False
+        # ... and it ended in the middle of a run.
+        self._eof_mid_run = False
+        # The latest result, to explain a failed exit after an error result.
+        self._last_result: ResultMessage | None = None
+        # The initialize answer, once received.
+        self._server_info: dict[str, Any] | None = None
         # fast_acquire: an uncontended write needs no extra trip through the loop.
         self._write_lock = anyio.Lock(fast_acquire=True)
         self._counter = 0
         self._waiters: dict[str, _Waiter] = {}
         self._handlers: dict[str, anyio.CancelScope] = {}
-        self.callbacks = Callbacks(options)
+        self._callbacks = Callbacks(options)
         # Made by the first task to wait, so that notify() costs nothing
         # while nobody waits (the common case: one task reading inline).
         self._changed: anyio.Event | None = None
-        #: The CLI's requests read while no task group was at hand.
-        self._unstarted: list[IncomingRequest] = []
-        self._pumping = False
-        self._pump_scope: anyio.CancelScope | None = None
+        # The CLI's requests read while no task group was at hand: their
+        # handlers start as soon as read_until has one.
+        self._requests_to_start: list[IncomingRequest] = []
+        # A task is inside read_until: it is the one reading the CLI's output.
+        self._reading = False
+        # The scope that read_until reads in; aclose() cancels it, from any
+        # task, to stop the reading before teardown drains the pipes itself.
+        self._reading_scope: anyio.CancelScope | None = None
         self._bridge: SdkMcpBridge | None = None
-        #: The first ``initialize`` request sent, for :meth:`reinitialize`.
-        self.initialize_request: dict[str, Any] | None = None
-        #: Set by :meth:`aclose`: every wait ends.
-        self.closed = False
+        # The first initialize request sent, for reinitialize().
+        self._initialize_request: dict[str, Any] | None = None
+        # Set by aclose(): every wait ends.
+        self._closed = False
+
+    # -- facts -----------------------------------------------------------------------
+
+    @property
+    def options(self) -> Options:
+        return self._options
+
+    @property
+    def transport(self) -> ByteTransport:
+        return self._transport
+
+    @property
+    def server_info(self) -> dict[str, Any] | None:
+        """The latest ``initialize`` answer (see :meth:`reinitialize`), once received."""
+        return self._server_info
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`aclose` has been called."""
+        return self._closed
+
+    @property
+    def output_ended(self) -> bool:
+        """The CLI's output has ended: nothing more can arrive."""
+        return self._eof
+
+    @property
+    def accepts_input(self) -> bool:
+        """Whether the CLI can still be written to (its output goes on, stdin is open)."""
+        return not self._eof and self._conn.our_state is not OurState.CLOSED
+
+    @property
+    def turn_running(self) -> bool:
+        """Whether the CLI is in the middle of a turn (and its output goes on)."""
+        return not self._eof and self._conn.their_state is TheirState.BUSY
+
+    @property
+    def may_close_input(self) -> bool:
+        """Whether closing stdin now loses nothing: it is open, the run is over
+        and nothing is pending (the Connection's rule)."""
+        conn = self._conn
+        return conn.our_state is OurState.OPEN and conn.may_close_input
 
     # -- plumbing ----------------------------------------------------------------
 
     def notify(self) -> None:
-        """Wake every task waiting in :meth:`changed` to re-check its condition."""
+        """Wake every task waiting in :meth:`_next_notify` to re-check its condition.
+
+        Callers that change what a ``done`` condition reads call this too.
+        """
         event = self._changed
         if event is not None:
             self._changed = None
             event.set()
 
-    async def changed(self) -> None:
+    async def _next_notify(self) -> None:
         """Wait for the next :meth:`notify`. Check the condition first, with no
         await in between, or a notify can fall between the check and the wait."""
         event = self._changed
@@ -150,31 +238,121 @@ class Engine:
             event = self._changed = anyio.Event()
         await event.wait()
 
-    async def write(self, data: bytes) -> None:
+    async def _write(self, data: bytes) -> None:
         """Write one or more whole frames; frames from several tasks never interleave."""
         if not data:
             return
         if log.isEnabledFor(logging.DEBUG):
             log.debug("to the CLI: %s", redact_text(data.decode("utf-8", "replace").rstrip()))
         async with self._write_lock:
-            await self.transport.send_bytes(data)
+            await self._transport.send_bytes(data)
 
-    def next_request_id(self) -> str:
+    def _next_request_id(self) -> str:
         self._counter += 1
         return f"req_{self._counter}_{os.urandom(4).hex()}"
 
-    async def read_once(self, tg: anyio.abc.TaskGroup | None) -> None:
+    # -- input -------------------------------------------------------------------
+
+    async def send_user_text(self, text: str, *, session_id: str = "default") -> None:
+        """Send a prompt as one user message (``client_composed`` per the options)."""
+        verbatim = self._options.verbatim_prompts
+        await self._write(
+            self._conn.send_user(text, session_id=session_id, client_composed=verbatim)
+        )
+
+    async def send_input(self, message: dict[str, Any]) -> None:
+        """Send one stream-json input frame (a prompt stream's item), stamped per the options."""
+        await self._write(self._conn.send_message(stamp_user_message(message, self._options)))
+
+    async def close_input(self) -> None:
+        """Close the CLI's stdin: the run is over (see :attr:`may_close_input`), and it exits."""
+        self._conn.close_input()
+        await self._transport.end_input()
+
+    # -- output: the outbox ------------------------------------------------------
+
+    def has_output(self) -> bool:
+        """Whether a take would return a message or raise an error now."""
+        return bool(self._outbox) or self._final_error is not None
+
+    def take_batch(self) -> list[Message]:
+        """Every message up to the next deferred error; raises that error if it is first.
+
+        ``[]`` when the outbox is empty (and :meth:`end_with_error` has not been called).
+        """
+        outbox = self._outbox
+        if not self._faults_in_outbox:
+            if outbox:
+                messages = cast("list[Message]", list(outbox))  # no _Fault among them
+                outbox.clear()
+                return messages
+        else:
+            batch: list[Message] = []
+            while outbox:
+                item = outbox.popleft()
+                if isinstance(item, _Fault):
+                    if batch:  # the messages before it first; it waits its turn
+                        outbox.appendleft(item)
+                        return batch
+                    self._faults_in_outbox -= 1
+                    raise item.error
+                batch.append(item)
+            if batch:
+                return batch
+        if self._final_error is not None:
+            raise self._final_error
+        return []
+
+    def take_message(self) -> Message | None:
+        """The next message, or ``None`` if there is none.
+
+        Raises a deferred error in its place among the messages, and the
+        :meth:`end_with_error` error whenever the outbox is empty.
+        """
+        outbox = self._outbox
+        if outbox:
+            item = outbox.popleft()
+            if isinstance(item, _Fault):
+                self._faults_in_outbox -= 1
+                raise item.error
+            return item
+        if self._final_error is not None:
+            raise self._final_error
+        return None
+
+    def defer_error(self, error: ClaudeSDKError) -> None:
+        """Deliver ``error`` once, after the messages read before it (not the ones after).
+
+        For an error that reading raised (a bad line, the process failing):
+        the messages it ended the read after reach the consumer first.
+        """
+        self._outbox.append(_Fault(error))
+        self._faults_in_outbox += 1
+        self.notify()
+
+    def end_with_error(self, error: ClaudeSDKError) -> None:
+        """Raise ``error`` from every take that finds the outbox empty.
+
+        For the end of a session's reader task: the messages read before it
+        are taken first, and no receive waits for output that will not come.
+        """
+        self._final_error = error
+        self.notify()
+
+    # -- reading -----------------------------------------------------------------
+
+    async def _read_once(self, tg: anyio.abc.TaskGroup | None) -> None:
         """One read of the CLI's output, routed. Raises what the protocol raises.
 
-        With no task group, the CLI's requests wait in :attr:`_unstarted`
-        for :meth:`run_until` to start their handlers.
+        With no task group, the CLI's requests wait in ``_requests_to_start``
+        for :meth:`read_until` to start their handlers.
         """
         # What an earlier read left (the lines after a bad one, whose error
         # ended that read) comes first: the next read may never come.
         if self._drain(tg):
             return
-        data = await self.transport.receive_bytes()
-        self.conn.receive_data(data)
+        data = await self._transport.receive_bytes()
+        self._conn.receive_data(data)
         self._drain(tg)
 
     def _drain(self, tg: anyio.abc.TaskGroup | None) -> bool:
@@ -186,7 +364,7 @@ class Engine:
         routed = False
         while True:
             try:
-                events = self.conn.next_events()
+                events = self._conn.next_events()
             finally:
                 self.notify()
             if not events:
@@ -194,19 +372,19 @@ class Engine:
             if log.isEnabledFor(logging.DEBUG):
                 for event in events:
                     log.debug("from the CLI: %s", redact_text(repr(event)))
-            self.route(events, tg)
+            self._route(events, tg)
             routed = True
 
-    def route(self, events: list[Event], tg: anyio.abc.TaskGroup | None) -> None:
-        inbox = self.inbox
+    def _route(self, events: list[Event], tg: anyio.abc.TaskGroup | None) -> None:
+        outbox = self._outbox
         for event in events:
             # Messages first: by far the most common event.
             if isinstance(event, Message):
                 if isinstance(event, SystemMessage) and event.data.get("sdk_host_only"):
                     continue  # run-state bookkeeping for SDKs, already used by the Connection
-                inbox.append(event)
+                outbox.append(event)
                 if isinstance(event, ResultMessage):
-                    self.last_result = event
+                    self._last_result = event
             elif isinstance(event, ControlSucceeded | ControlFailed):
                 waiter = self._waiters.pop(event.request_id, None)
                 if waiter is not None:
@@ -220,12 +398,12 @@ class Engine:
                 if scope is not None:
                     scope.cancel()
             elif isinstance(event, EndOfOutput):
-                self.eof = True
-                self.eof_mid_run = event.mid_run
+                self._eof = True
+                self._eof_mid_run = event.mid_run
             elif isinstance(event, StrayControlResponse):
                 log.warning("the CLI answered a request we did not send: %r", event.raw)
             elif tg is None:
-                self._unstarted.append(event)
+                self._requests_to_start.append(event)
             else:
                 self._start_handler(event, tg)
         self.notify()
@@ -235,78 +413,90 @@ class Engine:
         self._handlers[event.request_id] = scope
         tg.start_soon(self._serve, event, scope)
 
-    async def run_until(
+    async def read_until(
         self,
         done: Callable[[], bool],
         *,
-        extra: Callable[[anyio.abc.TaskGroup], None] | None = None,
+        start_tasks: Callable[[anyio.abc.TaskGroup], None] | None = None,
     ) -> None:
-        """Read and route until ``done()`` holds and no handler is running.
+        """Be the reader: read and route until ``done()`` holds and no handler is running.
 
-        Only one task may run this at a time (see :meth:`pump_until` for
-        many). The calling task does the reading itself. While that is all
-        there is to do and each read comes promptly (the common case: output
-        flowing), no task group is made at all. Otherwise (a handler to run,
-        ``extra`` work, or a read that waits longer than a moment) a task
-        group lives for the rest of this call: the handlers run in it, the
-        transport's side work (stderr, the exit watch) too, and, once there
-        is more than reading to wait for, a reader task. When this returns,
-        no task is left.
+        Only one task may run this at a time; :meth:`wait_until` is the
+        version for many. The calling task does the reading itself. While
+        that is all there is to do and each read comes promptly (the common
+        case: output flowing), no task group is made at all. Otherwise (a
+        handler to run, ``start_tasks`` to call, or a read that waits longer
+        than a moment) a task group lives for the rest of this call: the
+        handlers run in it, the transport's side work (stderr, the exit
+        watch) too, and, once there is more than reading to wait for, a
+        reader task. ``start_tasks(task_group)`` starts work that must run
+        beside the reading (``query()``'s prompt feeder); whatever it starts
+        must end by itself or be safe to cancel when this returns. When this
+        returns, no task is left.
         """
-        if self._settled(done):
+        if self._may_stop(done):
             return
-        self._pumping = True
+        self._reading = True
         try:
-            if extra is None and not await self._read_inline(done):
+            if start_tasks is None and not await self._read_inline(done):
                 return
             with collapse_groups():
                 async with anyio.create_task_group() as tg:
-                    await self._run_in_group(done, extra, tg)
+                    await self._read_in_group(done, start_tasks, tg)
         finally:
-            self._pump_scope = None
-            self._pumping = False
+            self._reading_scope = None
+            self._reading = False
             self.notify()
 
     async def _read_inline(self, done: Callable[[], bool]) -> bool:
-        """Read with no task group until done; False if done, True if one is needed."""
-        transport = self.transport
-        side_work = isinstance(transport, SubprocessCLITransport) and transport.has_side_work()
+        """Read in the calling task, with no task group, until ``done()``.
+
+        Returns ``False`` when finished, ``True`` when a task group is needed
+        after all: a handler to start, end of output to wait out (handlers
+        still running), or a read that took longer than a moment while the
+        transport had side work waiting.
+        """
+        transport = self._transport
+        side_work = transport.has_side_work()
         # The transport's side work is not running: each read gets a moment
         # only (one scope, its deadline moved on). A CLI that stalls, blocked
         # on a full stderr pipe or exited with an orphan holding its stdout,
         # then gets it started. aclose() cancels the same scope, from any task,
         # to stop this read before teardown drains the pipes itself.
         with anyio.CancelScope() as scope:
-            self._pump_scope = scope
-            while not self._settled(done):
-                if self._unstarted or self.eof:
+            self._reading_scope = scope
+            while not self._may_stop(done):
+                if self._requests_to_start or self._eof:
                     return True  # handlers to start, or to wait for
                 if side_work:
                     scope.deadline = anyio.current_time() + _INLINE_READ_GRACE
-                await self.read_once(None)
+                await self._read_once(None)
             return False
-        return not self.closed  # the deadline passed; closed: nothing more to do
+        # Only reached when the scope was cancelled: by aclose() (nothing more
+        # to do), or by the deadline (a slow read: the side work needs a group).
+        cancelled_by_aclose = self._closed
+        return not cancelled_by_aclose
 
-    async def _run_in_group(
+    async def _read_in_group(
         self,
         done: Callable[[], bool],
-        extra: Callable[[anyio.abc.TaskGroup], None] | None,
+        start_tasks: Callable[[anyio.abc.TaskGroup], None] | None,
         tg: anyio.abc.TaskGroup,
     ) -> None:
-        self._pump_scope = tg.cancel_scope
-        if isinstance(self.transport, SubprocessCLITransport):
-            self.transport.start_side_work(tg)
-        if extra is not None:
-            extra(tg)
+        self._reading_scope = tg.cancel_scope
+        self._transport.start_side_work(tg)
+        if start_tasks is not None:
+            start_tasks(tg)
         reader: tuple[anyio.CancelScope, anyio.Event] | None = None
-        while not self._settled(done):
-            while self._unstarted:
-                self._start_handler(self._unstarted.pop(0), tg)
-            if self.eof or reader is not None:
-                await self.changed()
-            elif extra is None and not self._handlers:
-                await self.read_once(tg)
+        while not self._may_stop(done):
+            while self._requests_to_start:
+                self._start_handler(self._requests_to_start.pop(0), tg)
+            if self._eof or reader is not None:
+                await self._next_notify()
+            elif start_tasks is None and not self._handlers:
+                await self._read_once(tg)
             else:
+                # More than reading to wait for: read in a task of its own.
                 reader = (anyio.CancelScope(), anyio.Event())
                 tg.start_soon(self._read_loop, tg, *reader)
         if reader is not None:
@@ -315,53 +505,60 @@ class Engine:
             # not be cancelled with the group (the CLI would wait).
             reader[0].cancel()
             await reader[1].wait()
-        while self._handlers and not self.closed:
-            await self.changed()
+        while self._handlers and not self._closed:
+            await self._next_notify()
         tg.cancel_scope.cancel()
 
-    async def pump_until(self, done: Callable[[], bool]) -> None:
-        """Like :meth:`run_until`, from any number of tasks at once.
+    async def wait_until(self, done: Callable[[], bool]) -> None:
+        """Wait until ``done()`` holds, reading the CLI's output if no other task is.
 
-        One task at a time does the reading (the leader); the others wait for
-        what it routes, and one of them takes over when it stops. So a task
-        waiting for a control answer reads past unread messages instead of
-        waiting behind them, and no reader task is needed.
+        Any number of tasks may wait at once. One at a time does the reading
+        (through :meth:`read_until`); the others wait for what it routes, and
+        one of them takes over when it stops. So a task waiting for a control
+        answer reads past unread messages instead of waiting behind them,
+        and no reader task is needed.
         """
-        while not self._settled(done):
-            if self._pumping:
-                await self.changed()
+        while not self._may_stop(done):
+            if self._reading:
+                await self._next_notify()
             else:
-                await self.run_until(done)
+                await self.read_until(done)
 
-    def _settled(self, done: Callable[[], bool]) -> bool:
-        # After end of output nothing more can arrive: waiting longer is a hang.
-        return self.closed or (not self._handlers and not self._unstarted and (self.eof or done()))
+    def _may_stop(self, done: Callable[[], bool]) -> bool:
+        """Whether reading may stop: closed, or no handler left to run and
+        either ``done()`` or the output has ended (after which nothing more
+        can arrive, so waiting longer would hang)."""
+        return self._closed or (
+            not self._handlers and not self._requests_to_start and (self._eof or done())
+        )
 
     async def _read_loop(
         self, tg: anyio.abc.TaskGroup, scope: anyio.CancelScope, stopped: anyio.Event
     ) -> None:
+        """The reader task of :meth:`_read_in_group`: read until the end, or
+        until ``scope`` is cancelled; ``stopped`` says it has returned."""
         try:
             with scope:
-                while not self.eof:
-                    await self.read_once(tg)
+                while not self._eof:
+                    await self._read_once(tg)
         finally:
             stopped.set()
             self.notify()
 
     # -- our requests --------------------------------------------------------------
 
-    async def send_request(self, request: dict[str, Any]) -> _Waiter:
-        if request["subtype"] == "initialize" and self.initialize_request is None:
-            self.initialize_request = request  # what reinitialize() sends again
-        request_id = self.next_request_id()
-        data = self.conn.send_request(request_id, request)
+    async def _send_request(self, request: dict[str, Any]) -> _Waiter:
+        if request["subtype"] == "initialize" and self._initialize_request is None:
+            self._initialize_request = request  # what reinitialize() sends again
+        request_id = self._next_request_id()
+        data = self._conn.send_request(request_id, request)
         waiter = _Waiter(request["subtype"])
         self._waiters[request_id] = waiter
-        await self.write(data)
+        await self._write(data)
         return waiter
 
     @staticmethod
-    def result_of(waiter: _Waiter) -> dict[str, Any]:
+    def _result_of(waiter: _Waiter) -> dict[str, Any]:
         if waiter.error is not None:
             raise waiter.error
         assert waiter.response is not None
@@ -370,20 +567,20 @@ class Engine:
     # -- the CLI's requests ----------------------------------------------------------
 
     async def _serve(self, event: IncomingRequest, scope: anyio.CancelScope) -> None:
-        _SERVING.set(True)  # this task's context only
+        _IN_HANDLER.set(True)  # this task's context only
         try:
             with scope:
                 try:
                     response = await self._answer(event)
                 except Refused as exc:
-                    data = self.conn.send_error(event.request_id, str(exc))
+                    data = self._conn.send_error(event.request_id, str(exc))
                 except Exception as exc:  # the user's callback failed: tell the CLI, log here
-                    log.exception("handling the CLI's %s request failed", _subtype(event))
-                    data = self.conn.send_error(event.request_id, f"{type(exc).__name__}: {exc}")
+                    log.exception("handling the CLI's %s request failed", type(event).__name__)
+                    data = self._conn.send_error(event.request_id, f"{type(exc).__name__}: {exc}")
                 else:
-                    data = self.conn.send_response(event.request_id, response)
+                    data = self._conn.send_response(event.request_id, response)
                 try:
-                    await self.write(data)
+                    await self._write(data)
                 except CLIConnectionError:
                     # The CLI is gone; reading its output reports why, better than this.
                     log.debug(
@@ -397,15 +594,15 @@ class Engine:
 
     async def _answer(self, event: IncomingRequest) -> dict[str, Any]:
         if isinstance(event, CanUseToolRequest):
-            return await self.callbacks.can_use_tool(event)
+            return await self._callbacks.can_use_tool(event)
         if isinstance(event, HookCallbackRequest):
-            return await self.callbacks.hook(event)
+            return await self._callbacks.hook(event)
         if isinstance(event, McpMessageRequest):
             return await self._mcp_message(event)
         if isinstance(event, ElicitationRequest):
-            return await self.callbacks.elicitation(event)
+            return await self._callbacks.elicitation(event)
         if isinstance(event, UserDialogRequest):
-            return await self.callbacks.user_dialog(event)
+            return await self._callbacks.user_dialog(event)
         assert isinstance(event, UnknownControlRequest)
         raise Refused(f"Unsupported control request subtype: {event.subtype}")
 
@@ -420,7 +617,7 @@ class Engine:
     def _mcp_bridge(self) -> SdkMcpBridge | None:
         """The in-process MCP servers, if any (imports mcp only then)."""
         if self._bridge is None:
-            servers = self.options.mcp_servers
+            servers = self._options.mcp_servers
             if not isinstance(servers, dict):
                 return None
             instances = {
@@ -462,47 +659,45 @@ class Engine:
         """
         await self.request(
             {"subtype": "mcp_message", "server_name": server_name, "message": message},
-            self.options.control_timeout,
+            self._options.control_timeout,
         )
 
     # -- lifecycle ----------------------------------------------------------------------
 
     async def connect(self) -> None:
         """Start the transport and complete ``initialize``, serving the CLI meanwhile."""
-        from ccsdk.runtime.initialize import build_initialize, check_answer
-
-        self.callbacks.warn_if_unreachable()
-        await self.transport.connect()
+        self._callbacks.warn_if_unreachable()
+        await self._transport.connect()
         try:
-            waiter = await self.send_request(
+            waiter = await self._send_request(
                 {
-                    **build_initialize(self.options, self.callbacks.hooks_for_initialize()),
-                    **self.callbacks.initialize_fields(),
+                    **build_initialize(self._options, self._callbacks.hooks_for_initialize()),
+                    **self._callbacks.initialize_fields(),
                 }
             )
         except CLIConnectionError:
             # It died before reading anything (a bad flag, a wrapper that
             # cannot reach its host): its exit code and stderr say why.
-            with anyio.move_on_after(self.options.close_timeout):
-                await self.transport.wait_exit()
+            with anyio.move_on_after(self._options.close_timeout):
+                await self._transport.wait_exit()
             raise
-        timeout = self.options.initialize_timeout
+        timeout = self._options.initialize_timeout
         with anyio.move_on_after(timeout) as scope:
-            await self.run_until(waiter.done.is_set)
+            await self.read_until(waiter.done.is_set)
         if scope.cancelled_caught:
             raise ControlTimeoutError("initialize", timeout)
         if not waiter.done.is_set() or isinstance(waiter.error, ConnectionClosedError):
             # The output ended first: the exit code and stderr say why.
-            await self.transport.wait_exit()
+            await self._transport.wait_exit()
             raise CLIConnectionError("the CLI's output ended before it answered initialize")
-        info = self.result_of(waiter)
+        info = self._result_of(waiter)
         version = info.get("claude_code_version")
         if isinstance(version, str):
             check_version(version)
         else:
             log.warning("the CLI did not report its version; it may be too old for ccsdk")
-        check_answer(self.options, info)
-        self.server_info = info
+        check_answer(self._options, info)
+        self._server_info = info
 
     async def wait_exit(self) -> None:
         """After end of output: raise if the CLI failed.
@@ -513,13 +708,13 @@ class Engine:
         run is an error even if the CLI exited 0, or has not exited.
         """
         try:
-            await self.transport.wait_exit()
+            await self._transport.wait_exit()
         except ProcessError as exc:
-            last = self.last_result
+            last = self._last_result
             if last is not None and last.is_error:
                 raise ResultError.from_result(encode_message(last), exc.exit_code, last) from exc
             raise
-        if self.eof_mid_run:
+        if self._eof_mid_run:
             raise CLIConnectionError(
                 "the CLI's output ended in the middle of a turn, before its result"
             )
@@ -532,22 +727,38 @@ class Engine:
                 or its output ended first (:class:`ConnectionClosedError`).
             ControlTimeoutError: no answer within ``timeout`` seconds.
         """
-        if self.closed or self.eof:
+        if self._closed or self._eof:
             raise CLIConnectionError("not connected: the session is closed")
-        waiter = await self.send_request(request)
+        waiter = await self._send_request(request)
         with anyio.move_on_after(timeout) as scope:
-            if _SERVING.get():
+            if _IN_HANDLER.get():
                 # From a handler (a hook, a tool): the task running it reads
                 # until every handler is done, so the answer gets routed;
-                # pumping here would wait for this very handler to finish.
+                # reading here would wait for this very handler to finish.
                 await waiter.done.wait()
             else:
-                await self.pump_until(waiter.done.is_set)
+                await self.wait_until(waiter.done.is_set)
         if scope.cancelled_caught:
             raise ControlTimeoutError(waiter.subtype, timeout)
         if not waiter.done.is_set():
             raise CLIConnectionError("the session was closed while waiting for an answer")
-        return self.result_of(waiter)
+        return self._result_of(waiter)
+
+    async def reinitialize(self, parse: Callable[[dict[str, Any]], _T]) -> _T:
+        """Send the first ``initialize`` request again; the answer becomes :attr:`server_info`.
+
+        ``parse`` reads the answer first (``ServerInfo.from_wire``): an answer
+        it refuses leaves :attr:`server_info` as it was.
+
+        Raises:
+            ControlRequestError, ControlTimeoutError: as :meth:`request`;
+            and whatever ``parse`` raises.
+        """
+        request = self._initialize_request or {"subtype": "initialize", "hooks": None}
+        answer = await self.request(request, self._options.control_timeout)
+        parsed = parse(answer)
+        self._server_info = answer
+        return parsed
 
     async def aclose(self) -> None:
         """Tear the transport down (shielded, bounded, idempotent).
@@ -556,15 +767,15 @@ class Engine:
         reader is stopped first, so that only teardown touches the pipes.
         """
         with anyio.CancelScope(shield=True):
-            self.closed = True
-            self._unstarted.clear()
+            self._closed = True
+            self._requests_to_start.clear()
             for scope in self._handlers.values():
                 scope.cancel()
-            if self._pump_scope is not None:
-                self._pump_scope.cancel()
-                with anyio.move_on_after(self.options.close_timeout):
-                    while self._pumping:
-                        await self.changed()
+            if self._reading_scope is not None:
+                self._reading_scope.cancel()
+                with anyio.move_on_after(self._options.close_timeout):
+                    while self._reading:
+                        await self._next_notify()
             for waiter in self._waiters.values():
                 waiter.error = ConnectionClosedError(waiter.subtype)
                 waiter.done.set()
@@ -573,7 +784,7 @@ class Engine:
             await self._interrupt_running_turn()
             if self._bridge is not None:
                 await self._bridge.aclose()
-            await self.transport.close()
+            await self._transport.close()
 
     async def _interrupt_running_turn(self) -> None:
         """Closing while a turn runs: ask the CLI to stop it before stdin closes.
@@ -583,21 +794,17 @@ class Engine:
         sees the end of its input and exits on its own, at once. Not waited
         for: its answer would only be read to be dropped.
         """
-        conn = self.conn
-        if self.eof or conn.their_state is not TheirState.BUSY:
+        conn = self._conn
+        if self._eof or conn.their_state is not TheirState.BUSY:
             return
-        if conn.our_state is not OurState.OPEN or not self.transport.is_ready():
+        if conn.our_state is not OurState.OPEN or not self._transport.is_ready():
             return
         try:
-            data = conn.send_request(self.next_request_id(), {"subtype": "interrupt"})
-            with anyio.move_on_after(self.options.close_timeout):
-                await self.write(data)
+            data = conn.send_request(self._next_request_id(), {"subtype": "interrupt"})
+            with anyio.move_on_after(self._options.close_timeout):
+                await self._write(data)
         except ClaudeSDKError as exc:
             log.debug("could not interrupt the running turn while closing: %s", exc)
-
-
-def _subtype(event: IncomingRequest) -> str:
-    return type(event).__name__
 
 
 @contextmanager

@@ -24,9 +24,9 @@ either; only the group kill and the tag sweep need a local child, and the
 group kill is used only for a child that leads its own group.
 
 This transport owns no task. Reading stderr and watching for the CLI's exit
-is work the runtime does beside reading stdout
-(:meth:`SubprocessCLITransport.start_side_work`), inside whatever task group
-the runtime has open at that moment. The exit watch is what ends the output
+is work the runtime does beside reading stdout, inside whatever task group
+the runtime has open at that moment: :meth:`SubprocessCLITransport.start_side_work`,
+the side-work hook every ``ByteTransport`` has. The exit watch is what ends the output
 of a CLI that died while an orphan of its still holds its stdout: without
 it, the read would wait for ever.
 """
@@ -211,12 +211,12 @@ class SubprocessCLITransport(ByteTransport):
         """Whether :meth:`start_side_work` has anything left to do."""
         return self._process is not None and not (self._stderr_done.is_set() and self._exit_watched)
 
-    def start_side_work(self, tg: anyio.abc.TaskGroup) -> None:
-        """Start reading stderr and watching for exit in ``tg`` (both safe to cancel)."""
+    def start_side_work(self, task_group: anyio.abc.TaskGroup) -> None:
+        """Start reading stderr and watching for exit in ``task_group`` (both safe to cancel)."""
         if not self._stderr_done.is_set():
-            tg.start_soon(self.pump_stderr)
+            task_group.start_soon(self.pump_stderr)
         if not self._exit_watched:
-            tg.start_soon(self.watch_exit)
+            task_group.start_soon(self.watch_exit)
 
     async def watch_exit(self) -> None:
         """Once the CLI has exited, see that its output ends.
@@ -354,21 +354,24 @@ class SubprocessCLITransport(ByteTransport):
             if stream is not None:
                 await stream.aclose()
 
-    def kill_now(self, sig: signal.Signals = signal.SIGKILL) -> None:
+    def kill_now(self, sig: signal.Signals = signal.SIGKILL) -> bool:
         """Signal the CLI (its process group, if it leads one) at once, awaiting nothing.
 
         For a finaliser, where no event loop can be used: the child then
         exits, and the runtime's child watcher (or the next wait) reaps it.
         A custom process gets ``terminate()`` for SIGTERM, else ``kill()``.
+        Returns whether the CLI was still running (and so was signalled).
         """
         process = self._process
-        if process is not None and process.returncode is None:
-            if self._group is not None:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.killpg(self._group, sig)
-            else:
-                self._signal_process(sig)
-            kill_tagged(self._tag, wait=0)  # a finaliser must not block
+        if process is None or process.returncode is not None:
+            return False
+        if self._group is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._group, sig)
+        else:
+            self._signal_process(sig)
+        kill_tagged(self._tag, wait=0)  # a finaliser must not block
+        return True
 
     async def _kill_leftovers(self) -> None:
         """After the CLI's exit: kill what it left in its group and, unless it

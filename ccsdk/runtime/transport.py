@@ -12,11 +12,20 @@ task groups that close between messages.
 
 Contract for every transport: ``close()`` is called inside a shielded
 cancel scope, so it must bound its own waits; it must be idempotent.
+
+A ``ByteTransport`` may also have work to do beside the reading (the
+subprocess transport drains stderr and watches for the CLI's exit) and a way
+to stop its peer at once. The runtime asks through three hooks with no-op
+defaults, :meth:`~ByteTransport.has_side_work`,
+:meth:`~ByteTransport.start_side_work` and :meth:`~ByteTransport.kill_now`,
+so that a transport of the user's takes part exactly as the built-in one does
+and the runtime never needs to know which transport it holds.
 """
 
 from __future__ import annotations
 
 import json
+import signal
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from typing import Any
@@ -92,6 +101,37 @@ class ByteTransport(Transport):
             if not data:
                 return
 
+    # -- hooks for the runtime (no-op defaults) -------------------------------
+
+    def has_side_work(self) -> bool:
+        """Whether :meth:`start_side_work` has anything left to start.
+
+        The runtime reads with no task group while output flows, and opens
+        one (to run the side work) only when this says there is some, or a
+        read waits longer than a moment. The default: no side work.
+        """
+        return False
+
+    def start_side_work(self, task_group: anyio.abc.TaskGroup) -> None:
+        """Start the work that must run while the CLI is read, in ``task_group``.
+
+        Called whenever the runtime opens a task group to read in; the tasks
+        must be safe to cancel (the group closes when the read it serves is
+        over) and to start again next time. The subprocess transport drains
+        stderr here (a CLI blocked on a full pipe never writes stdout) and
+        watches for the exit. The default starts nothing.
+        """
+
+    def kill_now(self, sig: signal.Signals = signal.SIGKILL) -> bool:
+        """Stop the peer at once, awaiting nothing; whether there was one to stop.
+
+        For a finaliser (a session garbage-collected with its CLI running),
+        where no event loop can be used, and for a second Ctrl-C. The
+        default has no peer of its own to stop: it does nothing and returns
+        ``False``.
+        """
+        return False
+
 
 class StreamTransport(ByteTransport):
     """A transport over an already-open pair of byte streams.
@@ -107,10 +147,13 @@ class StreamTransport(ByteTransport):
         receive_stream: anyio.abc.ByteReceiveStream,
         *,
         max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+        close_timeout: float = 5.0,
     ) -> None:
         self._send = send_stream
         self._receive = receive_stream
         self.max_line_bytes = max_line_bytes
+        #: How long :meth:`close` may take (the options' default ``close_timeout``).
+        self.close_timeout = close_timeout
         self._input_open = True
         self._closed = False
 
@@ -143,6 +186,6 @@ class StreamTransport(ByteTransport):
         if self._closed:
             return
         self._closed = True
-        with anyio.move_on_after(5):
+        with anyio.move_on_after(self.close_timeout):
             await self.end_input()
             await self._receive.aclose()
