@@ -40,6 +40,21 @@ from ccsdk.errors import (
     MessageParseError,
 )
 from ccsdk.options import ClaudeAgentOptions, ClaudeCodeOptions
+from ccsdk.protocol.control import (
+    GetContextUsage,
+    Interrupt,
+    McpReconnect,
+    McpSetServers,
+    McpStatus,
+    McpToggle,
+    OtherRequest,
+    OurRequest,
+    RewindFiles,
+    SetMaxThinkingTokens,
+    SetModel,
+    SetPermissionMode,
+    StopTask,
+)
 from ccsdk.protocol.messages import Message, ResultMessage
 from ccsdk.runtime.engine import Engine, collapse_groups
 from ccsdk.server_info import AccountInfo, AgentInfo, ModelInfo, ServerInfo, SlashCommand
@@ -243,7 +258,7 @@ class Session:
         with anyio.CancelScope(shield=True), anyio.move_on_after(self.options.control_timeout):
             self._discard_until_result = True
             try:
-                await engine.request({"subtype": "interrupt"}, self.options.control_timeout)
+                await engine.request(Interrupt(), self.options.control_timeout)
             except ClaudeSDKError as exc:
                 log.warning("could not interrupt the cancelled turn: %s", exc)
 
@@ -257,12 +272,16 @@ class Session:
             ControlTimeoutError: no answer within ``options.control_timeout``
                 (also a :class:`TimeoutError`).
         """
+        return await self._request(OtherRequest(subtype, fields))
+
+    async def _request(self, request: OurRequest) -> dict[str, Any]:
+        """One of our typed requests; the CLI's answer, or a typed error."""
         engine = self._check_open()
-        return await engine.request({"subtype": subtype, **fields}, self.options.control_timeout)
+        return await engine.request(request, self.options.control_timeout)
 
     async def interrupt(self) -> None:
         """Stop the running turn; it ends with ``error_during_execution``."""
-        await self.request("interrupt")
+        await self._request(Interrupt())
 
     async def set_permission_mode(self, mode: PermissionMode) -> str | None:
         """Change the permission mode; the mode now in effect, as the CLI answers it.
@@ -271,21 +290,21 @@ class Session:
         ``{"mode": ...}``, which can differ from what was asked (a mode the
         settings forbid). ``None`` when the CLI's answer names no mode.
         """
-        answer = await self.request("set_permission_mode", mode=mode)
+        answer = await self._request(SetPermissionMode(mode))
         in_effect = answer.get("mode")
         return in_effect if isinstance(in_effect, str) else None
 
     async def set_model(self, model: str | None = None) -> None:
         """Switch the model for the next turns (``None``: the CLI's default)."""
-        await self.request("set_model", model=model)
+        await self._request(SetModel(model))
 
     async def mcp_status(self) -> dict[str, Any]:
         """The MCP servers the CLI knows and their state."""
-        return await self.request("mcp_status")
+        return await self._request(McpStatus())
 
     async def get_context_usage(self) -> dict[str, Any]:
         """How the context window is used, by category."""
-        return await self.request("get_context_usage")
+        return await self._request(GetContextUsage())
 
     async def rewind_files(
         self, user_message_id: str, *, dry_run: bool = False
@@ -305,9 +324,7 @@ class Session:
             TypeError, ValueError: ``user_message_id`` is not a non-empty str.
         """
         _name(user_message_id, "user_message_id")
-        answer = await self.request(
-            "rewind_files", user_message_id=user_message_id, dry_run=_flag(dry_run, "dry_run")
-        )
+        answer = await self._request(RewindFiles(user_message_id, _flag(dry_run, "dry_run")))
         return RewindFilesResult.from_wire(answer)
 
     async def reconnect_mcp_server(self, server_name: str) -> None:
@@ -318,7 +335,7 @@ class Session:
                 not found: <name>"), a disabled server ("... is disabled"), and
                 an in-process server ("SDK servers should be handled in print.ts").
         """
-        await self.request("mcp_reconnect", serverName=_name(server_name, "server_name"))
+        await self._request(McpReconnect(_name(server_name, "server_name")))
 
     async def toggle_mcp_server(self, server_name: str, enabled: bool) -> None:
         """Disable an MCP server (its tools leave the session) or enable it again.
@@ -327,11 +344,7 @@ class Session:
             ControlRequestError: an unknown name ("Server not found: <name>").
             TypeError: ``enabled`` is not a bool.
         """
-        await self.request(
-            "mcp_toggle",
-            serverName=_name(server_name, "server_name"),
-            enabled=_flag(enabled, "enabled"),
-        )
+        await self._request(McpToggle(_name(server_name, "server_name"), _flag(enabled, "enabled")))
 
     async def set_mcp_servers(self, servers: Mapping[str, McpServerConfig]) -> McpSetServersResult:
         """Replace the MCP servers added at run time (``mcp_servers`` included) with ``servers``.
@@ -363,7 +376,7 @@ class Session:
             wire[name] = config
         engine = self._check_open()
         engine.add_sdk_mcp_servers(instances)  # before the CLI's first mcp_message for them
-        return McpSetServersResult.from_wire(await self.request("mcp_set_servers", servers=wire))
+        return McpSetServersResult.from_wire(await self._request(McpSetServers(wire)))
 
     async def send_mcp_notification(
         self, server_name: str, method: str, params: Mapping[str, Any] | None = None
@@ -395,7 +408,7 @@ class Session:
 
         CLI 2.1.331 answers an unknown id with success too: nothing to stop.
         """
-        await self.request("stop_task", task_id=_name(task_id, "task_id"))
+        await self._request(StopTask(_name(task_id, "task_id")))
 
     async def set_max_thinking_tokens(
         self, max_thinking_tokens: int | None, display: ThinkingDisplay | None = None
@@ -414,14 +427,11 @@ class Session:
                 raise TypeError(f"max_thinking_tokens must be an int or None, not {budget!r}")
             if budget < 0:
                 raise ValueError(f"max_thinking_tokens must be >= 0, not {budget}")
-        fields: dict[str, Any] = {"max_thinking_tokens": max_thinking_tokens}
-        if display is not None:
-            if display not in _THINKING_DISPLAYS:
-                raise ValueError(
-                    f"display must be one of {', '.join(_THINKING_DISPLAYS)}, not {display!r}"
-                )
-            fields["thinking_display"] = display
-        await self.request("set_max_thinking_tokens", **fields)
+        if display is not None and display not in _THINKING_DISPLAYS:
+            raise ValueError(
+                f"display must be one of {', '.join(_THINKING_DISPLAYS)}, not {display!r}"
+            )
+        await self._request(SetMaxThinkingTokens(max_thinking_tokens, display))
 
     async def reinitialize(self) -> ServerInfo:
         """Send ``initialize`` again and return the fresh answer (also kept as the server info).

@@ -208,11 +208,6 @@ class Callbacks:
             return encode_control(UserDialogAnswer("cancelled"))
         return user_dialog_answer(await callback(event))
 
-    def initialize_fields(self) -> dict[str, Any]:
-        """Fields of ``initialize`` besides ``hooks`` that the callbacks need."""
-        kinds = self.options.supported_dialog_kinds
-        return {"supportedDialogKinds": list(kinds)} if kinds else {}
-
 
 def _suggestions(raw: list[dict[str, Any]]) -> list[PermissionUpdate]:
     """The CLI's suggestions, typed; one this version cannot read is skipped, not fatal."""

@@ -39,6 +39,13 @@ from ccsdk.errors import (
 from ccsdk.options import line_bound
 from ccsdk.protocol.codec import encode_message
 from ccsdk.protocol.connection import Connection, Event
+from ccsdk.protocol.control import (
+    ControlRequest,
+    Initialize,
+    Interrupt,
+    McpMessage,
+    OurRequest,
+)
 from ccsdk.protocol.events import (
     CanUseToolRequest,
     ControlCancelled,
@@ -58,7 +65,7 @@ from ccsdk.protocol.states import OurState, TheirState
 from ccsdk.runtime.callbacks import Callbacks, Refused
 from ccsdk.runtime.command import redact_text
 from ccsdk.runtime.discovery import check_version
-from ccsdk.runtime.initialize import build_initialize, check_answer, stamp_user_message
+from ccsdk.runtime.initialize import check_answer, initialize_request, stamp_user_message
 from ccsdk.runtime.json_lines import loads
 from ccsdk.runtime.process import SubprocessCLITransport
 from ccsdk.runtime.transport import ByteTransport, Transport
@@ -172,7 +179,7 @@ class Engine:
         self._reading_scope: anyio.CancelScope | None = None
         self._bridge: SdkMcpBridge | None = None
         # The first initialize request sent, for reinitialize().
-        self._initialize_request: dict[str, Any] | None = None
+        self._initialize_request: Initialize | None = None
         # Set by aclose(): every wait ends.
         self._closed = False
 
@@ -547,12 +554,12 @@ class Engine:
 
     # -- our requests --------------------------------------------------------------
 
-    async def _send_request(self, request: dict[str, Any]) -> _Waiter:
-        if request["subtype"] == "initialize" and self._initialize_request is None:
+    async def _send_request(self, request: OurRequest) -> _Waiter:
+        if isinstance(request, Initialize) and self._initialize_request is None:
             self._initialize_request = request  # what reinitialize() sends again
         request_id = self._next_request_id()
-        data = self._conn.send_request(request_id, request)
-        waiter = _Waiter(request["subtype"])
+        data = self._conn.send(ControlRequest(request_id, request))
+        waiter = _Waiter(request.subtype)
         self._waiters[request_id] = waiter
         await self._write(data)
         return waiter
@@ -657,10 +664,7 @@ class Engine:
         Raises:
             ControlRequestError, ControlTimeoutError: as :meth:`request`.
         """
-        await self.request(
-            {"subtype": "mcp_message", "server_name": server_name, "message": message},
-            self._options.control_timeout,
-        )
+        await self.request(McpMessage(server_name, message), self._options.control_timeout)
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -670,10 +674,7 @@ class Engine:
         await self._transport.connect()
         try:
             waiter = await self._send_request(
-                {
-                    **build_initialize(self._options, self._callbacks.hooks_for_initialize()),
-                    **self._callbacks.initialize_fields(),
-                }
+                initialize_request(self._options, self._callbacks.hooks_for_initialize())
             )
         except CLIConnectionError:
             # It died before reading anything (a bad flag, a wrapper that
@@ -719,7 +720,7 @@ class Engine:
                 "the CLI's output ended in the middle of a turn, before its result"
             )
 
-    async def request(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:  # noqa: ASYNC109
+    async def request(self, request: OurRequest, timeout: float) -> dict[str, Any]:  # noqa: ASYNC109
         """Send one of our control requests and wait (bounded) for its answer.
 
         Raises:
@@ -754,7 +755,7 @@ class Engine:
             ControlRequestError, ControlTimeoutError: as :meth:`request`;
             and whatever ``parse`` raises.
         """
-        request = self._initialize_request or {"subtype": "initialize", "hooks": None}
+        request = self._initialize_request or Initialize()
         answer = await self.request(request, self._options.control_timeout)
         parsed = parse(answer)
         self._server_info = answer
@@ -800,7 +801,7 @@ class Engine:
         if conn.our_state is not OurState.OPEN or not self._transport.is_ready():
             return
         try:
-            data = conn.send_request(self._next_request_id(), {"subtype": "interrupt"})
+            data = conn.send(ControlRequest(self._next_request_id(), Interrupt()))
             with anyio.move_on_after(self._options.close_timeout):
                 await self._write(data)
         except ClaudeSDKError as exc:

@@ -43,16 +43,21 @@ from ccsdk.protocol.control import Initialize
 from ccsdk.runtime.command import is_sdk_server, list_items
 from ccsdk.runtime.discovery import parse_version
 
-__all__ = ["build_initialize", "check_answer", "stamp_user_message"]
+__all__ = ["build_initialize", "check_answer", "initialize_request", "stamp_user_message"]
 
 log = logging.getLogger("ccsdk")
 
 
 def build_initialize(options: Options, hooks: dict[str, Any] | None) -> dict[str, Any]:
+    """The ``initialize`` request for ``options``, as the dict written on the wire."""
+    return encode_control(initialize_request(options, hooks))
+
+
+def initialize_request(options: Options, hooks: dict[str, Any] | None) -> Initialize:
     """The ``initialize`` request for ``options``; ``hooks`` is its wire form.
 
-    Pure: no I/O, and the options are not modified. The request is an
-    :class:`~ccsdk.protocol.control.Initialize`; this is its wire dict.
+    Pure: no I/O, and the options are not modified. The dialog kinds the
+    callbacks answer go in it too (``supportedDialogKinds``).
     """
     o = options
     fields: dict[str, Any] = {}
@@ -83,9 +88,10 @@ def build_initialize(options: Options, hooks: dict[str, Any] | None) -> dict[str
         json_schema=None if o.output_format is None else o.output_format["schema"],
         tool_aliases=dict(o.tool_aliases) if o.tool_aliases else None,
         title=o.title,
+        supported_dialog_kinds=list(o.supported_dialog_kinds) or None,
         **fields,
     )
-    return encode_control(request)
+    return request
 
 
 def _sdk_servers(servers: Any) -> list[str]:
