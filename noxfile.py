@@ -18,7 +18,7 @@ def tests(session: nox.Session) -> None:
     The dev extra: the suite also builds the docs and runs both type checkers.
     """
     session.install("-e", ".[dev]")
-    session.run("python", "-m", "ccsdk.testing.cli")
+    session.run("python", "-m", "ccsdk.testing.install")
     session.run("pytest", *session.posargs)
 
 
@@ -72,7 +72,7 @@ def differential(session: nox.Session) -> None:
     `nox -s differential -- --only hooks,sessions --verbose`, `--out DIR`, `--keep`.
     """
     session.install("-e", ".")
-    session.run("python", "-m", "ccsdk.testing.cli")
+    session.run("python", "-m", "ccsdk.testing.install")
     official = Path(session.virtualenv.location).parent / "differential-official"
     python = official / "bin" / "python"
     if not python.exists():

@@ -53,6 +53,7 @@ from ccsdk._config_types import (
     ToolPermissionContext,
     ToolsPreset,
 )
+from ccsdk._redact import redact_env
 from ccsdk.client import ClaudeSDKClient
 from ccsdk.control_results import McpSetServersResult, RewindFilesResult
 from ccsdk.errors import (
@@ -178,6 +179,9 @@ from ccsdk.protocol.messages import (
     UserMessage,
 )
 from ccsdk.query import query
+from ccsdk.runtime.command import build_argv, build_env
+from ccsdk.runtime.discovery import find_cli
+from ccsdk.runtime.initialize import initialize_request
 from ccsdk.runtime.process import SubprocessCLITransport
 from ccsdk.runtime.spawn import SpawnedProcess, SpawnRequest, spawn_subprocess, wrap_command
 from ccsdk.runtime.transport import ByteTransport, StreamTransport, Transport
@@ -423,6 +427,7 @@ __all__ = [
     "UserPromptSubmitHookInput",
     "UserPromptSubmitHookSpecificOutput",
     "WorktreeCreateHookSpecificOutput",
+    "__version__",
     "adelete_session",
     "afork_session",
     "aget_session_info",
@@ -432,21 +437,25 @@ __all__ = [
     "alist_subagents",
     "arename_session",
     "atag_session",
+    "build_argv",
+    "build_env",
     "connect_session",
     "create_sdk_mcp_server",
     "delete_session",
+    "find_cli",
     "fork_session",
     "get_session_info",
     "get_session_messages",
     "get_subagent_messages",
+    "initialize_request",
     "list_sessions",
     "list_subagents",
     "open_session",
     "query",
+    "redact_env",
     "rename_session",
     "spawn_subprocess",
     "tag_session",
     "tool",
     "wrap_command",
-    "__version__",
 ]

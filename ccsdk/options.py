@@ -51,6 +51,8 @@ from ccsdk._config_types import (
     ThinkingConfig,
     ToolsPreset,
 )
+from ccsdk._redact import redact_env
+from ccsdk._spawn_types import Spawn
 from ccsdk.option_checks import (
     MIN_MAX_LINE_BYTES,
     check_agents,
@@ -86,7 +88,6 @@ from ccsdk.option_checks import (
     check_tools,
 )
 from ccsdk.protocol.framing import DEFAULT_MAX_LINE_BYTES
-from ccsdk.runtime.spawn import Spawn
 from ccsdk.user_input import ElicitationResult, OnElicitation, OnUserDialog
 
 # OnElicitation names these two in a string; typing.get_type_hints() on the
@@ -174,8 +175,6 @@ class _Checked:
 def _repr(self: Any) -> str:
     # The dataclass repr, with the values of secret-looking env keys hidden:
     # options get logged and printed.
-    from ccsdk.runtime.command import redact_env
-
     parts: list[str] = []
     for f in dataclasses.fields(self):
         if not f.repr:

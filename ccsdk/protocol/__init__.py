@@ -81,6 +81,7 @@ from ccsdk.protocol.messages import (
     UnknownMessage,
     UserMessage,
 )
+from ccsdk.protocol.partial import PartialMessageAssembler
 from ccsdk.protocol.states import OurState, TheirState
 
 if TYPE_CHECKING:
@@ -119,6 +120,7 @@ __all__ = [
     "McpMessageRequest",
     "MessageParseError",
     "OurState",
+    "PartialMessageAssembler",
     "ProtocolError",
     "RemoteProtocolError",
     "StrayControlResponse",

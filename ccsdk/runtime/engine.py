@@ -27,6 +27,7 @@ import anyio
 import anyio.abc
 import attrs
 
+from ccsdk._redact import redact_text
 from ccsdk.errors import (
     ClaudeSDKError,
     CLIConnectionError,
@@ -56,7 +57,6 @@ from ccsdk.protocol.events import (
 from ccsdk.protocol.messages import Message, ResultMessage, SystemMessage
 from ccsdk.protocol.states import OurState, TheirState
 from ccsdk.runtime.callbacks import Callbacks, Refused
-from ccsdk.runtime.command import redact_text
 from ccsdk.runtime.discovery import check_version
 from ccsdk.runtime.json_lines import loads
 from ccsdk.runtime.process import SubprocessCLITransport

@@ -35,15 +35,29 @@ import logging
 from collections.abc import Mapping
 from typing import Any, cast
 
+from ccsdk._version import parse_version
 from ccsdk.errors import CLIConnectionError
 from ccsdk.option_checks import agent_wire_dict
 from ccsdk.options import Options
+from ccsdk.runtime.callbacks import Callbacks
 from ccsdk.runtime.command import is_sdk_server, list_items
-from ccsdk.runtime.discovery import parse_version
 
-__all__ = ["build_initialize", "check_answer", "stamp_user_message"]
+__all__ = ["build_initialize", "check_answer", "initialize_request", "stamp_user_message"]
 
 log = logging.getLogger("ccsdk")
+
+
+def initialize_request(options: Options) -> dict[str, Any]:
+    """The ``initialize`` request ccsdk sends for ``options``, as a dict.
+
+    :func:`build_initialize` with the hook callbacks registered under their
+    ids and the fields the callbacks add (``supportedDialogKinds``). Pure.
+    """
+    callbacks = Callbacks(options)
+    return {
+        **build_initialize(options, callbacks.hooks_for_initialize()),
+        **callbacks.initialize_fields(),
+    }
 
 
 def build_initialize(options: Options, hooks: dict[str, Any] | None) -> dict[str, Any]:

@@ -2,8 +2,11 @@
 
 :class:`FakeModel` is a scripted stand-in for the Anthropic Messages API that
 the real Claude Code CLI can be pointed at, so end-to-end tests and demos run
-offline and deterministically.  This package imports only the standard
-library, so importing it never drags in the SDK's heavier dependencies.
+offline and deterministically; :func:`ensure_cli` installs the pinned CLI
+(:data:`PINNED_CLI_VERSION`) for them (:mod:`ccsdk.testing.install`, also
+``python -m ccsdk.testing.install``). This package imports only the standard
+library and ccsdk's own leaf modules, so importing it never drags in the
+SDK's heavier dependencies.
 """
 
 from ccsdk.testing.fake_model import (
@@ -19,14 +22,18 @@ from ccsdk.testing.fake_model import (
     thinking,
     tool_use,
 )
+from ccsdk.testing.install import PINNED_CLI_VERSION, cli_version, ensure_cli
 
 __all__ = [
+    "PINNED_CLI_VERSION",
     "SUGGESTION_TEXT",
     "SUMMARY_TEXT",
     "FakeModel",
     "RawBlock",
     "RecordedRequest",
     "Turn",
+    "cli_version",
+    "ensure_cli",
     "gateway_env",
     "raw_block",
     "text",
