@@ -24,8 +24,9 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    session.install("ruff")
+    session.install("ruff", "import-linter", "-e", ".")
     session.run("ruff", "check", "ccsdk", "tests", "examples", "noxfile.py")
+    session.run("lint-imports")  # the layer contracts in pyproject.toml
 
 
 @nox.session
