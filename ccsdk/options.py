@@ -20,7 +20,7 @@ and the runtime reads either.
 
 Values are checked when they are set: at construction (``replace()``
 included) and on every assignment, by the checkers of
-:mod:`ccsdk.option_checks`, so a bad value fails here with a ``TypeError`` or
+:mod:`ccsdk._option_checks`, so a bad value fails here with a ``TypeError`` or
 ``ValueError`` naming the field, not later as a CLI exit code. Rules across
 fields are checked after construction and again when the command line is
 built. :mod:`ccsdk.runtime.command` turns the options into argv and
@@ -51,9 +51,7 @@ from ccsdk._config_types import (
     ThinkingConfig,
     ToolsPreset,
 )
-from ccsdk._redact import redact_env
-from ccsdk._spawn_types import Spawn
-from ccsdk.option_checks import (
+from ccsdk._option_checks import (
     MIN_MAX_LINE_BYTES,
     check_agents,
     check_betas,
@@ -87,6 +85,8 @@ from ccsdk.option_checks import (
     check_tool_aliases,
     check_tools,
 )
+from ccsdk._redact import redact_env
+from ccsdk._spawn_types import Spawn
 from ccsdk.protocol.framing import DEFAULT_MAX_LINE_BYTES
 from ccsdk.user_input import ElicitationResult, OnElicitation, OnUserDialog
 

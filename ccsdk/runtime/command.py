@@ -72,7 +72,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, cast
 
-from ccsdk.option_checks import check_combinations
+from ccsdk._option_checks import check_combinations
 from ccsdk.options import ClaudeAgentOptions, Options
 from ccsdk.runtime.tracing import add_trace_context
 
@@ -83,7 +83,7 @@ def build_argv(options: Options, cli_path: str) -> list[str]:
     """Return the argv that starts ``cli_path`` with ``options``.
 
     Raises ``ValueError`` for fields that cannot go together (see
-    :func:`ccsdk.option_checks.check_combinations`; they may have been
+    :func:`ccsdk._option_checks.check_combinations`; they may have been
     assigned one by one after construction), for an ``extra_args`` name that
     is empty or starts with ``-``, and for ``sandbox`` with a ``settings``
     file that cannot be read as JSON.

@@ -25,7 +25,7 @@ Each hook matcher is ``{"matcher", "hookCallbackIds", "timeout"?,
 "onFailure"?}``. Keys are present only when their option is set, so default
 options send ``{"subtype": "initialize", "hooks": null}``.
 CLI 2.1.331 answers ``initialize`` with success even when it ignores a
-malformed field, which is why :mod:`ccsdk.option_checks` checks them
+malformed field, which is why :mod:`ccsdk._option_checks` checks them
 first, and :func:`check_answer` compares the agents it reports with ours.
 """
 
@@ -35,9 +35,9 @@ import logging
 from collections.abc import Mapping
 from typing import Any, cast
 
+from ccsdk._option_checks import agent_wire_dict
 from ccsdk._version import parse_version
 from ccsdk.errors import CLIConnectionError
-from ccsdk.option_checks import agent_wire_dict
 from ccsdk.options import Options
 from ccsdk.runtime.callbacks import Callbacks
 from ccsdk.runtime.command import is_sdk_server, list_items
