@@ -9,14 +9,13 @@ library and ccsdk's own leaf modules, so importing it never drags in the
 SDK's heavier dependencies.
 """
 
-from ccsdk.testing.fake_model import (
+from ccsdk.testing._classify import RecordedRequest, gateway_env
+from ccsdk.testing._model import FakeModel
+from ccsdk.testing._script import (
     SUGGESTION_TEXT,
     SUMMARY_TEXT,
-    FakeModel,
     RawBlock,
-    RecordedRequest,
     Turn,
-    gateway_env,
     raw_block,
     text,
     thinking,
