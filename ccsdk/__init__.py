@@ -53,28 +53,7 @@ from ccsdk._config_types import (
     ToolPermissionContext,
     ToolsPreset,
 )
-from ccsdk._redact import redact_env
-from ccsdk.client import ClaudeSDKClient
-from ccsdk.control_results import McpSetServersResult, RewindFilesResult
-from ccsdk.errors import (
-    ClaudeSDKError,
-    CLIConnectionError,
-    CLIJSONDecodeError,
-    CLINotFoundError,
-    CLIVersionError,
-    ConnectionClosedError,
-    ControlRequestError,
-    ControlTimeoutError,
-    LineTooLongError,
-    LocalProtocolError,
-    MessageParseError,
-    ProcessError,
-    ProtocolError,
-    RemoteProtocolError,
-    ResultError,
-    SessionNotFoundError,
-)
-from ccsdk.hooks import (
+from ccsdk._hooks import (
     AsyncHookJSONOutput,
     BackgroundTaskSummary,
     BaseHookInput,
@@ -117,6 +96,28 @@ from ccsdk.hooks import (
     UserPromptSubmitHookInput,
     UserPromptSubmitHookSpecificOutput,
     WorktreeCreateHookSpecificOutput,
+)
+from ccsdk._redact import redact_env
+from ccsdk._tools import SdkMcpTool, create_sdk_mcp_server, tool
+from ccsdk.client import ClaudeSDKClient
+from ccsdk.control_results import McpSetServersResult, RewindFilesResult
+from ccsdk.errors import (
+    ClaudeSDKError,
+    CLIConnectionError,
+    CLIJSONDecodeError,
+    CLINotFoundError,
+    CLIVersionError,
+    ConnectionClosedError,
+    ControlRequestError,
+    ControlTimeoutError,
+    LineTooLongError,
+    LocalProtocolError,
+    MessageParseError,
+    ProcessError,
+    ProtocolError,
+    RemoteProtocolError,
+    ResultError,
+    SessionNotFoundError,
 )
 from ccsdk.options import ClaudeAgentOptions, ClaudeCodeOptions
 from ccsdk.protocol.messages import (
@@ -210,7 +211,6 @@ from ccsdk.stored_sessions import (
     rename_session,
     tag_session,
 )
-from ccsdk.tools import SdkMcpTool, create_sdk_mcp_server, tool
 from ccsdk.user_input import (
     ElicitationRequest,
     ElicitationResult,
@@ -223,7 +223,7 @@ from ccsdk.user_input import (
 )
 
 if TYPE_CHECKING:
-    from ccsdk.tool_annotations import ToolAnnotations
+    from ccsdk._tool_annotations import ToolAnnotations
 
 __version__ = "0.1.0"
 
@@ -232,7 +232,7 @@ def __getattr__(name: str) -> Any:
     # ToolAnnotations subclasses mcp's pydantic model: defining it imports mcp,
     # which ``import ccsdk`` must not, so it is made on first use.
     if name == "ToolAnnotations":
-        from ccsdk.tool_annotations import ToolAnnotations
+        from ccsdk._tool_annotations import ToolAnnotations
 
         return ToolAnnotations
     raise AttributeError(f"module 'ccsdk' has no attribute {name!r}")

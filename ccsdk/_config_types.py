@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from os import PathLike
 from typing import TYPE_CHECKING, Any, Literal, NotRequired, TypeAlias, TypedDict, cast, get_args
 
-from ccsdk.hooks import HookInput, HookJSONOutput
+from ccsdk._hooks import HookInput, HookJSONOutput
 
 if TYPE_CHECKING:
     from mcp.server import Server as McpServer

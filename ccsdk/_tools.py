@@ -192,7 +192,7 @@ def create_sdk_mcp_server(
     from pydantic import ValidationError
 
     # Here, not at the top: tool_annotations subclasses mcp's pydantic model.
-    from ccsdk.tool_annotations import annotations_of, meta_of
+    from ccsdk._tool_annotations import annotations_of, meta_of
 
     # Typed, but a caller's list may hold anything: checked here.
     tool_list: list[object] = list(tools or [])
