@@ -105,7 +105,7 @@ def check_cli(cli_path: str | None) -> tuple[Check, str | None]:
     return Check("CLI", "ok", f"{path} (from {source})"), path
 
 
-def check_version(path: str) -> Check:
+def check_cli_version(path: str) -> Check:
     """``claude --version`` against the supported minimum and the pinned version."""
     found = cli_version(path)
     if found is None:
@@ -214,7 +214,7 @@ def run_checks(cli_path: str | None = None) -> list[Check]:
     if path is None:
         checks += [Check(name, "skip", "no CLI") for name in ("version", "handshake", "round trip")]
     else:
-        checks.append(check_version(path))
+        checks.append(check_cli_version(path))
         checks += check_session(path)
     checks.append(check_node(path is not None))
     checks.append(check_credentials())
