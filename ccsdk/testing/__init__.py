@@ -10,6 +10,7 @@ SDK's heavier dependencies.
 """
 
 from ccsdk.testing._classify import RecordedRequest, gateway_env
+from ccsdk.testing._install import PINNED_CLI_VERSION, cli_version, ensure_cli
 from ccsdk.testing._model import FakeModel
 from ccsdk.testing._script import (
     SUGGESTION_TEXT,
@@ -21,7 +22,6 @@ from ccsdk.testing._script import (
     thinking,
     tool_use,
 )
-from ccsdk.testing.install import PINNED_CLI_VERSION, cli_version, ensure_cli
 
 __all__ = [
     "PINNED_CLI_VERSION",

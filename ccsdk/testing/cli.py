@@ -1,6 +1,6 @@
 """The old name of :mod:`ccsdk.testing.install`; ``python -m ccsdk.testing.cli`` still works."""
 
-from ccsdk.testing.install import PINNED_CLI_VERSION, cli_version, ensure_cli
+from ccsdk.testing._install import PINNED_CLI_VERSION, cli_version, ensure_cli
 
 __all__ = ["PINNED_CLI_VERSION", "cli_version", "ensure_cli"]
 
