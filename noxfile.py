@@ -18,14 +18,15 @@ def tests(session: nox.Session) -> None:
     The dev extra: the suite also builds the docs and runs both type checkers.
     """
     session.install("-e", ".[dev]")
-    session.run("python", "-m", "ccsdk.testing.cli")
+    session.run("python", "-m", "ccsdk.testing.install")
     session.run("pytest", *session.posargs)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    session.install("ruff")
+    session.install("ruff", "import-linter", "-e", ".")
     session.run("ruff", "check", "ccsdk", "tests", "examples", "noxfile.py")
+    session.run("lint-imports")  # the layer contracts in pyproject.toml
 
 
 @nox.session
@@ -72,7 +73,7 @@ def differential(session: nox.Session) -> None:
     `nox -s differential -- --only hooks,sessions --verbose`, `--out DIR`, `--keep`.
     """
     session.install("-e", ".")
-    session.run("python", "-m", "ccsdk.testing.cli")
+    session.run("python", "-m", "ccsdk.testing.install")
     official = Path(session.virtualenv.location).parent / "differential-official"
     python = official / "bin" / "python"
     if not python.exists():

@@ -201,7 +201,7 @@ def machine() -> dict[str, str]:
 def versions() -> dict[str, str]:
     import ccsdk
     from benchmarks.fake_cli import VERSION
-    from ccsdk.testing.cli import PINNED_CLI_VERSION
+    from ccsdk.testing import PINNED_CLI_VERSION
 
     commit = _git("rev-parse", "--short", "HEAD")
     dirty = " + uncommitted changes" if _git("status", "--porcelain", "--", "ccsdk") else ""

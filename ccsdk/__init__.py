@@ -53,27 +53,7 @@ from ccsdk._config_types import (
     ToolPermissionContext,
     ToolsPreset,
 )
-from ccsdk.client import ClaudeSDKClient
-from ccsdk.control_results import McpSetServersResult, RewindFilesResult
-from ccsdk.errors import (
-    ClaudeSDKError,
-    CLIConnectionError,
-    CLIJSONDecodeError,
-    CLINotFoundError,
-    CLIVersionError,
-    ConnectionClosedError,
-    ControlRequestError,
-    ControlTimeoutError,
-    LineTooLongError,
-    LocalProtocolError,
-    MessageParseError,
-    ProcessError,
-    ProtocolError,
-    RemoteProtocolError,
-    ResultError,
-    SessionNotFoundError,
-)
-from ccsdk.hooks import (
+from ccsdk._hooks import (
     AsyncHookJSONOutput,
     BackgroundTaskSummary,
     BaseHookInput,
@@ -116,6 +96,28 @@ from ccsdk.hooks import (
     UserPromptSubmitHookInput,
     UserPromptSubmitHookSpecificOutput,
     WorktreeCreateHookSpecificOutput,
+)
+from ccsdk._redact import redact_env
+from ccsdk._tools import SdkMcpTool, create_sdk_mcp_server, tool
+from ccsdk.client import ClaudeSDKClient
+from ccsdk.control_results import McpSetServersResult, RewindFilesResult
+from ccsdk.errors import (
+    ClaudeSDKError,
+    CLIConnectionError,
+    CLIJSONDecodeError,
+    CLINotFoundError,
+    CLIVersionError,
+    ConnectionClosedError,
+    ControlRequestError,
+    ControlTimeoutError,
+    LineTooLongError,
+    LocalProtocolError,
+    MessageParseError,
+    ProcessError,
+    ProtocolError,
+    RemoteProtocolError,
+    ResultError,
+    SessionNotFoundError,
 )
 from ccsdk.options import ClaudeAgentOptions, ClaudeCodeOptions
 from ccsdk.protocol.messages import (
@@ -178,6 +180,9 @@ from ccsdk.protocol.messages import (
     UserMessage,
 )
 from ccsdk.query import query
+from ccsdk.runtime.command import build_argv, build_env
+from ccsdk.runtime.discovery import find_cli
+from ccsdk.runtime.initialize import initialize_request
 from ccsdk.runtime.process import SubprocessCLITransport
 from ccsdk.runtime.spawn import SpawnedProcess, SpawnRequest, spawn_subprocess, wrap_command
 from ccsdk.runtime.transport import ByteTransport, StreamTransport, Transport
@@ -206,7 +211,6 @@ from ccsdk.stored_sessions import (
     rename_session,
     tag_session,
 )
-from ccsdk.tools import SdkMcpTool, create_sdk_mcp_server, tool
 from ccsdk.user_input import (
     ElicitationRequest,
     ElicitationResult,
@@ -219,7 +223,7 @@ from ccsdk.user_input import (
 )
 
 if TYPE_CHECKING:
-    from ccsdk.tool_annotations import ToolAnnotations
+    from ccsdk._tool_annotations import ToolAnnotations
 
 __version__ = "0.1.0"
 
@@ -228,7 +232,7 @@ def __getattr__(name: str) -> Any:
     # ToolAnnotations subclasses mcp's pydantic model: defining it imports mcp,
     # which ``import ccsdk`` must not, so it is made on first use.
     if name == "ToolAnnotations":
-        from ccsdk.tool_annotations import ToolAnnotations
+        from ccsdk._tool_annotations import ToolAnnotations
 
         return ToolAnnotations
     raise AttributeError(f"module 'ccsdk' has no attribute {name!r}")
@@ -423,6 +427,7 @@ __all__ = [
     "UserPromptSubmitHookInput",
     "UserPromptSubmitHookSpecificOutput",
     "WorktreeCreateHookSpecificOutput",
+    "__version__",
     "adelete_session",
     "afork_session",
     "aget_session_info",
@@ -432,21 +437,25 @@ __all__ = [
     "alist_subagents",
     "arename_session",
     "atag_session",
+    "build_argv",
+    "build_env",
     "connect_session",
     "create_sdk_mcp_server",
     "delete_session",
+    "find_cli",
     "fork_session",
     "get_session_info",
     "get_session_messages",
     "get_subagent_messages",
+    "initialize_request",
     "list_sessions",
     "list_subagents",
     "open_session",
     "query",
+    "redact_env",
     "rename_session",
     "spawn_subprocess",
     "tag_session",
     "tool",
     "wrap_command",
-    "__version__",
 ]

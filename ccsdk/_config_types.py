@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from os import PathLike
 from typing import TYPE_CHECKING, Any, Literal, NotRequired, TypeAlias, TypedDict, cast, get_args
 
-from ccsdk.hooks import HookInput, HookJSONOutput
+from ccsdk._hooks import HookInput, HookJSONOutput
 
 if TYPE_CHECKING:
     from mcp.server import Server as McpServer
@@ -355,11 +355,6 @@ class PermissionUpdate:
         )
 
 
-# Typed factory: with ``default_factory=list`` pyright would not know the item type.
-def _no_updates() -> list[PermissionUpdate]:
-    return []
-
-
 @dataclass
 class ToolPermissionContext:
     """What the CLI said about a tool call it asks ``can_use_tool`` about.
@@ -370,7 +365,7 @@ class ToolPermissionContext:
     """
 
     signal: Any | None = None
-    suggestions: list[PermissionUpdate] = field(default_factory=_no_updates)
+    suggestions: list[PermissionUpdate] = field(default_factory=list[PermissionUpdate])
     tool_use_id: str | None = None
     agent_id: str | None = None
     blocked_path: str | None = None
@@ -469,11 +464,6 @@ class HookContext(TypedDict):
 HookCallback: TypeAlias = Callable[[HookInput, str | None, HookContext], Awaitable[HookJSONOutput]]
 
 
-# Typed factory: with ``default_factory=list`` pyright would not know the item type.
-def _no_callbacks() -> list[HookCallback]:
-    return []
-
-
 @dataclass
 class HookMatcher:
     """Callbacks to run for the tool names a CLI matcher string selects.
@@ -488,7 +478,7 @@ class HookMatcher:
     """
 
     matcher: str | None = None
-    hooks: list[HookCallback] = field(default_factory=_no_callbacks)
+    hooks: list[HookCallback] = field(default_factory=list[HookCallback])
     timeout: float | None = None
     on_failure: Literal["continue", "block"] | None = None
 

@@ -20,7 +20,7 @@ and the runtime reads either.
 
 Values are checked when they are set: at construction (``replace()``
 included) and on every assignment, by the checkers of
-:mod:`ccsdk.option_checks`, so a bad value fails here with a ``TypeError`` or
+:mod:`ccsdk._option_checks`, so a bad value fails here with a ``TypeError`` or
 ``ValueError`` naming the field, not later as a CLI exit code. Rules across
 fields are checked after construction and again when the command line is
 built. :mod:`ccsdk.runtime.command` turns the options into argv and
@@ -51,7 +51,7 @@ from ccsdk._config_types import (
     ThinkingConfig,
     ToolsPreset,
 )
-from ccsdk.option_checks import (
+from ccsdk._option_checks import (
     MIN_MAX_LINE_BYTES,
     check_agents,
     check_betas,
@@ -85,8 +85,9 @@ from ccsdk.option_checks import (
     check_tool_aliases,
     check_tools,
 )
+from ccsdk._redact import redact_env
+from ccsdk._spawn_types import Spawn
 from ccsdk.protocol.framing import DEFAULT_MAX_LINE_BYTES
-from ccsdk.runtime.spawn import Spawn
 from ccsdk.user_input import ElicitationResult, OnElicitation, OnUserDialog
 
 # OnElicitation names these two in a string; typing.get_type_hints() on the
@@ -174,8 +175,6 @@ class _Checked:
 def _repr(self: Any) -> str:
     # The dataclass repr, with the values of secret-looking env keys hidden:
     # options get logged and printed.
-    from ccsdk.runtime.command import redact_env
-
     parts: list[str] = []
     for f in dataclasses.fields(self):
         if not f.repr:
@@ -211,35 +210,6 @@ class _ProcessStderr:
 _STDERR = _ProcessStderr()
 
 
-# Typed factories: with ``default_factory=dict`` pyright would not know the item types.
-def _no_env() -> dict[str, str]:
-    return {}
-
-
-def _no_extra_args() -> dict[str, str | None]:
-    return {}
-
-
-def _no_servers() -> dict[str, McpServerConfig]:
-    return {}
-
-
-def _no_strs() -> list[str]:
-    return []
-
-
-def _no_betas() -> list[SdkBeta]:
-    return []
-
-
-def _no_dirs() -> list[str | Path]:
-    return []
-
-
-def _no_plugins() -> list[SdkPluginConfig]:
-    return []
-
-
 @dataclass
 class ClaudeAgentOptions(_Checked):
     """Options for ``query()`` and ``ClaudeSDKClient``, as ``claude_agent_sdk`` 0.2.190 has them.
@@ -253,7 +223,7 @@ class ClaudeAgentOptions(_Checked):
     (``--tools=``), ``{"type": "preset", "preset": "claude_code"}`` the default
     set (``--tools=default``); ``None`` sends no flag (the default set)."""
 
-    allowed_tools: list[str] = field(default_factory=_no_strs)
+    allowed_tools: list[str] = field(default_factory=list[str])
     """Tools the model may use without asking: ``--allowedTools=a,b`` (omitted if
     empty; ``skills`` adds ``Skill`` rules to it)."""
 
@@ -265,7 +235,9 @@ class ClaudeAgentOptions(_Checked):
     prompt and appends ``s``. ``None``: an empty system prompt (``--system-prompt=``), as
     ``claude_agent_sdk`` sends it; the CLI's own prompt needs the preset."""
 
-    mcp_servers: dict[str, McpServerConfig] | str | Path = field(default_factory=_no_servers)
+    mcp_servers: dict[str, McpServerConfig] | str | Path = field(
+        default_factory=dict[str, McpServerConfig]
+    )
     """MCP servers by name: ``--mcp-config=<JSON {"mcpServers": {...}}>`` for a dict
     (in-process SDK servers are named in ``initialize`` instead and run in this
     process), or ``--mcp-config=<value>`` for a str/Path (a file or JSON text)."""
@@ -295,7 +267,7 @@ class ClaudeAgentOptions(_Checked):
     """Stop the run once it has cost this many dollars: ``--max-budget-usd=<x>``;
     the result is then an ``error_max_budget_usd`` error result."""
 
-    disallowed_tools: list[str] = field(default_factory=_no_strs)
+    disallowed_tools: list[str] = field(default_factory=list[str])
     """Tools removed from the model: ``--disallowedTools=a,b`` (omitted if empty)."""
 
     model: str | None = None
@@ -305,7 +277,7 @@ class ClaudeAgentOptions(_Checked):
     """Model(s) to fall back to when the main one is overloaded:
     ``--fallback-model=<m>`` (a comma-separated list is allowed); not ``model``."""
 
-    betas: list[SdkBeta] = field(default_factory=_no_betas)
+    betas: list[SdkBeta] = field(default_factory=list[SdkBeta])
     """API betas: ``--betas=a,b`` (omitted if empty). CLI 2.1.331 passes only
     ``context-1m-2025-08-07``; ccsdk refuses others rather than see them dropped."""
 
@@ -323,16 +295,16 @@ class ClaudeAgentOptions(_Checked):
     settings: str | None = None
     """A settings file or JSON text: ``--settings=<s>``."""
 
-    add_dirs: list[str | Path] = field(default_factory=_no_dirs)
+    add_dirs: list[str | Path] = field(default_factory=list[str | Path])
     """Extra directories the CLI may access: one ``--add-dir=<d>`` each."""
 
-    env: dict[str, str] = field(default_factory=_no_env)
+    env: dict[str, str] = field(default_factory=dict[str, str])
     """Environment for the CLI, over the inherited one; these values win over
     everything ccsdk sets but ``client_app`` (see
     :func:`ccsdk.runtime.command.build_env`). Secret-looking values are
     hidden in the repr."""
 
-    extra_args: dict[str, str | None] = field(default_factory=_no_extra_args)
+    extra_args: dict[str, str | None] = field(default_factory=dict[str, str | None])
     """Any other CLI flag, name without dashes: ``{"k": None}`` -> ``--k``,
     ``{"k": "v"}`` -> ``--k=v``; appended after the flags above."""
 
@@ -412,7 +384,7 @@ class ClaudeAgentOptions(_Checked):
     """The Bash sandbox, merged into the ``--settings`` JSON as ``"sandbox"``
     (with ``failIfUnavailable: true`` added when enabled and not given)."""
 
-    plugins: list[SdkPluginConfig] = field(default_factory=_no_plugins)
+    plugins: list[SdkPluginConfig] = field(default_factory=list[SdkPluginConfig])
     """Local plugins: one ``--plugin-dir=<path>`` each (``--plugin-dir-no-mcp``
     with ``skip_mcp_discovery``)."""
 
@@ -474,7 +446,7 @@ class ClaudeAgentOptions(_Checked):
     :class:`~ccsdk.UserDialogCompleted` or :class:`~ccsdk.UserDialogCancelled`.
     The CLI sends only the kinds in ``supported_dialog_kinds``."""
 
-    supported_dialog_kinds: list[str] = field(default_factory=_no_strs)
+    supported_dialog_kinds: list[str] = field(default_factory=list[str])
     """The dialog kinds ``on_user_dialog`` can show (``"refusal_fallback_prompt"``, ...):
     sent in ``initialize`` (``supportedDialogKinds``). Needs ``on_user_dialog``."""
 
@@ -521,7 +493,7 @@ class ClaudeCodeOptions(_Checked):
     ``system_prompt=None`` keeps the CLI's default system prompt.
     """
 
-    allowed_tools: list[str] = field(default_factory=_no_strs)
+    allowed_tools: list[str] = field(default_factory=list[str])
     """Tools the model may use without asking: ``--allowedTools=a,b`` (omitted if
     empty; ``skills`` adds ``Skill`` rules to it)."""
 
@@ -536,7 +508,9 @@ class ClaudeCodeOptions(_Checked):
     append_system_prompt: str | None = None
     """Appended to the system prompt; sent in ``initialize`` (``appendSystemPrompt``)."""
 
-    mcp_servers: dict[str, McpServerConfig] | str | Path = field(default_factory=_no_servers)
+    mcp_servers: dict[str, McpServerConfig] | str | Path = field(
+        default_factory=dict[str, McpServerConfig]
+    )
     """MCP servers by name: ``--mcp-config=<JSON {"mcpServers": {...}}>`` for a dict
     (in-process SDK servers are named in ``initialize`` instead and run in this
     process), or ``--mcp-config=<value>`` for a str/Path (a file or JSON text)."""
@@ -554,7 +528,7 @@ class ClaudeCodeOptions(_Checked):
     max_turns: int | None = None
     """Bound on agentic turns: ``--max-turns=<n>`` (``0`` is sent, not dropped)."""
 
-    disallowed_tools: list[str] = field(default_factory=_no_strs)
+    disallowed_tools: list[str] = field(default_factory=list[str])
     """Tools removed from the model: ``--disallowedTools=a,b`` (omitted if empty)."""
 
     model: str | None = None
@@ -570,16 +544,16 @@ class ClaudeCodeOptions(_Checked):
     settings: str | None = None
     """A settings file or JSON text: ``--settings=<s>``."""
 
-    add_dirs: list[str | Path] = field(default_factory=_no_dirs)
+    add_dirs: list[str | Path] = field(default_factory=list[str | Path])
     """Extra directories the CLI may access: one ``--add-dir=<d>`` each."""
 
-    env: dict[str, str] = field(default_factory=_no_env)
+    env: dict[str, str] = field(default_factory=dict[str, str])
     """Environment for the CLI, over the inherited one; these values win over
     everything ccsdk sets but ``client_app`` (see
     :func:`ccsdk.runtime.command.build_env`). Secret-looking values are
     hidden in the repr."""
 
-    extra_args: dict[str, str | None] = field(default_factory=_no_extra_args)
+    extra_args: dict[str, str | None] = field(default_factory=dict[str, str | None])
     """Any other CLI flag, name without dashes: ``{"k": None}`` -> ``--k``,
     ``{"k": "v"}`` -> ``--k=v``; appended after the flags above."""
 
@@ -656,7 +630,7 @@ class ClaudeCodeOptions(_Checked):
     """Model(s) to fall back to when the main one is overloaded:
     ``--fallback-model=<m>`` (a comma-separated list is allowed); not ``model``."""
 
-    betas: list[SdkBeta] = field(default_factory=_no_betas)
+    betas: list[SdkBeta] = field(default_factory=list[SdkBeta])
     """API betas: ``--betas=a,b`` (omitted if empty). CLI 2.1.331 passes only
     ``context-1m-2025-08-07``; ccsdk refuses others rather than see them dropped."""
 
@@ -678,7 +652,7 @@ class ClaudeCodeOptions(_Checked):
     """The Bash sandbox, merged into the ``--settings`` JSON as ``"sandbox"``
     (with ``failIfUnavailable: true`` added when enabled and not given)."""
 
-    plugins: list[SdkPluginConfig] = field(default_factory=_no_plugins)
+    plugins: list[SdkPluginConfig] = field(default_factory=list[SdkPluginConfig])
     """Local plugins: one ``--plugin-dir=<path>`` each (``--plugin-dir-no-mcp``
     with ``skip_mcp_discovery``)."""
 
@@ -724,7 +698,7 @@ class ClaudeCodeOptions(_Checked):
     :class:`~ccsdk.UserDialogCompleted` or :class:`~ccsdk.UserDialogCancelled`.
     The CLI sends only the kinds in ``supported_dialog_kinds``."""
 
-    supported_dialog_kinds: list[str] = field(default_factory=_no_strs)
+    supported_dialog_kinds: list[str] = field(default_factory=list[str])
     """The dialog kinds ``on_user_dialog`` can show (``"refusal_fallback_prompt"``, ...):
     sent in ``initialize`` (``supportedDialogKinds``). Needs ``on_user_dialog``."""
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, cast
 import anyio
 import anyio.abc
 
+from ccsdk._option_checks import THINKING_DISPLAYS as _THINKING_DISPLAYS
 from ccsdk.control_results import McpSetServersResult, RewindFilesResult
 from ccsdk.errors import (
     ClaudeSDKError,
@@ -477,9 +478,6 @@ class Session:
     async def account_info(self) -> AccountInfo:
         """Who the CLI is signed in as, and where its credential comes from."""
         return (await self.initialization_result()).account
-
-
-_THINKING_DISPLAYS = ("summarized", "omitted", "highlights")
 
 
 def _name(value: object, what: str) -> str:

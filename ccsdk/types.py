@@ -10,20 +10,20 @@ they are built). It only gathers them; each lives where ccsdk keeps it:
   :mod:`ccsdk.protocol.messages`;
 * configuration (permissions, MCP configs, hooks, sandbox, agents, control
   frames): ``ccsdk._config_types``;
-* the shapes of hook inputs and outputs: :mod:`ccsdk.hooks`;
+* the shapes of hook inputs and outputs: :mod:`ccsdk._hooks`;
 * the two options classes: :mod:`ccsdk.options`;
-* the types the session functions return: ``ccsdk.transcript``.
+* the types the session functions return: ``ccsdk.stored_sessions``.
 """
 
-from ccsdk import _config_types, hooks
+from ccsdk import _config_types, _hooks
 from ccsdk._config_types import *  # noqa: F403
-from ccsdk.hooks import *  # noqa: F403
+from ccsdk._hooks import *  # noqa: F403
 from ccsdk.options import ClaudeAgentOptions, ClaudeCodeOptions
 from ccsdk.protocol import messages
 from ccsdk.protocol.messages import *  # noqa: F403
-from ccsdk.transcript import SDKSessionInfo, SessionMessage
+from ccsdk.stored_sessions import SDKSessionInfo, SessionMessage
 
 __all__ = ["ClaudeAgentOptions", "ClaudeCodeOptions", "SDKSessionInfo", "SessionMessage"]
 __all__ += _config_types.__all__
-__all__ += hooks.__all__
+__all__ += _hooks.__all__
 __all__ += messages.__all__

@@ -8,10 +8,16 @@ initialize request without running anything.
 import json
 import os
 
-from ccsdk import ClaudeCodeOptions, HookMatcher, create_sdk_mcp_server, tool
-from ccsdk.runtime.callbacks import Callbacks
-from ccsdk.runtime.command import build_argv, build_env, redact_env
-from ccsdk.runtime.initialize import build_initialize
+from ccsdk import (
+    ClaudeCodeOptions,
+    HookMatcher,
+    build_argv,
+    build_env,
+    create_sdk_mcp_server,
+    initialize_request,
+    redact_env,
+    tool,
+)
 
 
 @tool("now", "The current time", {})
@@ -42,8 +48,7 @@ def main():
     for arg in build_argv(options, "claude"):
         print(arg)
     # The system prompt and the in-process servers travel in initialize, off argv.
-    hooks = Callbacks(options).hooks_for_initialize()  # callback ids for the CLI
-    print(json.dumps(build_initialize(options, hooks)))
+    print(json.dumps(initialize_request(options)))  # hook callbacks go by id
 
     env = redact_env(build_env(options, os.environ))
     for name in ("CLAUDE_CODE_ENTRYPOINT", "PWD", "ANTHROPIC_API_KEY"):

@@ -22,8 +22,7 @@ PROMPT = " ".join(sys.argv[1:]) or "In one sentence: what is structured concurre
 
 
 def offline_options(stack: ExitStack) -> ClaudeCodeOptions:
-    from ccsdk.testing import FakeModel, Turn, text
-    from ccsdk.testing.cli import ensure_cli
+    from ccsdk.testing import FakeModel, Turn, ensure_cli, text
 
     model = stack.enter_context(
         FakeModel(

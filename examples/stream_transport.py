@@ -10,9 +10,15 @@ import subprocess
 
 import anyio
 
-from ccsdk import ClaudeCodeOptions, ClaudeSDKClient, ResultMessage, StreamTransport
-from ccsdk.runtime.command import build_argv, build_env
-from ccsdk.runtime.discovery import find_cli
+from ccsdk import (
+    ClaudeCodeOptions,
+    ClaudeSDKClient,
+    ResultMessage,
+    StreamTransport,
+    build_argv,
+    build_env,
+    find_cli,
+)
 
 
 async def main():

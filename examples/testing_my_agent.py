@@ -29,8 +29,7 @@ from ccsdk import (
     ToolPermissionContext,
     query,
 )
-from ccsdk.testing import FakeModel, Turn, text, thinking, tool_use
-from ccsdk.testing.cli import ensure_cli
+from ccsdk.testing import FakeModel, Turn, ensure_cli, text, thinking, tool_use
 
 # -- the agent under test ---------------------------------------------------------
 

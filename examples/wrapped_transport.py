@@ -20,10 +20,11 @@ from ccsdk import (
     CLIConnectionError,
     ProcessError,
     TextBlock,
+    build_argv,
+    build_env,
+    find_cli,
     query,
 )
-from ccsdk.runtime.command import build_argv, build_env
-from ccsdk.runtime.discovery import find_cli
 
 
 class WrappedCLITransport(ByteTransport):

@@ -8,5 +8,5 @@ PYTHON="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e .
-.venv/bin/python -m ccsdk.testing.cli >/dev/null
+.venv/bin/python -m ccsdk.testing.install >/dev/null
 exec .venv/bin/python examples/quick_start.py "$@"

@@ -8,7 +8,7 @@ PYTHON="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[dev]'
-.venv/bin/python -m ccsdk.testing.cli >/dev/null
+.venv/bin/python -m ccsdk.testing.install >/dev/null
 set +e
 .venv/bin/python -m pytest "$@"
 status=$?

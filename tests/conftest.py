@@ -12,8 +12,7 @@ import pytest
 from hypothesis import settings
 
 from ccsdk import ClaudeCodeOptions
-from ccsdk.testing import FakeModel
-from ccsdk.testing.cli import ensure_cli
+from ccsdk.testing import FakeModel, ensure_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -20,9 +20,8 @@ from typing import Any
 
 import pytest
 
-from ccsdk.cli import CREDENTIAL_ENV_VARS
-from ccsdk.testing import FakeModel, Turn, text, tool_use
-from ccsdk.testing.cli import PINNED_CLI_VERSION
+from ccsdk._cli.setup import CREDENTIAL_ENV_VARS
+from ccsdk.testing import PINNED_CLI_VERSION, FakeModel, Turn, text, tool_use
 from tests.procs import process_dead
 
 e2e = pytest.mark.e2e
@@ -551,7 +550,7 @@ def test_doctor_lists_where_it_looked_when_nothing_is_found(tmp_path: Path) -> N
     assert "claude on PATH" in out
     assert f"{tmp_path}/.local/bin/claude" in out
     assert "./.cli/node_modules/.bin/claude" in out
-    assert "python -m ccsdk.testing.cli" in out
+    assert "python -m ccsdk.testing.install" in out
     assert "fail  Node.js" in out and "https://nodejs.org" in out
     assert out.rstrip().endswith("2 check(s) failed: CLI, Node.js.")
 

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from ccsdk import ClaudeSDKClient, Session
+from ccsdk._redact import REDACTED, redact_argv, redact_env
 from ccsdk.options import ClaudeAgentOptions, ClaudeCodeOptions
-from ccsdk.runtime.command import REDACTED, build_argv, build_env, redact_argv, redact_env
+from ccsdk.runtime.command import build_argv, build_env
 from ccsdk.types import PermissionResultAllow, ToolPermissionContext
 
 HEAD = ["claude", "--output-format", "stream-json", "--verbose"]

@@ -48,8 +48,7 @@ from ccsdk import (
     UnknownMessage,
     query,
 )
-from ccsdk.testing import FakeModel, Turn, text, tool_use
-from ccsdk.testing.fake_model import gateway_env, raw_block
+from ccsdk.testing import FakeModel, Turn, gateway_env, raw_block, text, tool_use
 from tests.conftest import Runner
 
 pytestmark = pytest.mark.e2e

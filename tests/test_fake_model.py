@@ -21,7 +21,8 @@ import pytest
 import trio
 
 from ccsdk.testing import FakeModel, RecordedRequest, Turn, text, thinking, tool_use
-from ccsdk.testing.fake_model import EXHAUSTED_TEXT, TITLE_TEXT, classify_request
+from ccsdk.testing._classify import classify_request
+from ccsdk.testing._script import EXHAUSTED_TEXT, TITLE_TEXT
 
 TOOLS = [{"name": "Bash", "description": "run", "input_schema": {"type": "object"}}]
 

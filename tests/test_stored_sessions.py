@@ -57,12 +57,12 @@ from ccsdk import (
     list_subagents,
     query,
     rename_session,
-    session_files,
     tag_session,
-    transcript,
 )
+from ccsdk.stored_sessions import _files as session_files
+from ccsdk.stored_sessions import _transcript as transcript
+from ccsdk.stored_sessions._transcript import project_dir_name
 from ccsdk.testing import FakeModel, Turn, text, tool_use
-from ccsdk.transcript import project_dir_name
 from tests.conftest import Runner
 
 # --------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ccsdk import SdkMcpTool, create_sdk_mcp_server, tool
-from ccsdk.tools import build_input_schema
+from ccsdk._schema import build_input_schema
 from tests.conftest import Runner
 
 # ---------------------------------------------------------------------------

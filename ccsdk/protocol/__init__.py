@@ -110,6 +110,7 @@ from ccsdk.protocol.messages import (
     UnknownMessage,
     UserMessage,
 )
+from ccsdk.protocol.partial import PartialMessageAssembler
 from ccsdk.protocol.states import ConversationState, Input, OurState, TheirState
 
 if TYPE_CHECKING:
@@ -181,6 +182,7 @@ __all__ = [
     "McpMessageRequest",
     "MessageParseError",
     "OurState",
+    "PartialMessageAssembler",
     "ProtocolError",
     "RemoteProtocolError",
     "StrayControlResponse",

@@ -44,7 +44,7 @@ from ccsdk.protocol.events import (
 from ccsdk.user_input import elicitation_answer, user_dialog_answer
 
 if TYPE_CHECKING:
-    from ccsdk.hooks import HookInput
+    from ccsdk._hooks import HookInput
     from ccsdk.options import Options
 
 __all__ = ["Callbacks", "Refused"]

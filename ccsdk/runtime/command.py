@@ -61,37 +61,29 @@ precedence (later wins):
    Bash the CLI started in a session of its own after the CLI itself died
    (see :mod:`ccsdk.runtime.process`).
 
-:func:`redact_argv` and :func:`redact_env` hide secrets before logging.
+:mod:`ccsdk._redact` hides secrets before logging.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, cast
 
-from ccsdk.option_checks import check_combinations
+from ccsdk._option_checks import check_combinations
 from ccsdk.options import ClaudeAgentOptions, Options
 from ccsdk.runtime.tracing import add_trace_context
 
-__all__ = ["REDACTED", "build_argv", "build_env", "redact_argv", "redact_env"]
-
-REDACTED = "<redacted>"
-
-# A key is secret when its name contains one of these words, any case.
-_SECRET_KEY = re.compile(
-    r"KEY|TOKEN|SECRET|PASSWORD|PASSWD|AUTHORIZATION|CREDENTIAL|COOKIE", re.IGNORECASE
-)
+__all__ = ["build_argv", "build_env"]
 
 
 def build_argv(options: Options, cli_path: str) -> list[str]:
     """Return the argv that starts ``cli_path`` with ``options``.
 
     Raises ``ValueError`` for fields that cannot go together (see
-    :func:`ccsdk.option_checks.check_combinations`; they may have been
+    :func:`ccsdk._option_checks.check_combinations`; they may have been
     assigned one by one after construction), for an ``extra_args`` name that
     is empty or starts with ``-``, and for ``sandbox`` with a ``settings``
     file that cannot be read as JSON.
@@ -307,71 +299,6 @@ def build_env(options: Options, base: Mapping[str, str]) -> dict[str, str]:
     return env
 
 
-def redact_env(env: Mapping[str, str]) -> dict[str, str]:
-    """Return a copy of ``env`` with the values of secret-looking keys hidden.
-
-    A key is secret when its name contains KEY, TOKEN, SECRET, PASSWORD,
-    PASSWD, AUTHORIZATION, CREDENTIAL or COOKIE, in any case.
-    """
-    return {k: REDACTED if _SECRET_KEY.search(k) else v for k, v in env.items()}
-
-
-def redact_argv(argv: Sequence[str]) -> list[str]:
-    """Return a copy of ``argv`` that is safe to log.
-
-    Hides the value of a secret-looking flag (``--api-key=...``, or the
-    argument after ``--api-key``), and secret-looking keys inside JSON values
-    such as ``--mcp-config`` (server ``env`` and ``headers``) or ``--settings``.
-    """
-    out: list[str] = []
-    hide_next = False
-    for arg in argv:
-        if hide_next:
-            hide_next = False
-            if not arg.startswith("-"):
-                out.append(REDACTED)
-                continue
-        if arg.startswith("-"):
-            name, eq, value = arg.partition("=")
-            if _SECRET_KEY.search(name):
-                if eq:
-                    out.append(f"{name}={REDACTED}")
-                else:
-                    out.append(arg)
-                    hide_next = True
-                continue
-            if eq:
-                out.append(f"{name}={_redact_json_text(value)}")
-                continue
-        out.append(_redact_json_text(arg))
-    return out
-
-
-def _redact_json_text(text: str) -> str:
-    stripped = text.lstrip()
-    if not stripped.startswith(("{", "[")):
-        return text
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return text
-    redacted = _redact_json(data)
-    if redacted == data:
-        return text
-    return json.dumps(redacted, separators=(",", ":"))
-
-
-def _redact_json(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {
-            k: REDACTED if isinstance(k, str) and _SECRET_KEY.search(k) else _redact_json(v)
-            for k, v in _pairs(data)
-        }
-    if isinstance(data, list):
-        return [_redact_json(v) for v in list_items(data)]
-    return data
-
-
 def list_items(sequence: Any) -> list[Any]:
     """The items of a list of values not yet checked."""
     return list(sequence)
@@ -380,18 +307,3 @@ def list_items(sequence: Any) -> list[Any]:
 def _pairs(mapping: Any) -> list[tuple[Any, Any]]:
     """The items of a mapping of values not yet checked (JSON, or a caller's dict)."""
     return [(key, mapping[key]) for key in mapping]
-
-
-def redact_text(text: str, env: Mapping[str, str] | None = None) -> str:
-    """``text`` with the values of secret-looking variables replaced, for logs.
-
-    The values come from ``env`` (``os.environ`` when omitted): an API key
-    that reached a frame or a stderr line is masked wherever it appears.
-    """
-    import os
-
-    source = os.environ if env is None else env
-    for key, value in source.items():
-        if len(value) >= 8 and _SECRET_KEY.search(key) and value in text:
-            text = text.replace(value, REDACTED)
-    return text

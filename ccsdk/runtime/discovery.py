@@ -24,9 +24,9 @@ from the CLI's ``initialize`` answer (``claude_code_version``).
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
+from ccsdk._version import MINIMUM_CLI_VERSION, older_than_minimum, parse_version
 from ccsdk.errors import CLINotFoundError, CLIVersionError
 
 __all__ = [
@@ -40,10 +40,6 @@ __all__ = [
 
 #: The environment variable consulted before ``PATH``.
 CLI_PATH_ENV_VAR = "CCSDK_CLI_PATH"
-
-#: The oldest CLI whose wire behaviour is recorded (cli-protocol.md tested
-#: 2.1.197 and 2.1.331).
-MINIMUM_CLI_VERSION = "2.1.197"
 
 # Relative to the home directory, except the absolute one.
 _USUAL_PLACES = (
@@ -123,20 +119,6 @@ def find_cli(cli_path: str | Path | None = None) -> str:
     )
 
 
-_VERSION = re.compile(r"\s*v?(\d+)\.(\d+)\.(\d+)")
-
-
-def parse_version(text: object) -> tuple[int, int, int] | None:
-    """``"2.1.331"`` or ``"2.1.331 (Claude Code)"`` -> ``(2, 1, 331)``; else ``None``."""
-    if not isinstance(text, str):
-        return None
-    match = _VERSION.match(text)
-    if match is None:
-        return None
-    major, minor, patch = (int(g) for g in match.groups())
-    return (major, minor, patch)
-
-
 def check_version(found: str | None) -> None:
     """Raise :class:`CLIVersionError` if ``found`` is older than ``MINIMUM_CLI_VERSION``.
 
@@ -144,10 +126,5 @@ def check_version(found: str | None) -> None:
     logs a warning and goes on, since refusing an unknown CLI would lock out
     builds that report their version differently.
     """
-    if found is None:
-        return
-    version = parse_version(found)
-    minimum = parse_version(MINIMUM_CLI_VERSION)
-    assert minimum is not None
-    if version is not None and version < minimum:
+    if found is not None and older_than_minimum(found):
         raise CLIVersionError(found.strip(), MINIMUM_CLI_VERSION)

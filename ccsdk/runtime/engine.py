@@ -27,6 +27,7 @@ import anyio
 import anyio.abc
 import attrs
 
+from ccsdk._redact import redact_text
 from ccsdk.errors import (
     ClaudeSDKError,
     CLIConnectionError,
@@ -63,9 +64,8 @@ from ccsdk.protocol.events import (
 from ccsdk.protocol.messages import Message, ResultMessage, SystemMessage
 from ccsdk.protocol.states import OurState, TheirState
 from ccsdk.runtime.callbacks import Callbacks, Refused
-from ccsdk.runtime.command import redact_text
 from ccsdk.runtime.discovery import check_version
-from ccsdk.runtime.initialize import check_answer, initialize_request, stamp_user_message
+from ccsdk.runtime.initialize import check_answer, initialize_model, stamp_user_message
 from ccsdk.runtime.json_lines import loads
 from ccsdk.runtime.process import SubprocessCLITransport
 from ccsdk.runtime.transport import ByteTransport, Transport
@@ -674,7 +674,7 @@ class Engine:
         await self._transport.connect()
         try:
             waiter = await self._send_request(
-                initialize_request(self._options, self._callbacks.hooks_for_initialize())
+                initialize_model(self._options, self._callbacks.hooks_for_initialize())
             )
         except CLIConnectionError:
             # It died before reading anything (a bad flag, a wrapper that

@@ -25,7 +25,7 @@ Each hook matcher is ``{"matcher", "hookCallbackIds", "timeout"?,
 "onFailure"?}``. Keys are present only when their option is set, so default
 options send ``{"subtype": "initialize", "hooks": null}``.
 CLI 2.1.331 answers ``initialize`` with success even when it ignores a
-malformed field, which is why :mod:`ccsdk.option_checks` checks them
+malformed field, which is why :mod:`ccsdk._option_checks` checks them
 first, and :func:`check_answer` compares the agents it reports with ours.
 """
 
@@ -35,25 +35,41 @@ import logging
 from collections.abc import Mapping
 from typing import Any, cast
 
+from ccsdk._option_checks import agent_wire_dict
+from ccsdk._version import parse_version
 from ccsdk.errors import CLIConnectionError
-from ccsdk.option_checks import agent_wire_dict
 from ccsdk.options import Options
 from ccsdk.protocol.codec import encode_control
 from ccsdk.protocol.control import Initialize
+from ccsdk.runtime.callbacks import Callbacks
 from ccsdk.runtime.command import is_sdk_server, list_items
-from ccsdk.runtime.discovery import parse_version
 
-__all__ = ["build_initialize", "check_answer", "initialize_request", "stamp_user_message"]
+__all__ = [
+    "build_initialize",
+    "check_answer",
+    "initialize_model",
+    "initialize_request",
+    "stamp_user_message",
+]
 
 log = logging.getLogger("ccsdk")
 
 
+def initialize_request(options: Options) -> dict[str, Any]:
+    """The ``initialize`` request ccsdk sends for ``options``, as a dict.
+
+    :func:`build_initialize` with the hook callbacks registered under their
+    ids. Pure.
+    """
+    return build_initialize(options, Callbacks(options).hooks_for_initialize())
+
+
 def build_initialize(options: Options, hooks: dict[str, Any] | None) -> dict[str, Any]:
     """The ``initialize`` request for ``options``, as the dict written on the wire."""
-    return encode_control(initialize_request(options, hooks))
+    return encode_control(initialize_model(options, hooks))
 
 
-def initialize_request(options: Options, hooks: dict[str, Any] | None) -> Initialize:
+def initialize_model(options: Options, hooks: dict[str, Any] | None) -> Initialize:
     """The ``initialize`` request for ``options``; ``hooks`` is its wire form.
 
     Pure: no I/O, and the options are not modified. The dialog kinds the

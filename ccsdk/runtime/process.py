@@ -48,10 +48,11 @@ import anyio
 import anyio.abc
 import anyio.to_thread
 
+from ccsdk._redact import redact_argv, redact_text
 from ccsdk.errors import CLIConnectionError, CLINotFoundError, LineTooLongError, ProcessError
 from ccsdk.options import line_bound
 from ccsdk.protocol.framing import LineBuffer
-from ccsdk.runtime.command import build_argv, build_env, redact_argv, redact_text
+from ccsdk.runtime.command import build_argv, build_env
 from ccsdk.runtime.discovery import find_cli
 from ccsdk.runtime.spawn import SpawnedProcess, SpawnRequest, process_group, spawn_subprocess
 from ccsdk.runtime.transport import ByteTransport

@@ -2,18 +2,21 @@
 
 :class:`FakeModel` is a scripted stand-in for the Anthropic Messages API that
 the real Claude Code CLI can be pointed at, so end-to-end tests and demos run
-offline and deterministically.  This package imports only the standard
-library, so importing it never drags in the SDK's heavier dependencies.
+offline and deterministically; :func:`ensure_cli` installs the pinned CLI
+(:data:`PINNED_CLI_VERSION`) for them (:mod:`ccsdk.testing.install`, also
+``python -m ccsdk.testing.install``). This package imports only the standard
+library and ccsdk's own leaf modules, so importing it never drags in the
+SDK's heavier dependencies.
 """
 
-from ccsdk.testing.fake_model import (
+from ccsdk.testing._classify import RecordedRequest, gateway_env
+from ccsdk.testing._install import PINNED_CLI_VERSION, cli_version, ensure_cli
+from ccsdk.testing._model import FakeModel
+from ccsdk.testing._script import (
     SUGGESTION_TEXT,
     SUMMARY_TEXT,
-    FakeModel,
     RawBlock,
-    RecordedRequest,
     Turn,
-    gateway_env,
     raw_block,
     text,
     thinking,
@@ -21,12 +24,15 @@ from ccsdk.testing.fake_model import (
 )
 
 __all__ = [
+    "PINNED_CLI_VERSION",
     "SUGGESTION_TEXT",
     "SUMMARY_TEXT",
     "FakeModel",
     "RawBlock",
     "RecordedRequest",
     "Turn",
+    "cli_version",
+    "ensure_cli",
     "gateway_env",
     "raw_block",
     "text",

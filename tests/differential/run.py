@@ -56,8 +56,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ccsdk.testing import FakeModel, Turn, text, thinking, tool_use
-from ccsdk.testing.cli import cli_version, ensure_cli
+from ccsdk.testing import FakeModel, Turn, cli_version, ensure_cli, text, thinking, tool_use
 
 HERE = Path(__file__).resolve().parent
 PROGRAMS = HERE / "programs"

@@ -35,22 +35,27 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Literal, cast
 
-from ccsdk.cli import LOCAL_CLI, has_credentials, locate_cli, offline_environment
-from ccsdk.errors import ClaudeSDKError, CLINotFoundError
-from ccsdk.runtime.discovery import (
-    CLI_PATH_ENV_VAR,
+import anyio
+
+from ccsdk._cli.setup import LOCAL_CLI, has_credentials, locate_cli, offline_environment
+from ccsdk._version import (
     MINIMUM_CLI_VERSION,
-    parse_version,
-    usual_places,
+    PINNED_CLI_VERSION,
+    cli_version,
+    older_than_minimum,
 )
-from ccsdk.testing.cli import PINNED_CLI_VERSION, cli_version
+from ccsdk.client import ClaudeSDKClient
+from ccsdk.errors import ClaudeSDKError, CLINotFoundError
+from ccsdk.options import ClaudeCodeOptions
+from ccsdk.protocol.messages import ResultMessage
+from ccsdk.runtime.discovery import CLI_PATH_ENV_VAR, usual_places
 
 __all__ = ["Check", "main", "run_checks"]
 
 Status = Literal["ok", "warn", "fail", "skip"]
 
 _INSTALL = f"npm install -g @anthropic-ai/claude-code@{PINNED_CLI_VERSION}"
-_INSTALL_LOCAL = "python -m ccsdk.testing.cli  (installs the pinned CLI into ./.cli/)"
+_INSTALL_LOCAL = "python -m ccsdk.testing.install  (installs the pinned CLI into ./.cli/)"
 _ROUND_TRIP_ANSWER = "ccsdk doctor: the fake model answered."
 
 
@@ -100,15 +105,14 @@ def check_cli(cli_path: str | None) -> tuple[Check, str | None]:
     return Check("CLI", "ok", f"{path} (from {source})"), path
 
 
-def check_version(path: str) -> Check:
+def check_cli_version(path: str) -> Check:
     """``claude --version`` against the supported minimum and the pinned version."""
     found = cli_version(path)
     if found is None:
         return Check(
             "version", "fail", f"'{path} --version' failed", f"reinstall the CLI: {_INSTALL}"
         )
-    version, minimum = parse_version(found), parse_version(MINIMUM_CLI_VERSION)
-    if version is not None and minimum is not None and version < minimum:
+    if older_than_minimum(found):
         return Check(
             "version",
             "fail",
@@ -126,9 +130,6 @@ def check_version(path: str) -> Check:
 
 
 async def _talk(path: str, env: dict[str, str], home: str) -> tuple[float, dict[str, object], str]:
-    from ccsdk.client import ClaudeSDKClient
-    from ccsdk.options import ClaudeCodeOptions
-    from ccsdk.protocol.messages import ResultMessage
 
     options = ClaudeCodeOptions(
         cli_path=path, env=env, cwd=home, initialize_timeout=30.0, control_timeout=10.0
@@ -147,8 +148,6 @@ async def _talk(path: str, env: dict[str, str], home: str) -> tuple[float, dict[
 
 def check_session(path: str) -> list[Check]:
     """Start the CLI against a fake model: the handshake, then one prompt there and back."""
-    import anyio
-
     fix = (
         f"reinstall the CLI ({_INSTALL}), then run 'ccsdk doctor -v' to see its stderr "
         "and every frame"
@@ -215,7 +214,7 @@ def run_checks(cli_path: str | None = None) -> list[Check]:
     if path is None:
         checks += [Check(name, "skip", "no CLI") for name in ("version", "handshake", "round trip")]
     else:
-        checks.append(check_version(path))
+        checks.append(check_cli_version(path))
         checks += check_session(path)
     checks.append(check_node(path is not None))
     checks.append(check_credentials())

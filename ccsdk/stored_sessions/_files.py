@@ -5,13 +5,13 @@ Every function here does file I/O: the functions of
 run those calls in a worker thread, one thread hop per call. All I/O goes
 through the name ``os`` (no ``open``, no ``pathlib`` I/O, no ``shutil``), so
 a test can swap it for a proxy and prove that none of it runs on the event
-loop. What the lines mean is :mod:`ccsdk.transcript`.
+loop. What the lines mean is :mod:`ccsdk.stored_sessions._transcript`.
 
 Where the CLI 2.1.331 puts things (checked against the real binary):
 
 * ``<config>/projects/<project>/<session id>.jsonl``: ``<config>`` is
   ``$CLAUDE_CONFIG_DIR``, else ``~/.claude``; ``<project>`` is
-  :func:`~ccsdk.transcript.project_dir_name` of the real path (symlinks
+  :func:`~ccsdk.stored_sessions._transcript.project_dir_name` of the real path (symlinks
   resolved) of the directory the session ran in.
 * ``<config>/projects/<project>/<session id>/``: the session's subagent
   transcripts (``subagents/agent-<agent id>.jsonl``, each with an
@@ -32,7 +32,7 @@ import threading
 from typing import Final
 
 from ccsdk.errors import SessionNotFoundError
-from ccsdk.transcript import (
+from ccsdk.stored_sessions._transcript import (
     MAX_PROJECT_NAME,
     UUID,
     JSONDict,

@@ -4,8 +4,8 @@ The CLI keeps every session it runs in
 ``<config>/projects/<project>/<session id>.jsonl``; ``<config>`` is
 ``$CLAUDE_CONFIG_DIR`` if set, else ``~/.claude`` (read at each call: for a
 CLI started with another ``CLAUDE_CONFIG_DIR`` in ``options.env``, set it in
-``os.environ`` too). The format is described in :mod:`ccsdk.transcript` and
-:mod:`ccsdk.session_files`.
+``os.environ`` too). The format is described in :mod:`ccsdk.stored_sessions._transcript` and
+:mod:`ccsdk.stored_sessions._files`.
 
 Each function has two forms. The official SDK's name (``list_sessions``) is
 synchronous, with the official SDK's signature and return type, so code
@@ -40,8 +40,8 @@ from typing import TypeVar
 
 import anyio.to_thread
 
-from ccsdk import session_files as _files
-from ccsdk.transcript import (
+from ccsdk.stored_sessions import _files
+from ccsdk.stored_sessions._transcript import (
     ForkSessionResult,
     SDKSessionInfo,
     SessionMessage,

@@ -1,7 +1,7 @@
 """What the lines of a CLI transcript mean: pure functions, no I/O.
 
 A transcript is the JSONL file the CLI appends to as a session runs
-(:mod:`ccsdk.session_files` finds and reads it). As the CLI 2.1.331 writes
+(:mod:`ccsdk.stored_sessions._files` finds and reads it). As the CLI 2.1.331 writes
 them (checked against the real binary):
 
 * Conversation entries (``user``, ``assistant``, ``attachment``,
