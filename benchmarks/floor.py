@@ -39,7 +39,7 @@ __all__ = [
     "loop_floor_turns",
 ]
 
-READ_SIZE = 256 * 1024  # ccsdk.runtime.process._READ_SIZE
+READ_SIZE = 256 * 1024  # ccsdk.runtime._process._READ_SIZE
 ARGV = ["--output-format", "stream-json", "--verbose", "--input-format", "stream-json"]
 USER_LINE = (
     b'{"type":"user","message":{"role":"user","content":"go"},'

@@ -53,6 +53,25 @@ from ccsdk._config_types import (
     ToolPermissionContext,
     ToolsPreset,
 )
+from ccsdk._control_results import McpSetServersResult, RewindFilesResult
+from ccsdk._errors import (
+    ClaudeSDKError,
+    CLIConnectionError,
+    CLIJSONDecodeError,
+    CLINotFoundError,
+    CLIVersionError,
+    ConnectionClosedError,
+    ControlRequestError,
+    ControlTimeoutError,
+    LineTooLongError,
+    LocalProtocolError,
+    MessageParseError,
+    ProcessError,
+    ProtocolError,
+    RemoteProtocolError,
+    ResultError,
+    SessionNotFoundError,
+)
 from ccsdk._hooks import (
     AsyncHookJSONOutput,
     BackgroundTaskSummary,
@@ -97,29 +116,22 @@ from ccsdk._hooks import (
     UserPromptSubmitHookSpecificOutput,
     WorktreeCreateHookSpecificOutput,
 )
+from ccsdk._options import ClaudeAgentOptions, ClaudeCodeOptions
 from ccsdk._redact import redact_env
+from ccsdk._server_info import AccountInfo, AgentInfo, ModelInfo, ServerInfo, SlashCommand
+from ccsdk._session import MessageIterator, Session, connect_session, open_session
 from ccsdk._tools import SdkMcpTool, create_sdk_mcp_server, tool
-from ccsdk.client import ClaudeSDKClient
-from ccsdk.control_results import McpSetServersResult, RewindFilesResult
-from ccsdk.errors import (
-    ClaudeSDKError,
-    CLIConnectionError,
-    CLIJSONDecodeError,
-    CLINotFoundError,
-    CLIVersionError,
-    ConnectionClosedError,
-    ControlRequestError,
-    ControlTimeoutError,
-    LineTooLongError,
-    LocalProtocolError,
-    MessageParseError,
-    ProcessError,
-    ProtocolError,
-    RemoteProtocolError,
-    ResultError,
-    SessionNotFoundError,
+from ccsdk._user_input import (
+    ElicitationRequest,
+    ElicitationResult,
+    OnElicitation,
+    OnUserDialog,
+    UserDialogCancelled,
+    UserDialogCompleted,
+    UserDialogRequest,
+    UserDialogResult,
 )
-from ccsdk.options import ClaudeAgentOptions, ClaudeCodeOptions
+from ccsdk.client import ClaudeSDKClient
 from ccsdk.protocol.messages import (
     TERMINAL_TASK_STATUSES,
     ApiRetryInfo,
@@ -180,14 +192,12 @@ from ccsdk.protocol.messages import (
     UserMessage,
 )
 from ccsdk.query import query
-from ccsdk.runtime.command import build_argv, build_env
-from ccsdk.runtime.discovery import find_cli
-from ccsdk.runtime.initialize import initialize_request
-from ccsdk.runtime.process import SubprocessCLITransport
-from ccsdk.runtime.spawn import SpawnedProcess, SpawnRequest, spawn_subprocess, wrap_command
-from ccsdk.runtime.transport import ByteTransport, StreamTransport, Transport
-from ccsdk.server_info import AccountInfo, AgentInfo, ModelInfo, ServerInfo, SlashCommand
-from ccsdk.session import MessageIterator, Session, connect_session, open_session
+from ccsdk.runtime._command import build_argv, build_env
+from ccsdk.runtime._discovery import find_cli
+from ccsdk.runtime._initialize import initialize_request
+from ccsdk.runtime._process import SubprocessCLITransport
+from ccsdk.runtime._spawn import SpawnedProcess, SpawnRequest, spawn_subprocess, wrap_command
+from ccsdk.runtime._transport import ByteTransport, StreamTransport, Transport
 from ccsdk.stored_sessions import (
     ForkSessionResult,
     SDKSessionInfo,
@@ -210,16 +220,6 @@ from ccsdk.stored_sessions import (
     list_subagents,
     rename_session,
     tag_session,
-)
-from ccsdk.user_input import (
-    ElicitationRequest,
-    ElicitationResult,
-    OnElicitation,
-    OnUserDialog,
-    UserDialogCancelled,
-    UserDialogCompleted,
-    UserDialogRequest,
-    UserDialogResult,
 )
 
 if TYPE_CHECKING:

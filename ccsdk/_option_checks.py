@@ -34,7 +34,7 @@ from ccsdk._config_types import (
 )
 
 if TYPE_CHECKING:
-    from ccsdk.options import Options
+    from ccsdk._options import Options
 
 __all__ = [
     "AGENT_KEYS",

@@ -1,8 +1,8 @@
 """The types of a custom spawn function: ``SpawnRequest``, ``SpawnedProcess``, ``Spawn``.
 
 Plain data, below the runtime: ``ClaudeCodeOptions.spawn`` is typed with
-them and ``ccsdk.runtime.spawn`` (which re-exports them) starts processes
-with them. See :mod:`ccsdk.runtime.spawn` for the rules a spawn function
+them and ``ccsdk.runtime._spawn`` (which re-exports them) starts processes
+with them. See :mod:`ccsdk.runtime._spawn` for the rules a spawn function
 follows.
 """
 

@@ -3,7 +3,7 @@
 A tool is an async function the model can call, served by a real MCP server
 (``mcp.server.lowlevel.Server``) that runs inside this process. The CLI is
 told only ``{"type": "sdk", "name": ...}`` and reaches the server through
-``mcp_message`` control requests (see :mod:`ccsdk.runtime.mcp_bridge`)::
+``mcp_message`` control requests (see :mod:`ccsdk.runtime._mcp_bridge`)::
 
     @tool("greet", "Greet a user", {"name": str})
     async def greet(args):

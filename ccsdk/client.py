@@ -14,16 +14,16 @@ from collections.abc import AsyncIterable, AsyncIterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
-from ccsdk.control_results import McpSetServersResult, RewindFilesResult
-from ccsdk.errors import CLIConnectionError
-from ccsdk.options import ClaudeAgentOptions, ClaudeCodeOptions
+from ccsdk._control_results import McpSetServersResult, RewindFilesResult
+from ccsdk._errors import CLIConnectionError
+from ccsdk._options import ClaudeAgentOptions, ClaudeCodeOptions
+from ccsdk._server_info import AccountInfo, AgentInfo, ModelInfo, ServerInfo, SlashCommand
+from ccsdk._session import MessageIterator, Session
 from ccsdk.protocol.messages import Message
-from ccsdk.server_info import AccountInfo, AgentInfo, ModelInfo, ServerInfo, SlashCommand
-from ccsdk.session import MessageIterator, Session
 
 if TYPE_CHECKING:
     from ccsdk._config_types import McpServerConfig, PermissionMode, ThinkingDisplay
-    from ccsdk.runtime.transport import Transport
+    from ccsdk.runtime._transport import Transport
 
 __all__ = ["ClaudeSDKClient"]
 

@@ -21,11 +21,11 @@ from typing import Any
 import anyio
 import anyio.abc
 
-from ccsdk.options import ClaudeAgentOptions, ClaudeCodeOptions
+from ccsdk._options import ClaudeAgentOptions, ClaudeCodeOptions
 from ccsdk.protocol.errors import ClaudeSDKError
 from ccsdk.protocol.messages import Message
-from ccsdk.runtime.engine import Engine
-from ccsdk.runtime.transport import Transport
+from ccsdk.runtime._engine import Engine
+from ccsdk.runtime._transport import Transport
 
 __all__ = ["query"]
 

@@ -11,14 +11,14 @@ they are built). It only gathers them; each lives where ccsdk keeps it:
 * configuration (permissions, MCP configs, hooks, sandbox, agents, control
   frames): ``ccsdk._config_types``;
 * the shapes of hook inputs and outputs: :mod:`ccsdk._hooks`;
-* the two options classes: :mod:`ccsdk.options`;
+* the two options classes: :mod:`ccsdk._options`;
 * the types the session functions return: ``ccsdk.stored_sessions``.
 """
 
 from ccsdk import _config_types, _hooks
 from ccsdk._config_types import *  # noqa: F403
 from ccsdk._hooks import *  # noqa: F403
-from ccsdk.options import ClaudeAgentOptions, ClaudeCodeOptions
+from ccsdk._options import ClaudeAgentOptions, ClaudeCodeOptions
 from ccsdk.protocol import messages
 from ccsdk.protocol.messages import *  # noqa: F403
 from ccsdk.stored_sessions import SDKSessionInfo, SessionMessage

@@ -70,7 +70,7 @@ GRACE_SECONDS = 5.0
 def build_argv(cli: str) -> list[str]:
     """The smallest argv that speaks the control protocol both ways.
 
-    ccsdk's own (``ccsdk/runtime/command.py``) adds a flag per option; these
+    ccsdk's own (``ccsdk/runtime/_command.py``) adds a flag per option; these
     are the ones every session needs. Never ``--print``: the prompt goes to
     stdin after ``initialize``, so hooks and permission prompts work.
     """

@@ -21,7 +21,7 @@ from ccsdk import (
     query,
 )
 from ccsdk.protocol.events import HookCallbackRequest
-from ccsdk.runtime.callbacks import Callbacks
+from ccsdk.runtime._callbacks import Callbacks
 from ccsdk.types import CanUseToolShadowedWarning
 from tests.conftest import Runner
 from tests.fakecli import FakeCLI
@@ -171,7 +171,7 @@ def test_a_wrong_return_type_is_an_error_reply(run: Runner) -> None:
 
 
 def test_can_use_tool_sets_the_stdio_prompt_tool() -> None:
-    from ccsdk.runtime.command import build_argv
+    from ccsdk.runtime._command import build_argv
 
     async def allow(name: str, data: dict[str, Any], ctx: ToolPermissionContext) -> Any:
         return PermissionResultAllow()

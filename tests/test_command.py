@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from ccsdk import ClaudeSDKClient, Session
+from ccsdk._options import ClaudeAgentOptions, ClaudeCodeOptions
 from ccsdk._redact import REDACTED, redact_argv, redact_env
-from ccsdk.options import ClaudeAgentOptions, ClaudeCodeOptions
-from ccsdk.runtime.command import build_argv, build_env
+from ccsdk.runtime._command import build_argv, build_env
 from ccsdk.types import PermissionResultAllow, ToolPermissionContext
 
 HEAD = ["claude", "--output-format", "stream-json", "--verbose"]

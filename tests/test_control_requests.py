@@ -39,7 +39,7 @@ from ccsdk import (
     open_session,
     tool,
 )
-from ccsdk.runtime.mcp_bridge import SdkMcpBridge
+from ccsdk.runtime._mcp_bridge import SdkMcpBridge
 from tests.conftest import Runner
 from tests.fakecli import FakeCLI
 

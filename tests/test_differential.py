@@ -58,10 +58,12 @@ def test_the_exception_line_is_the_end_of_the_last_traceback(runner: ModuleType)
         "Traceback (most recent call last):\n"
         '  File "x.py", line 1, in <module>\n'
         "    main()\n"
-        "ccsdk.errors.ResultError: Claude Code returned an error result\n"
+        "ccsdk._errors.ResultError: Claude Code returned an error result\n"
         "sys:1: RuntimeWarning: coroutine 'f' was never awaited\n"
     )
-    assert runner.raised(stderr) == "ccsdk.errors.ResultError: Claude Code returned an error result"
+    assert (
+        runner.raised(stderr) == "ccsdk._errors.ResultError: Claude Code returned an error result"
+    )
     assert runner.raised("just a warning\n") is None
 
 

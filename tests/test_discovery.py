@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ccsdk.errors import CLINotFoundError, CLIVersionError
-from ccsdk.runtime.discovery import (
+from ccsdk._errors import CLINotFoundError, CLIVersionError
+from ccsdk.runtime._discovery import (
     MINIMUM_CLI_VERSION,
     check_version,
     find_cli,

@@ -16,9 +16,9 @@ import anyio.abc
 import pytest
 
 from ccsdk import ClaudeCodeOptions, CLIConnectionError, ProcessError, StreamTransport, query
+from ccsdk._session import Session
 from ccsdk.protocol.messages import AssistantMessage, Message
-from ccsdk.runtime.engine import Engine
-from ccsdk.session import Session
+from ccsdk.runtime._engine import Engine
 from tests.conftest import Runner
 from tests.fakecli import FakeCLI, assistant
 

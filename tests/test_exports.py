@@ -9,7 +9,7 @@ In the style of trio's ``_tests/test_exports.py``:
   --update`` rewrites it);
 * every name in every ``__all__`` resolves;
 * the docs and the examples import only public modules, and from them
-  only their ``__all__`` names: ``from ccsdk.runtime.command import
+  only their ``__all__`` names: ``from ccsdk.runtime._command import
   build_argv`` or ``from ccsdk._redact import ...`` fails.
 
 Everything else (``ccsdk.runtime``, ``ccsdk._cli``, the ``_``-prefixed
@@ -153,9 +153,9 @@ def test_the_docs_and_examples_import_only_public_names() -> None:
 
 
 def test_the_check_catches_an_implementation_import() -> None:
-    code = "from ccsdk.runtime.command import build_argv\nfrom ccsdk._redact import redact_env\n"
+    code = "from ccsdk.runtime._command import build_argv\nfrom ccsdk._redact import redact_env\n"
     assert [_problem(m, n) for m, n in _ccsdk_imports(code)] == [
-        "ccsdk.runtime.command is not a public module",
+        "ccsdk.runtime._command is not a public module",
         "ccsdk._redact is not a public module",
     ]
     assert _problem("ccsdk", "Engine") == "Engine is not in ccsdk.__all__"

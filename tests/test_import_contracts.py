@@ -48,7 +48,7 @@ def test_the_import_contracts_are_kept() -> None:
 @pytest.mark.parametrize(
     ("module", "plant", "rule"),
     [
-        ("runtime/tracing.py", "import ccsdk.session", "ccsdk.runtime is not allowed to import"),
+        ("runtime/tracing.py", "import ccsdk._session", "ccsdk.runtime is not allowed to import"),
         ("protocol/framing.py", "import anyio", "ccsdk.protocol is not allowed to import anyio"),
     ],
 )

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from ccsdk import ClaudeAgentOptions, ClaudeCodeOptions
-from ccsdk.errors import CLIConnectionError
-from ccsdk.runtime.callbacks import Callbacks
-from ccsdk.runtime.initialize import build_initialize, check_answer, stamp_user_message
+from ccsdk._errors import CLIConnectionError
+from ccsdk.runtime._callbacks import Callbacks
+from ccsdk.runtime._initialize import build_initialize, check_answer, stamp_user_message
 from ccsdk.types import AgentDefinition, HookContext, HookMatcher
 
 HOOKS = {"PreToolUse": [{"matcher": None, "hookCallbackIds": ["hook_0"]}]}

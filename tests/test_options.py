@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ccsdk.options import ClaudeAgentOptions, ClaudeCodeOptions
+from ccsdk._options import ClaudeAgentOptions, ClaudeCodeOptions
 from ccsdk.protocol.framing import DEFAULT_MAX_LINE_BYTES
 from ccsdk.types import (
     HookContext,

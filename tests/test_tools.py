@@ -430,7 +430,7 @@ def call(name: str, arguments: Any, request_id: int = 2) -> dict[str, Any]:
 async def bridge_for(
     tools: Sequence[SdkMcpTool[Any]] = ALL_TOOLS, *, handshake: bool = True
 ) -> AsyncIterator[Any]:
-    from ccsdk.runtime.mcp_bridge import SdkMcpBridge
+    from ccsdk.runtime._mcp_bridge import SdkMcpBridge
 
     config = create_sdk_mcp_server("my-tools", version="2.0.0", tools=tools)
     async with SdkMcpBridge({"tools": config["instance"]}) as bridge:
@@ -642,7 +642,7 @@ def test_a_server_that_raises_gives_an_internal_error(run: Runner) -> None:
     import mcp.types as types
     from mcp.server.lowlevel.server import Server
 
-    from ccsdk.runtime.mcp_bridge import SdkMcpBridge
+    from ccsdk.runtime._mcp_bridge import SdkMcpBridge
 
     async def list_tools(ctx: Any, params: Any) -> types.ListToolsResult:
         raise RuntimeError("broken listing")
@@ -662,7 +662,7 @@ def test_a_server_that_raises_gives_an_internal_error(run: Runner) -> None:
 
 
 def test_not_a_server_instance(run: Runner) -> None:
-    from ccsdk.runtime.mcp_bridge import SdkMcpBridge
+    from ccsdk.runtime._mcp_bridge import SdkMcpBridge
 
     async def main() -> dict[str, Any]:
         return await SdkMcpBridge({"s": object()}).handle("s", INITIALIZE)
@@ -676,7 +676,7 @@ def test_resources_and_prompts_when_the_server_defines_them(run: Runner) -> None
     import mcp.types as types
     from mcp.server.lowlevel.server import Server
 
-    from ccsdk.runtime.mcp_bridge import SdkMcpBridge
+    from ccsdk.runtime._mcp_bridge import SdkMcpBridge
 
     async def list_resources(ctx: Any, params: Any) -> types.ListResourcesResult:
         return types.ListResourcesResult(resources=[types.Resource(uri="mem://a", name="a")])
@@ -730,7 +730,7 @@ def test_resources_and_prompts_when_the_server_defines_them(run: Runner) -> None
 def test_an_mcpserver_instance_is_served(run: Runner) -> None:
     from mcp.server.mcpserver import MCPServer
 
-    from ccsdk.runtime.mcp_bridge import SdkMcpBridge
+    from ccsdk.runtime._mcp_bridge import SdkMcpBridge
 
     app: Any = MCPServer("high-level")
 
@@ -751,7 +751,7 @@ def test_an_mcpserver_instance_is_served(run: Runner) -> None:
 def test_lifespan_entered_on_first_use_and_exited_by_aclose(run: Runner) -> None:
     from mcp.server.lowlevel.server import Server
 
-    from ccsdk.runtime.mcp_bridge import SdkMcpBridge
+    from ccsdk.runtime._mcp_bridge import SdkMcpBridge
 
     events: list[str] = []
 

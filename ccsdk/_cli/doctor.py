@@ -38,6 +38,8 @@ from typing import Literal, cast
 import anyio
 
 from ccsdk._cli.setup import LOCAL_CLI, has_credentials, locate_cli, offline_environment
+from ccsdk._errors import ClaudeSDKError, CLINotFoundError
+from ccsdk._options import ClaudeCodeOptions
 from ccsdk._version import (
     MINIMUM_CLI_VERSION,
     PINNED_CLI_VERSION,
@@ -45,10 +47,8 @@ from ccsdk._version import (
     older_than_minimum,
 )
 from ccsdk.client import ClaudeSDKClient
-from ccsdk.errors import ClaudeSDKError, CLINotFoundError
-from ccsdk.options import ClaudeCodeOptions
 from ccsdk.protocol.messages import ResultMessage
-from ccsdk.runtime.discovery import CLI_PATH_ENV_VAR, usual_places
+from ccsdk.runtime._discovery import CLI_PATH_ENV_VAR, usual_places
 
 __all__ = ["Check", "main", "run_checks"]
 

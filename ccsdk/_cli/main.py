@@ -49,12 +49,12 @@ from ccsdk._cli.setup import (
     offline_environment,
 )
 from ccsdk._config_types import PERMISSION_MODES
+from ccsdk._errors import ClaudeSDKError, CLIConnectionError, ProcessError
+from ccsdk._options import ClaudeCodeOptions
 from ccsdk._version import PINNED_CLI_VERSION
 from ccsdk.client import ClaudeSDKClient
-from ccsdk.errors import ClaudeSDKError, CLIConnectionError, ProcessError
-from ccsdk.options import ClaudeCodeOptions
-from ccsdk.runtime.discovery import CLI_PATH_ENV_VAR
-from ccsdk.runtime.engine import collapse_groups
+from ccsdk.runtime._discovery import CLI_PATH_ENV_VAR
+from ccsdk.runtime._engine import collapse_groups
 
 __all__ = [
     "EXIT_ERROR",

@@ -1,6 +1,6 @@
 """Finding the CLI to run and the offline mode, shared by the command and ``ccsdk doctor``.
 
-:func:`locate_cli` is :func:`~ccsdk.runtime.discovery.find_cli`'s search plus
+:func:`locate_cli` is :func:`~ccsdk.runtime._discovery.find_cli`'s search plus
 the project-local ``./.cli/`` that ``python -m ccsdk.testing.install`` fills;
 :func:`offline_environment` points the CLI at a scripted
 :class:`~ccsdk.testing.FakeModel` when there are no credentials.
@@ -15,8 +15,8 @@ from collections.abc import Generator, Mapping
 from contextlib import ExitStack
 from pathlib import Path
 
-from ccsdk.errors import CLINotFoundError
-from ccsdk.runtime.discovery import CLI_PATH_ENV_VAR, find_cli
+from ccsdk._errors import CLINotFoundError
+from ccsdk.runtime._discovery import CLI_PATH_ENV_VAR, find_cli
 
 __all__ = [
     "CREDENTIAL_ENV_VARS",

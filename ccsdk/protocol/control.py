@@ -27,8 +27,8 @@ applied in one place, :func:`ccsdk.protocol.codec.encode_control`; the
 converter (``ccsdk.protocol.converter``) unstructures and structures them
 with the same names. What the CLI answers to ``initialize``,
 ``rewind_files`` and ``mcp_set_servers`` is read by the converter
-(``codec.decode_answer``) into the public types of :mod:`ccsdk.server_info`
-and :mod:`ccsdk.control_results`, whose fields declare their wire names
+(``codec.decode_answer``) into the public types of :mod:`ccsdk._server_info`
+and :mod:`ccsdk._control_results`, whose fields declare their wire names
 with the same metadata.
 """
 
@@ -79,7 +79,7 @@ OMIT_IF_NONE = "ccsdk.omit_if_none"
 #: Field metadata key: this field gets the whole dict a model was read from.
 #: A class with such a field is read by ``codec.decode_answer`` (lenient
 #: about what is missing or null, strict about wrong types); the typed
-#: answers of :mod:`ccsdk.server_info` and :mod:`ccsdk.control_results` are.
+#: answers of :mod:`ccsdk._server_info` and :mod:`ccsdk._control_results` are.
 RAW = "ccsdk.raw"
 #: Field metadata key: a structure hook ``(value, type) -> value`` for this
 #: field alone, used by ``codec.decode_answer`` (a value it cannot take
@@ -107,7 +107,7 @@ class Initialize:
 
     ``hooks`` is always sent (``null`` for none), as the official SDK does;
     every other field only when set. Built from the options by
-    ``ccsdk.runtime.initialize.build_initialize``.
+    ``ccsdk.runtime._initialize.build_initialize``.
     """
 
     subtype: ClassVar[str] = "initialize"

@@ -1,7 +1,7 @@
 """The exception hierarchy's root and the protocol-level errors.
 
 They live in the sans-IO package because the protocol raises them and must
-not import the runtime; :mod:`ccsdk.errors` re-exports them beside the
+not import the runtime; :mod:`ccsdk._errors` re-exports them beside the
 runtime's own errors, so users import everything from one place.
 """
 

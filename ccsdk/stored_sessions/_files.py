@@ -31,7 +31,7 @@ import stat
 import threading
 from typing import Final
 
-from ccsdk.errors import SessionNotFoundError
+from ccsdk._errors import SessionNotFoundError
 from ccsdk.stored_sessions._transcript import (
     MAX_PROJECT_NAME,
     UUID,

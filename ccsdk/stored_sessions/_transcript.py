@@ -38,7 +38,7 @@ from typing import Any, Final, Literal, cast
 
 import orjson
 
-from ccsdk.runtime.json_lines import loads
+from ccsdk.runtime._json_lines import loads
 
 log = logging.getLogger("ccsdk")
 

@@ -2,7 +2,7 @@
 
 Each keeps the CLI's dict in ``raw``. Reading is lenient about missing
 fields and strict about wrong types (a :class:`~ccsdk.MessageParseError`
-naming the field's path), as in :mod:`ccsdk.server_info`, by the same
+naming the field's path), as in :mod:`ccsdk._server_info`, by the same
 converter (:func:`ccsdk.protocol.codec.decode_answer`).
 """
 

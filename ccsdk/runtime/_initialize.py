@@ -35,14 +35,14 @@ import logging
 from collections.abc import Mapping
 from typing import Any, cast
 
+from ccsdk._errors import CLIConnectionError
 from ccsdk._option_checks import agent_wire_dict
+from ccsdk._options import Options
 from ccsdk._version import parse_version
-from ccsdk.errors import CLIConnectionError
-from ccsdk.options import Options
 from ccsdk.protocol.codec import encode_control
 from ccsdk.protocol.control import Initialize
-from ccsdk.runtime.callbacks import Callbacks
-from ccsdk.runtime.command import is_sdk_server, list_items
+from ccsdk.runtime._callbacks import Callbacks
+from ccsdk.runtime._command import is_sdk_server, list_items
 
 __all__ = [
     "build_initialize",
@@ -89,7 +89,7 @@ def initialize_model(options: Options, hooks: dict[str, Any] | None) -> Initiali
             fields["exclude_dynamic_sections"] = prompt.get("exclude_dynamic_sections")
         if prompt["type"] in ("custom", "preset"):
             fields["system_prompt_snapshot"] = prompt.get("snapshot")
-        # type "file" is --system-prompt-file (ccsdk.runtime.command)
+        # type "file" is --system-prompt-file (ccsdk.runtime._command)
     if o.append_system_prompt is not None:
         fields["append_system_prompt"] = o.append_system_prompt
     request = Initialize(

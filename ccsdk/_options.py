@@ -23,8 +23,8 @@ included) and on every assignment, by the checkers of
 :mod:`ccsdk._option_checks`, so a bad value fails here with a ``TypeError`` or
 ``ValueError`` naming the field, not later as a CLI exit code. Rules across
 fields are checked after construction and again when the command line is
-built. :mod:`ccsdk.runtime.command` turns the options into argv and
-environment, :mod:`ccsdk.runtime.initialize` into the ``initialize`` request.
+built. :mod:`ccsdk.runtime._command` turns the options into argv and
+environment, :mod:`ccsdk.runtime._initialize` into the ``initialize`` request.
 """
 
 import dataclasses
@@ -87,8 +87,8 @@ from ccsdk._option_checks import (
 )
 from ccsdk._redact import redact_env
 from ccsdk._spawn_types import Spawn
+from ccsdk._user_input import ElicitationResult, OnElicitation, OnUserDialog
 from ccsdk.protocol.framing import DEFAULT_MAX_LINE_BYTES
-from ccsdk.user_input import ElicitationResult, OnElicitation, OnUserDialog
 
 # OnElicitation names these two in a string; typing.get_type_hints() on the
 # options classes looks them up here.
@@ -290,7 +290,7 @@ class ClaudeAgentOptions(_Checked):
 
     cli_path: str | Path | None = None
     """The ``claude`` executable to run; ``None`` searches ``CCSDK_CLI_PATH``,
-    ``PATH`` and the usual install places (:func:`ccsdk.runtime.discovery.find_cli`)."""
+    ``PATH`` and the usual install places (:func:`ccsdk.runtime._discovery.find_cli`)."""
 
     settings: str | None = None
     """A settings file or JSON text: ``--settings=<s>``."""
@@ -301,7 +301,7 @@ class ClaudeAgentOptions(_Checked):
     env: dict[str, str] = field(default_factory=dict[str, str])
     """Environment for the CLI, over the inherited one; these values win over
     everything ccsdk sets but ``client_app`` (see
-    :func:`ccsdk.runtime.command.build_env`). Secret-looking values are
+    :func:`ccsdk.runtime._command.build_env`). Secret-looking values are
     hidden in the repr."""
 
     extra_args: dict[str, str | None] = field(default_factory=dict[str, str | None])
@@ -467,8 +467,8 @@ class ClaudeAgentOptions(_Checked):
 
     spawn: Spawn | None = None
     """Starts the CLI process in place of a local child: an async function
-    taking a :class:`~ccsdk.runtime.spawn.SpawnRequest` and returning a
-    :class:`~ccsdk.runtime.spawn.SpawnedProcess` (see docs/remote-cli.md)."""
+    taking a :class:`~ccsdk.runtime._spawn.SpawnRequest` and returning a
+    :class:`~ccsdk.runtime._spawn.SpawnedProcess` (see docs/remote-cli.md)."""
 
     tool_aliases: dict[str, str] | None = None
     """Tool names the model may call, each mapped to the tool that runs
@@ -550,7 +550,7 @@ class ClaudeCodeOptions(_Checked):
     env: dict[str, str] = field(default_factory=dict[str, str])
     """Environment for the CLI, over the inherited one; these values win over
     everything ccsdk sets but ``client_app`` (see
-    :func:`ccsdk.runtime.command.build_env`). Secret-looking values are
+    :func:`ccsdk.runtime._command.build_env`). Secret-looking values are
     hidden in the repr."""
 
     extra_args: dict[str, str | None] = field(default_factory=dict[str, str | None])
@@ -581,7 +581,7 @@ class ClaudeCodeOptions(_Checked):
 
     cli_path: str | Path | None = None
     """The ``claude`` executable to run; ``None`` searches ``CCSDK_CLI_PATH``,
-    ``PATH`` and the usual install places (:func:`ccsdk.runtime.discovery.find_cli`)."""
+    ``PATH`` and the usual install places (:func:`ccsdk.runtime._discovery.find_cli`)."""
 
     stderr: Callable[[str], None] | None = None
     """Called with each line the CLI writes to stderr, newline stripped. stderr
@@ -604,8 +604,8 @@ class ClaudeCodeOptions(_Checked):
 
     spawn: Spawn | None = None
     """Starts the CLI process in place of a local child: an async function
-    taking a :class:`~ccsdk.runtime.spawn.SpawnRequest` and returning a
-    :class:`~ccsdk.runtime.spawn.SpawnedProcess` (see docs/remote-cli.md)."""
+    taking a :class:`~ccsdk.runtime._spawn.SpawnRequest` and returning a
+    :class:`~ccsdk.runtime._spawn.SpawnedProcess` (see docs/remote-cli.md)."""
 
     tools: list[str] | ToolsPreset | None = None
     """The built-in tools the model gets: ``--tools=a,b``; ``[]`` gives none

@@ -7,7 +7,7 @@ take its errors away. So:
   signals the whole group, so a Bash the CLI started goes with it;
 * stderr is always piped and drained into a bounded ring; each line also
   goes to ``options.stderr`` if set, and the ring's tail goes into
-  :class:`~ccsdk.errors.ProcessError`;
+  :class:`~ccsdk._errors.ProcessError`;
 * teardown runs in order (close stdin, grace period, SIGTERM, grace,
   SIGKILL), every wait bounded, and always reaps the child. It runs under a
   shield, so a cancelled caller cannot skip it;
@@ -18,8 +18,8 @@ take its errors away. So:
   exit also kills every process of ours whose environment carries the tag.
 
 The process is started by ``options.spawn`` when set (the CLI in a
-container, over ssh: see :mod:`ccsdk.runtime.spawn`), else by
-:func:`~ccsdk.runtime.spawn.spawn_subprocess`. Everything below applies to
+container, over ssh: see :mod:`ccsdk.runtime._spawn`), else by
+:func:`~ccsdk.runtime._spawn.spawn_subprocess`. Everything below applies to
 either; only the group kill and the tag sweep need a local child, and the
 group kill is used only for a child that leads its own group.
 
@@ -48,17 +48,17 @@ import anyio
 import anyio.abc
 import anyio.to_thread
 
+from ccsdk._errors import CLIConnectionError, CLINotFoundError, LineTooLongError, ProcessError
+from ccsdk._options import line_bound
 from ccsdk._redact import redact_argv, redact_text
-from ccsdk.errors import CLIConnectionError, CLINotFoundError, LineTooLongError, ProcessError
-from ccsdk.options import line_bound
 from ccsdk.protocol.framing import LineBuffer
-from ccsdk.runtime.command import build_argv, build_env
-from ccsdk.runtime.discovery import find_cli
-from ccsdk.runtime.spawn import SpawnedProcess, SpawnRequest, process_group, spawn_subprocess
-from ccsdk.runtime.transport import ByteTransport
+from ccsdk.runtime._command import build_argv, build_env
+from ccsdk.runtime._discovery import find_cli
+from ccsdk.runtime._spawn import SpawnedProcess, SpawnRequest, process_group, spawn_subprocess
+from ccsdk.runtime._transport import ByteTransport
 
 if TYPE_CHECKING:
-    from ccsdk.options import Options
+    from ccsdk._options import Options
 
 __all__ = ["STDERR_RING_BYTES", "TAG_VARIABLE", "SubprocessCLITransport", "kill_tagged"]
 
@@ -131,7 +131,7 @@ class SubprocessCLITransport(ByteTransport):
             CLIConnectionError: ``cwd`` does not exist (default spawn only),
                 or the process could not be started (an ``OSError``).
             TypeError: a custom spawn returned something without the
-                :class:`~ccsdk.runtime.spawn.SpawnedProcess` members.
+                :class:`~ccsdk.runtime._spawn.SpawnedProcess` members.
         """
         if self._process is not None:
             raise CLIConnectionError("this transport is already connected")

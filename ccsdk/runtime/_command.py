@@ -33,7 +33,7 @@ did. ``skills`` adds ``Skill`` rules to ``--allowedTools`` and, when
 unset. The system prompt (but for the empty and file forms), agents,
 the output schema, tool aliases, the title and the names of in-process MCP
 servers are not flags: they go in the ``initialize`` request
-(:mod:`ccsdk.runtime.initialize`). ``can_use_tool`` adds
+(:mod:`ccsdk.runtime._initialize`). ``can_use_tool`` adds
 ``--permission-prompt-tool=stdio``. A ``mcp_servers`` dict is sent as compact
 JSON ``{"mcpServers": {...}}`` holding the servers the CLI runs or connects
 to; in-process (SDK) servers are left out (the ``instance`` never leaves).
@@ -51,7 +51,7 @@ precedence (later wins):
    ``PWD=<absolute cwd>``;
    ``TRACEPARENT`` / ``TRACESTATE`` of the active OpenTelemetry span, if the
    application imported opentelemetry and a span is active (they replace
-   inherited ones; see :mod:`ccsdk.runtime.tracing`);
+   inherited ones; see :mod:`ccsdk.runtime._tracing`);
 3. ``options.env``: the caller's explicit values win over everything
    but ``client_app``, which then sets ``CLAUDE_AGENT_SDK_CLIENT_APP``
    (``CLAUDE_AGENT_SDK_DERIVED_CLIENT_APP`` is always removed, as
@@ -59,7 +59,7 @@ precedence (later wins):
 4. ``CCSDK_PROCESS_TAG=<random>``, set by the transport after all that: a
    mark that the CLI's descendants inherit, so that teardown can find a
    Bash the CLI started in a session of its own after the CLI itself died
-   (see :mod:`ccsdk.runtime.process`).
+   (see :mod:`ccsdk.runtime._process`).
 
 :mod:`ccsdk._redact` hides secrets before logging.
 """
@@ -73,8 +73,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from ccsdk._option_checks import check_combinations
-from ccsdk.options import ClaudeAgentOptions, Options
-from ccsdk.runtime.tracing import add_trace_context
+from ccsdk._options import ClaudeAgentOptions, Options
+from ccsdk.runtime._tracing import add_trace_context
 
 __all__ = ["build_argv", "build_env"]
 
@@ -96,7 +96,7 @@ def build_argv(options: Options, cli_path: str) -> list[str]:
         argv.append(f"--{name}={value}")
 
     # A str, custom or preset system prompt goes in initialize (see
-    # ccsdk.runtime.initialize); only the file form is a flag.
+    # ccsdk.runtime._initialize); only the file form is a flag.
     prompt = o.system_prompt
     if prompt is None and isinstance(o, ClaudeAgentOptions):
         # claude_agent_sdk's default: an empty system prompt, not the CLI's.
@@ -256,7 +256,7 @@ def _mcp_config(servers: Mapping[str, Any] | str | Path) -> str | None:
     """``--mcp-config`` for the servers the CLI runs or connects to.
 
     In-process (SDK) servers are left out: they are named in
-    ``initialize.sdkMcpServers`` (see :mod:`ccsdk.runtime.initialize`).
+    ``initialize.sdkMcpServers`` (see :mod:`ccsdk.runtime._initialize`).
     """
     if isinstance(servers, (str, Path)):
         text = os.fspath(servers)

@@ -31,16 +31,17 @@ from typing import TYPE_CHECKING, Any, cast
 import anyio
 import anyio.abc
 
-from ccsdk._option_checks import THINKING_DISPLAYS as _THINKING_DISPLAYS
-from ccsdk.control_results import McpSetServersResult, RewindFilesResult
-from ccsdk.errors import (
+from ccsdk._control_results import McpSetServersResult, RewindFilesResult
+from ccsdk._errors import (
     ClaudeSDKError,
     CLIConnectionError,
     CLIJSONDecodeError,
     LocalProtocolError,
     MessageParseError,
 )
-from ccsdk.options import ClaudeAgentOptions, ClaudeCodeOptions
+from ccsdk._option_checks import THINKING_DISPLAYS as _THINKING_DISPLAYS
+from ccsdk._options import ClaudeAgentOptions, ClaudeCodeOptions
+from ccsdk._server_info import AccountInfo, AgentInfo, ModelInfo, ServerInfo, SlashCommand
 from ccsdk.protocol.control import (
     GetContextUsage,
     Interrupt,
@@ -57,12 +58,11 @@ from ccsdk.protocol.control import (
     StopTask,
 )
 from ccsdk.protocol.messages import Message, ResultMessage
-from ccsdk.runtime.engine import Engine, collapse_groups
-from ccsdk.server_info import AccountInfo, AgentInfo, ModelInfo, ServerInfo, SlashCommand
+from ccsdk.runtime._engine import Engine, collapse_groups
 
 if TYPE_CHECKING:
     from ccsdk._config_types import McpServerConfig, PermissionMode, ThinkingDisplay
-    from ccsdk.runtime.transport import ByteTransport, Transport
+    from ccsdk.runtime._transport import ByteTransport, Transport
 
 __all__ = ["MessageIterator", "Session", "connect_session", "open_session"]
 

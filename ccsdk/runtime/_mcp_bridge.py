@@ -75,7 +75,7 @@ from mcp.shared.transport_context import TransportContext
 from mcp.types import INTERNAL_ERROR, INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND
 from pydantic import ValidationError
 
-from ccsdk.errors import ClaudeSDKError
+from ccsdk._errors import ClaudeSDKError
 
 __all__ = ["Notify", "SdkMcpBridge"]
 

@@ -27,8 +27,7 @@ import anyio
 import anyio.abc
 import attrs
 
-from ccsdk._redact import redact_text
-from ccsdk.errors import (
+from ccsdk._errors import (
     ClaudeSDKError,
     CLIConnectionError,
     ConnectionClosedError,
@@ -37,7 +36,8 @@ from ccsdk.errors import (
     ProcessError,
     ResultError,
 )
-from ccsdk.options import line_bound
+from ccsdk._options import line_bound
+from ccsdk._redact import redact_text
 from ccsdk.protocol.codec import encode_message
 from ccsdk.protocol.connection import Connection, Event
 from ccsdk.protocol.control import (
@@ -63,16 +63,16 @@ from ccsdk.protocol.events import (
 )
 from ccsdk.protocol.messages import Message, ResultMessage, SystemMessage
 from ccsdk.protocol.states import OurState, TheirState
-from ccsdk.runtime.callbacks import Callbacks, Refused
-from ccsdk.runtime.discovery import check_version
-from ccsdk.runtime.initialize import check_answer, initialize_model, stamp_user_message
-from ccsdk.runtime.json_lines import loads
-from ccsdk.runtime.process import SubprocessCLITransport
-from ccsdk.runtime.transport import ByteTransport, Transport
+from ccsdk.runtime._callbacks import Callbacks, Refused
+from ccsdk.runtime._discovery import check_version
+from ccsdk.runtime._initialize import check_answer, initialize_model, stamp_user_message
+from ccsdk.runtime._json_lines import loads
+from ccsdk.runtime._process import SubprocessCLITransport
+from ccsdk.runtime._transport import ByteTransport, Transport
 
 if TYPE_CHECKING:
-    from ccsdk.options import Options
-    from ccsdk.runtime.mcp_bridge import SdkMcpBridge
+    from ccsdk._options import Options
+    from ccsdk.runtime._mcp_bridge import SdkMcpBridge
 
 __all__ = ["Engine", "collapse_groups"]
 
@@ -634,7 +634,7 @@ class Engine:
             }
             if not instances:
                 return None
-            from ccsdk.runtime.mcp_bridge import SdkMcpBridge
+            from ccsdk.runtime._mcp_bridge import SdkMcpBridge
 
             self._bridge = SdkMcpBridge(instances, notify=self.send_mcp_notification)
         return self._bridge
@@ -645,7 +645,7 @@ class Engine:
             return
         bridge = self._mcp_bridge()
         if bridge is None:
-            from ccsdk.runtime.mcp_bridge import SdkMcpBridge
+            from ccsdk.runtime._mcp_bridge import SdkMcpBridge
 
             bridge = self._bridge = SdkMcpBridge({}, notify=self.send_mcp_notification)
         bridge.add(instances)

@@ -26,8 +26,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ccsdk._errors import CLINotFoundError, CLIVersionError
 from ccsdk._version import MINIMUM_CLI_VERSION, older_than_minimum, parse_version
-from ccsdk.errors import CLINotFoundError, CLIVersionError
 
 __all__ = [
     "CLI_PATH_ENV_VAR",

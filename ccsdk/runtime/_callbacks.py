@@ -7,7 +7,7 @@ official 0.0.25 SDK still sent a shape the CLI rejects), hooks with the
 callback's dict, ``continue_`` and ``async_`` renamed, ``elicitation`` with
 an MCP ``ElicitResult`` (``decline`` when there is no callback) and
 ``request_user_dialog`` with ``completed`` / ``cancelled`` (``cancelled``
-when there is no callback); see :mod:`ccsdk.user_input`. Every answer is a
+when there is no callback); see :mod:`ccsdk._user_input`. Every answer is a
 :mod:`ccsdk.protocol.control` model, encoded by ``codec.encode_control``.
 """
 
@@ -27,6 +27,7 @@ from ccsdk._config_types import (
     PermissionUpdate,
     ToolPermissionContext,
 )
+from ccsdk._user_input import elicitation_answer, user_dialog_answer
 from ccsdk.protocol.codec import encode_control
 from ccsdk.protocol.control import (
     CanUseToolAllow,
@@ -41,11 +42,10 @@ from ccsdk.protocol.events import (
     HookCallbackRequest,
     UserDialogRequest,
 )
-from ccsdk.user_input import elicitation_answer, user_dialog_answer
 
 if TYPE_CHECKING:
     from ccsdk._hooks import HookInput
-    from ccsdk.options import Options
+    from ccsdk._options import Options
 
 __all__ = ["Callbacks", "Refused"]
 

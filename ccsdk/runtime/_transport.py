@@ -33,7 +33,7 @@ from typing import Any
 import anyio
 import anyio.abc
 
-from ccsdk.errors import CLIConnectionError
+from ccsdk._errors import CLIConnectionError
 from ccsdk.protocol.framing import DEFAULT_MAX_LINE_BYTES, LineBuffer
 
 __all__ = ["ByteTransport", "StreamTransport", "Transport"]
@@ -70,7 +70,7 @@ class Transport(ABC):
         """After end of output: wait for the peer to finish; raise if it failed.
 
         The default does nothing; the subprocess transport raises
-        :class:`~ccsdk.errors.ProcessError` for a non-zero exit.
+        :class:`~ccsdk._errors.ProcessError` for a non-zero exit.
         """
 
 
