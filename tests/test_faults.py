@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import signal
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -266,6 +267,33 @@ def test_a_stderr_callback_that_raises_is_logged_and_the_error_still_arrives(
     run(main)
     assert "the stderr callback raised" in caplog.text
     assert "sk-secret-123456" not in caplog.text
+
+
+def test_a_stderr_line_over_its_bound_is_dropped_and_the_lines_after_it_arrive(
+    run: Runner, tmp_path: Path
+) -> None:
+    """stderr is diagnostics: a 2 MB line (over the 1 MiB bound) is replaced by a
+    note, and reading goes on with the next line."""
+    plain = fake_cli(tmp_path, "plain")
+    cli = tmp_path / "claude-long-stderr"
+    cli.write_text(
+        "#!/bin/sh\n"
+        f"{sys.executable} -c \"import sys; sys.stderr.write('x' * 2000000 + "
+        "'\\\\nafter the long line\\\\n')\"\n"
+        f'exec {plain} "$@"\n'
+    )
+    cli.chmod(0o755)
+    lines: list[str] = []
+
+    async def main() -> None:
+        options = ClaudeCodeOptions(cli_path=str(cli), stderr=lines.append)
+        messages = [m async for m in query(prompt="hi", options=options)]
+        assert isinstance(messages[-1], ResultMessage)
+
+    run(main)
+    assert "after the long line" in lines
+    assert any("stderr line over 1048576 bytes was dropped" in line for line in lines)
+    assert all(len(line) < 10_000 for line in lines)
 
 
 def permission_request(request_id: str) -> dict[str, Any]:

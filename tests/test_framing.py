@@ -57,9 +57,18 @@ def test_a_line_over_the_bound_names_bound_and_size() -> None:
 
 
 def test_a_whole_line_over_the_bound_in_one_chunk() -> None:
+    # The line before it comes out; the error is raised by the next call.
+    buffer = LineBuffer(1024)
+    assert buffer.feed(b"a\n" + b"z" * 2000 + b"\nb\n") == [b"a"]
+    with pytest.raises(LineTooLongError) as info:
+        buffer.feed(b"c\n")
+    assert info.value.size == 2000
+
+
+def test_a_whole_line_over_the_bound_first_in_its_chunk_raises_at_once() -> None:
     buffer = LineBuffer(1024)
     with pytest.raises(LineTooLongError) as info:
-        buffer.feed(b"a\n" + b"z" * 2000 + b"\nb\n")
+        buffer.feed(b"z" * 2000 + b"\nb\n")
     assert info.value.size == 2000
 
 

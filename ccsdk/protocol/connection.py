@@ -54,6 +54,7 @@ from ccsdk.protocol.errors import (
     CLIJSONDecodeError,
     ConnectionClosedError,
     ControlRequestError,
+    LineTooLongError,
     LocalProtocolError,
     MessageParseError,
     RemoteProtocolError,
@@ -223,19 +224,20 @@ class Connection:
             if data:
                 raise LocalProtocolError("received data after end of output")
             return
+        framing = self._lines
         if not data:
             self._eof = True
-            tail = self._lines.take_tail()
-            if tail.strip():
-                self._ready.append(tail)
+            if framing.error is None:  # a failed buffer's cut tail is not a line
+                tail = framing.take_tail()
+                if tail.strip():
+                    self._ready.append(tail)
             return
-        if self._error is not None:
+        if self._error is not None or framing.error is not None:
             return
         try:
-            lines = self._lines.feed(data)
-        except RemoteProtocolError as exc:
-            self._fail(exc)
-            return
+            lines = framing.feed(data)
+        except LineTooLongError:
+            return  # kept in framing.error: raised once the lines before it are out
         if lines:
             self._ready.extend(lines)
 
@@ -261,6 +263,8 @@ class Connection:
             event = self._decode_line(ready.popleft())
             if event is not None:
                 return event
+        if self._error is None and self._lines.error is not None:
+            self._fail(self._lines.error)  # every line before the long one is out
         if self._error is not None:
             raise self._error
         if self._eof:

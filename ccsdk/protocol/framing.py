@@ -27,12 +27,19 @@ class LineBuffer:
     """Accumulates bytes and returns the complete lines in them.
 
     ``feed`` returns every line completed by the new data, without its
-    ``\\n``. A line longer than ``max_line_bytes`` raises
-    :class:`LineTooLongError`, whether it arrived whole or in pieces, as soon
-    as the excess is seen.
+    ``\\n``. A line longer than ``max_line_bytes`` is an error, whether it
+    arrived whole or in pieces, found as soon as the excess is seen; the
+    stream cannot be framed past it, so the buffer fails for good.
+
+    The lines before the bad one are never lost with it, however the bytes
+    were chunked: when one ``feed`` completes lines and also meets the bad
+    line, it returns those lines and keeps the error in :attr:`error`; the
+    next ``feed`` or :meth:`take_tail` raises it. A ``feed`` that completes
+    no line before the bad one raises at once. So any chunking of the same
+    bytes gives the same lines, then the same error.
     """
 
-    __slots__ = ("_pending", "_pending_len", "max_line_bytes")
+    __slots__ = ("_pending", "_pending_len", "error", "max_line_bytes")
 
     def __init__(self, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> None:
         if max_line_bytes < 1:
@@ -42,6 +49,8 @@ class LineBuffer:
         # appending to a list keeps a line that arrives in many pieces linear.
         self._pending: list[bytes] = []
         self._pending_len = 0
+        #: The over-long line met, once met: every later call raises it.
+        self.error: LineTooLongError | None = None
 
     @property
     def pending_bytes(self) -> int:
@@ -49,14 +58,21 @@ class LineBuffer:
         return self._pending_len
 
     def feed(self, data: bytes) -> list[bytes]:
-        """Add ``data``; return the lines it completes (possibly none)."""
+        """Add ``data``; return the lines it completes (possibly none).
+
+        Raises:
+            LineTooLongError: a line over the bound, with no complete line
+                before it in ``data``; or the one met by an earlier call.
+        """
+        if self.error is not None:
+            raise self.error
         bound = self.max_line_bytes
         if b"\n" not in data:
             if data:
                 self._pending.append(data)
                 self._pending_len += len(data)
                 if self._pending_len > bound:
-                    raise LineTooLongError(self._pending_len, bound)
+                    self._fail(self._pending_len)
             return []
         before = self._pending_len
         lines = data.split(b"\n")
@@ -71,15 +87,31 @@ class LineBuffer:
         # No line can exceed the bound unless the bytes seen together do: a
         # cheap test that spares scanning the lengths of many small lines.
         if before + len(data) > bound:
-            longest = max(len(line) for line in lines)
-            if longest > bound:
-                raise LineTooLongError(longest, bound)
+            for index, line in enumerate(lines):
+                if len(line) > bound:
+                    return self._fail(len(line), lines[:index])
         if self._pending_len > bound:
-            raise LineTooLongError(self._pending_len, bound)
+            return self._fail(self._pending_len, lines)
         return lines
 
+    def _fail(self, size: int, good: list[bytes] | None = None) -> list[bytes]:
+        """Fail for good; raise now unless ``good`` lines come first."""
+        self._pending.clear()
+        self._pending_len = 0
+        self.error = LineTooLongError(size, self.max_line_bytes)
+        if not good:
+            raise self.error
+        return good
+
     def take_tail(self) -> bytes:
-        """At end of stream: return (and forget) the unfinished last line."""
+        """At end of stream: return (and forget) the unfinished last line.
+
+        Raises:
+            LineTooLongError: the buffer failed (see :attr:`error`); its cut
+                tail is not a line.
+        """
+        if self.error is not None:
+            raise self.error
         tail = b"".join(self._pending)
         self._pending.clear()
         self._pending_len = 0

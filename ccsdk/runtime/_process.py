@@ -255,10 +255,15 @@ class SubprocessCLITransport(ByteTransport):
                 data = await stderr.receive(_READ_SIZE)
             except (anyio.EndOfStream, anyio.ClosedResourceError, anyio.BrokenResourceError):
                 data = b""
+            buffer = self._stderr_lines
             try:
-                lines = self._stderr_lines.feed(data) if data else [self._stderr_lines.take_tail()]
-            except LineTooLongError:  # stderr is diagnostics: keep the start, go on
-                lines = [self._stderr_lines.take_tail()]
+                lines = buffer.feed(data) if data else [buffer.take_tail()]
+            except LineTooLongError:
+                lines = []
+            if buffer.error is not None:  # stderr is diagnostics: say so, go on
+                self._stderr_lines = LineBuffer(_STDERR_BUFFER_BYTES)
+                bound = buffer.max_line_bytes
+                lines.append(f"[ccsdk: a stderr line over {bound} bytes was dropped]".encode())
             for raw in lines:
                 self._on_stderr_line(raw[:_STDERR_LINE_BYTES].decode("utf-8", "replace").rstrip())
             if not data:
