@@ -830,6 +830,56 @@ def test_a_rename_writes_the_title_file_the_cli_writes(cwd: str, config: Path) -
     assert [p.name for p in title_file.parent.iterdir()] == ["custom-title.json"]
 
 
+def test_writes_do_not_follow_a_transcript_that_is_a_symbolic_link(
+    cwd: str, config: Path, tmp_path: Path
+) -> None:
+    # A transcript replaced by a link to a file of the user's elsewhere: a
+    # rename or a tag must not append to that file.
+    path = simple(S1, cwd).write(config)
+    victim = tmp_path / "victim.jsonl"
+    victim.write_bytes(path.read_bytes())
+    path.unlink()
+    path.symlink_to(victim)
+    before = victim.read_bytes()
+    for change in (lambda: rename_session(S1, "t"), lambda: tag_session(S1, "x")):
+        with pytest.raises(PermissionError, match="symbolic link"):
+            change()
+    assert victim.read_bytes() == before
+    assert not path.with_suffix("").exists()  # no title file was made either
+
+
+def test_a_title_file_is_not_written_into_a_linked_session_directory(
+    cwd: str, config: Path, tmp_path: Path
+) -> None:
+    path = simple(S1, cwd).write(config)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    path.with_suffix("").symlink_to(outside, target_is_directory=True)
+    before = path.read_bytes()
+    with pytest.raises(PermissionError, match="symbolic link"):
+        rename_session(S1, "t")
+    assert list(outside.iterdir()) == []
+    assert path.read_bytes() == before  # refused before anything was written
+
+
+def test_a_project_directory_linked_out_of_the_config_directory_is_not_written(
+    cwd: str, config: Path, tmp_path: Path
+) -> None:
+    path = simple(S1, cwd).write(config)
+    project = path.parent
+    outside = tmp_path / "elsewhere"
+    project.rename(outside)
+    project.symlink_to(outside, target_is_directory=True)
+    before = (outside / path.name).read_bytes()
+    with pytest.raises(PermissionError, match="outside the CLI's projects directory"):
+        rename_session(S1, "t")
+    with pytest.raises(PermissionError, match="outside the CLI's projects directory"):
+        fork_session(S1)
+    assert sorted(p.name for p in outside.iterdir()) == [path.name]
+    assert (outside / path.name).read_bytes() == before
+    assert get_session_info(S1, cwd) is not None  # reading still works
+
+
 def test_a_title_that_left_the_tail_is_read_from_the_title_file(cwd: str, config: Path) -> None:
     t = Transcript(S1, cwd)
     t.user("question")

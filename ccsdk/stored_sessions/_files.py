@@ -25,6 +25,7 @@ Where the CLI 2.1.331 puts things (checked against the real binary):
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import stat
@@ -57,6 +58,9 @@ log = logging.getLogger("ccsdk")
 #: How much of each file's start and end listing reads (as much as the CLI reads).
 WINDOW: Final = 64 * 1024
 _CLOEXEC: Final = getattr(os, "O_CLOEXEC", 0)
+#: Writes never follow a symbolic link: a transcript or a session directory
+#: that is a link could point anywhere the user can write.
+_NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
 
 
 # --------------------------------------------------------------------------
@@ -362,6 +366,47 @@ def read_agent_messages(
 # --------------------------------------------------------------------------
 
 
+def _refuse_links(path: str, *, leaf: bool = True) -> None:
+    """Refuse a write at ``path`` that would land outside the config directory.
+
+    The CLI's files live in ``<config>/projects``; a transcript or a session
+    directory there that is a symbolic link (planted, or left by a tool)
+    must not make a rename or a fork modify the file it points to. So: the
+    real path of the folder must be inside the real projects directory, and
+    the file itself (with ``leaf``) must not be a link. The opens that
+    follow use ``O_NOFOLLOW`` too, so a link swapped in between is refused
+    by the kernel.
+
+    Raises:
+        PermissionError: saying which path is a link, or where it leads.
+    """
+    projects = os.path.realpath(projects_dir())
+    folder = os.path.realpath(os.path.dirname(path))
+    if os.path.commonpath([projects, folder]) != projects:
+        raise PermissionError(
+            f"refusing to write {path}: its directory leads to {folder}, "
+            f"outside the CLI's projects directory {projects} (a symbolic link)"
+        )
+    if leaf and os.path.islink(path):
+        raise PermissionError(
+            f"refusing to write {path}: it is a symbolic link (to {os.readlink(path)}); "
+            "session files are written only where the CLI keeps them"
+        )
+
+
+def _open_no_follow(path: str, flags: int, mode: int = 0o600) -> int:
+    """``os.open`` with ``O_NOFOLLOW``; a link met there is a PermissionError that says so."""
+    try:
+        return os.open(path, flags | _NOFOLLOW | _CLOEXEC, mode)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise PermissionError(
+                f"refusing to write {path}: it is a symbolic link; "
+                "session files are written only where the CLI keeps them"
+            ) from None
+        raise
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -371,8 +416,11 @@ def _write_all(fd: int, data: bytes) -> None:
 def append_entry(session_id: str, entry: JSONDict, directory: str | None) -> None:
     """Append one metadata line; for a ``custom-title``, write the title file as well."""
     path, _ = must_find_session(session_id, directory)
+    titled = entry["type"] == "custom-title"
+    if titled:  # refused before anything is written, not halfway
+        _refuse_links(os.path.dirname(_title_path(path)))
     _append(session_id, path, entry)
-    if entry["type"] == "custom-title":
+    if titled:
         _write_title_file(path, entry["customTitle"])
 
 
@@ -382,8 +430,9 @@ def _append(session_id: str, path: str, entry: JSONDict) -> None:
     A file whose last line was cut (a crash mid-write) gets a newline first,
     so that the new line stays a line of its own.
     """
+    _refuse_links(path)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | _CLOEXEC)
+        fd = _open_no_follow(path, os.O_RDWR | os.O_APPEND)
     except FileNotFoundError:
         raise SessionNotFoundError(session_id) from None
     try:
@@ -400,9 +449,11 @@ def _write_title_file(transcript: str, title: str) -> None:
     """Replace the title file at once (a temporary file renamed over it): never half-written."""
     target = _title_path(transcript)
     folder = os.path.dirname(target)
+    _refuse_links(folder)  # the session's own directory: not a link out
     os.makedirs(folder, mode=0o700, exist_ok=True)
+    _refuse_links(target, leaf=False)  # and made just now, still inside
     temporary = os.path.join(folder, f".custom-title.{os.getpid()}.{threading.get_ident()}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _CLOEXEC, 0o600)
+    fd = _open_no_follow(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     try:
         try:
             _write_all(fd, title_file(title))
@@ -452,7 +503,8 @@ def fork(session_id: str, up_to: str | None, title: str | None, directory: str |
     entries = file_entries(_read_all(path), path)
     new_id, content, title = fork_lines(entries, session_id, up_to, title)
     new_path = os.path.join(os.path.dirname(path), new_id + ".jsonl")
-    fd = os.open(new_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC, 0o600)
+    _refuse_links(new_path)
+    fd = _open_no_follow(new_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
     try:
         _write_all(fd, content)
     except BaseException:
