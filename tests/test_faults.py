@@ -244,6 +244,32 @@ def test_a_cli_that_closes_its_stdin_makes_the_next_send_fail(run: Runner, tmp_p
     run(main)
 
 
+def test_a_cli_that_exits_while_an_orphan_holds_its_stdout_still_ends_the_output(
+    run: Runner, tmp_path: Path
+) -> None:
+    """The CLI exits mid-turn, leaving a child of its group with its stdout open:
+    the exit is seen, the group killed, so the output ends and the error arrives."""
+    pidfile = tmp_path / "orphan"
+    failing = fake_cli(tmp_path, "exit_mid_turn")
+    cli = tmp_path / "claude-with-orphan"
+    cli.write_text(f'#!/bin/sh\nsleep 60 &\necho $! > {pidfile}\nexec {failing} "$@"\n')
+    cli.chmod(0o755)
+
+    async def main() -> None:
+        options = ClaudeCodeOptions(cli_path=str(cli))
+        transport = SubprocessCLITransport(options)
+        before = living_tasks()
+        with anyio.fail_after(20):  # a hang fails here, not at the suite's timeout
+            with pytest.raises(ProcessError) as info:
+                async for _ in query(prompt="hi", options=options, transport=transport):
+                    pass
+        assert info.value.exit_code == 3
+        await wait_gone(int(pidfile.read_text()), timeout=5)
+        await assert_nothing_left(transport, before)
+
+    run(main)
+
+
 # -- user callbacks that raise or hang ------------------------------------------------------
 
 
