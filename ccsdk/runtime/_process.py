@@ -100,6 +100,10 @@ class SubprocessCLITransport(ByteTransport):
         self._output_ended = anyio.Event()
         self._exit_watched = False
         self._tagged_killed = False
+        #: When the CLI was due to exit on its own, once wait_exit() began
+        #: waiting for it (its output had ended): close() waits only for what
+        #: is left, so the grace is waited out once, not once per step.
+        self._exit_deadline: float | None = None
 
     # -- facts ---------------------------------------------------------------
 
@@ -305,10 +309,11 @@ class SubprocessCLITransport(ByteTransport):
         process = self._process
         if process is None:
             return
-        with anyio.move_on_after(self.options.close_timeout):
-            async with anyio.create_task_group() as tg:
-                tg.start_soon(self.pump_stderr)
-                await process.wait()
+        if not self._stopped():  # a stopped CLI cannot exit: teardown kills it
+            with anyio.move_on_after(self._until_exit_deadline()):
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(self.pump_stderr)
+                    await process.wait()
         code = process.returncode
         if code is None or code == 0 or self._we_signalled:
             return
@@ -335,11 +340,22 @@ class SubprocessCLITransport(ByteTransport):
             tg.start_soon(self._discard_stdout)
             tg.start_soon(self.pump_stderr)
             try:
+                if process.returncode is None and self._stopped():
+                    # Stopped (SIGSTOP, a debugger): it cannot exit, and a
+                    # SIGTERM would stay pending. Only SIGKILL ends it.
+                    log.warning("the CLI (pid %s) is stopped; killing it", self.pid)
+                    self._signal(signal.SIGKILL)
                 if process.returncode is None:
-                    with anyio.move_on_after(grace):
+                    # The grace, less what wait_exit() already waited of it.
+                    with anyio.move_on_after(self._until_exit_deadline()):
                         await process.wait()
                 if process.returncode is None:
                     self._signal(signal.SIGTERM)
+                    if self._group is not None:
+                        # Stopped meanwhile, or where _stopped() cannot tell
+                        # (macOS): a stopped process keeps a SIGTERM pending.
+                        with contextlib.suppress(ProcessLookupError, PermissionError):
+                            os.killpg(self._group, signal.SIGCONT)
                     with anyio.move_on_after(grace):
                         await process.wait()
                 if process.returncode is None:
@@ -354,6 +370,25 @@ class SubprocessCLITransport(ByteTransport):
         for stream in (self._stdout, self._stderr):
             if stream is not None:
                 await stream.aclose()
+
+    def _until_exit_deadline(self) -> float:
+        """Seconds left of the grace for the CLI's own exit (starting it now if not begun)."""
+        now = time.monotonic()
+        if self._exit_deadline is None:
+            self._exit_deadline = now + self.options.close_timeout
+        return max(0.0, self._exit_deadline - now)
+
+    def _stopped(self) -> bool:
+        """Whether the CLI is stopped (state ``T`` or ``t`` in ``/proc``; Linux only)."""
+        pid = self.pid
+        if pid is None or self._group is None or not sys.platform.startswith("linux"):
+            return False
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                state = f.read().rsplit(b")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return False
+        return state in (b"T", b"t")
 
     def kill_now(self, sig: signal.Signals = signal.SIGKILL) -> bool:
         """Signal the CLI (its process group, if it leads one) at once, awaiting nothing.
