@@ -1,15 +1,22 @@
-"""Containment: whatever the CLI does at the end, teardown keeps its bound and leaves nothing.
+"""Containment: whatever the parent does (dies, is interrupted, never closes), nothing outlives it.
 
 The real CLI runs a Bash tool (scripted through ``ccsdk.testing.FakeModel``)
-that starts ``sleep`` and a child of its own. The faults the real CLI cannot
-be made to show (a CLI that closes stdout after its result and never exits)
-use the stand-in ``tests/fake_claude.py``.
+that starts ``sleep`` and a child of its own; the Python program that drives
+it is a child of the test (:data:`CHILD`), so that the test can SIGKILL or
+Ctrl-C it and look at what is left. The faults the real CLI cannot be made
+to show (a CLI that closes stdout after its result and never exits) use the
+stand-in ``tests/fake_claude.py``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +32,40 @@ from ccsdk import (
     query,
 )
 from ccsdk.testing import FakeModel, Turn, text, tool_use
-from tests.conftest import Runner
+from tests.conftest import ROOT, Runner
 from tests.procs import fake_cli, group_alive, process_dead, wait_gone
+
+#: The program the test interrupts or kills. It runs one turn whose Bash tool
+#: starts a ``sleep`` in the background and sleeps itself; it prints the CLI's
+#: pid, and, with ``"close": false``, never closes its client.
+CHILD = """
+import json, sys, anyio
+from ccsdk import ClaudeCodeOptions, ClaudeSDKClient, SubprocessCLITransport
+
+config = json.loads(sys.argv[1])
+
+async def main():
+    options = ClaudeCodeOptions(
+        cli_path=config["cli_path"], env=config["env"], cwd=config["cwd"],
+        allowed_tools=["Bash"], close_timeout=config["close_timeout"],
+    )
+    transport = SubprocessCLITransport(options)
+    client = ClaudeSDKClient(options, transport=transport)
+    if config["close"]:
+        async with client:
+            await turn(client, transport)
+    else:
+        await client.connect()
+        await turn(client, transport)
+
+async def turn(client, transport):
+    print(transport.pid, flush=True)
+    await client.query("run it")
+    async for message in client.receive_response():
+        print(message, file=sys.stderr)
+
+anyio.run(main, backend=config["backend"])
+"""
 
 
 def bash_script(pidfile: Path) -> str:
@@ -34,6 +73,57 @@ def bash_script(pidfile: Path) -> str:
     # Not starting with sleep: CLI 2.1.331 refuses that ("use Monitor").
     tmp = f"{pidfile}.tmp"
     return f"echo started; sleep 30 & echo $$ $! > {tmp}; mv {tmp} {pidfile}; sleep 31"
+
+
+def start_child(
+    tmp_path: Path, options: ClaudeCodeOptions, backend: str, *, close: bool
+) -> subprocess.Popen[str]:
+    config = {
+        "cli_path": str(options.cli_path),
+        "env": dict(options.env),
+        "cwd": str(options.cwd),
+        "backend": backend,
+        "close": close,
+        "close_timeout": 2.0,
+    }
+    program = tmp_path / "child.py"
+    program.write_text(CHILD)
+    return subprocess.Popen(
+        [sys.executable, str(program), json.dumps(config)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+
+
+def wait_for_pids(pidfile: Path, child: subprocess.Popen[str], timeout: float = 60) -> list[int]:
+    deadline = time.monotonic() + timeout
+    while not pidfile.exists():
+        if child.poll() is not None:
+            raise AssertionError(f"the program ended early: {child.communicate()}")
+        if time.monotonic() > deadline:
+            child.kill()
+            raise AssertionError(f"the Bash tool did not start: {child.communicate()}")
+        time.sleep(0.05)
+    return [int(p) for p in pidfile.read_text().split()]
+
+
+def all_gone(cli: int, others: list[int], within: float) -> bool:
+    """Whether the CLI's group and every pid in ``others`` are dead within ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while True:
+        gone = not group_alive(cli) and all(process_dead(pid) for pid in others)
+        if gone or time.monotonic() > deadline:
+            return gone
+        time.sleep(0.05)
+
+
+def kill_leftovers(cli: int, others: list[int]) -> None:
+    """Clean up after a failing test, by the pids it started."""
+    for pid in (cli, *others):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
 
 
 @pytest.fixture
@@ -44,6 +134,32 @@ def bash_turn(fake_model: FakeModel, tmp_path: Path) -> Path:
         Turn([text("never reached")]),
     )
     return pidfile
+
+
+# -- Ctrl-C ------------------------------------------------------------------------------------
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("close", [True], ids=["closed"])
+def test_ctrl_c_mid_turn_is_one_keyboard_interrupt_and_nothing_is_left(
+    backend: str, bash_turn: Path, e2e_options: Any, tmp_path: Path, close: bool
+) -> None:
+    child = start_child(tmp_path, e2e_options(), backend, close=close)
+    assert child.stdout is not None
+    cli = int(child.stdout.readline())
+    bash, sleep = wait_for_pids(bash_turn, child)
+    child.send_signal(signal.SIGINT)
+    try:
+        _, stderr = child.communicate(timeout=15)
+        # Python's own exit for an uncaught KeyboardInterrupt: killed by SIGINT.
+        assert child.returncode == -signal.SIGINT, stderr
+        assert "KeyboardInterrupt" in stderr
+        assert "ExceptionGroup" not in stderr
+        assert "Exception ignored" not in stderr  # no finaliser failed at exit
+        assert all_gone(cli, [bash, sleep], within=2.0)
+    finally:
+        child.kill()
+        kill_leftovers(cli, [bash, sleep])
 
 
 # -- the CLI misbehaves at the end ----------------------------------------------------------------
