@@ -136,11 +136,31 @@ def bash_turn(fake_model: FakeModel, tmp_path: Path) -> Path:
     return pidfile
 
 
+# -- the parent dies -------------------------------------------------------------------------
+
+
+@pytest.mark.e2e
+def test_the_parent_sigkilled_mid_turn_takes_the_cli_and_its_bash_with_it(
+    backend: str, bash_turn: Path, e2e_options: Any, tmp_path: Path
+) -> None:
+    child = start_child(tmp_path, e2e_options(), backend, close=True)
+    assert child.stdout is not None
+    cli = int(child.stdout.readline())
+    bash, sleep = wait_for_pids(bash_turn, child)
+    assert os.getsid(bash) != os.getsid(cli)  # out of the group's reach
+    child.kill()
+    child.communicate()
+    try:
+        assert all_gone(cli, [bash, sleep], within=2.0)
+    finally:
+        kill_leftovers(cli, [bash, sleep])
+
+
 # -- Ctrl-C ------------------------------------------------------------------------------------
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("close", [True], ids=["closed"])
+@pytest.mark.parametrize("close", [True, False], ids=["closed", "never-closed"])
 def test_ctrl_c_mid_turn_is_one_keyboard_interrupt_and_nothing_is_left(
     backend: str, bash_turn: Path, e2e_options: Any, tmp_path: Path, close: bool
 ) -> None:
@@ -231,3 +251,36 @@ def test_a_frozen_cli_is_killed_at_disconnect_without_waiting_out_the_grace(
                 await client.disconnect()
 
     run(main)
+
+
+# -- the watchdog itself ---------------------------------------------------------------------------
+
+
+def test_a_forked_child_lets_go_of_the_watchdog_and_a_dead_watchdog_is_replaced() -> None:
+    from ccsdk.runtime import _watchdog
+
+    assert _watchdog.register(tag="containmenttest")
+    watchdog = _watchdog.running()
+    assert watchdog is not None
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: it must not hold the parent's write end
+        os.write(write_end, b"none" if _watchdog.running() is None else b"held")
+        os._exit(0)
+    os.close(write_end)
+    try:
+        assert os.read(read_end, 8) == b"none"
+    finally:
+        os.close(read_end)
+        os.waitpid(pid, 0)
+    assert _watchdog.running() == watchdog  # the parent's is untouched
+    # Killed from outside: the next registration finds it gone and starts another.
+    os.kill(watchdog[0], signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while not process_dead(watchdog[0]) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _watchdog.register(tag="containmenttest")
+    again = _watchdog.running()
+    assert again is not None and again[0] != watchdog[0]
+    assert not os.path.exists(f"/proc/{watchdog[0]}")  # reaped, not left a zombie
+    _watchdog.unregister(tag="containmenttest")
