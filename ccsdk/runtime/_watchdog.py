@@ -29,7 +29,10 @@ Limits:
   hook closes it in the child, which then starts a watchdog of its own at
   its first spawn; the parent's CLIs stay the parent's watchdog's.
 * A watchdog that is itself killed (SIGKILL by a user) protects nothing; a
-  new one is started at the next spawn after a write finds it gone.
+  new one is started at the next registration that finds it gone.
+* It needs an interpreter to run: where ``sys.executable`` is not a Python
+  (an embedding host such as uWSGI) there is no watchdog, and teardown
+  works as before (logged at DEBUG).
 * PR_SET_PDEATHSIG is not used: it fires when the *thread* that forked
   exits, not the process.
 """
@@ -112,23 +115,26 @@ def _start() -> bool:
     """Start the watchdog (under ``_lock``); whether it runs."""
     global _fd, _pid
     executable = sys.executable
-    if not executable or not hasattr(os, "posix_spawn"):
-        _log_debug("no process watchdog: no interpreter to run it with")
+    name = os.path.basename(executable).lower()
+    # Embedded (uWSGI, Blender, ...), sys.executable is the host program: not one to run.
+    if not ("python" in name or "pypy" in name) or not hasattr(os, "posix_spawn"):
+        _log_debug("no process watchdog: no interpreter to run it with (%r)", executable)
         return False
     read_end, write_end = os.pipe()  # both close-on-exec
+    argv = [executable, "-I", "-S", os.path.abspath(__file__)]
+    file_actions = [
+        (os.POSIX_SPAWN_DUP2, read_end, 0),
+        (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+        (os.POSIX_SPAWN_DUP2, 1, 2),
+    ]
+    # The environment as it is: an interpreter may need LD_LIBRARY_PATH and the like.
+    env = dict(os.environ)
     try:
-        pid = os.posix_spawn(
-            executable,
-            [executable, "-I", "-S", os.path.abspath(__file__)],
-            {"PATH": os.environ.get("PATH", os.defpath)},
-            file_actions=[
-                (os.POSIX_SPAWN_DUP2, read_end, 0),
-                (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
-                (os.POSIX_SPAWN_DUP2, 1, 2),
-            ],
-            setsid=True,
-        )
-    except OSError as exc:
+        try:
+            pid = os.posix_spawn(executable, argv, env, file_actions=file_actions, setsid=True)
+        except NotImplementedError:  # no POSIX_SPAWN_SETSID: a process group of its own
+            pid = os.posix_spawn(executable, argv, env, file_actions=file_actions, setpgroup=0)
+    except (OSError, NotImplementedError) as exc:
         os.close(read_end)
         os.close(write_end)
         _log_debug("no process watchdog: %s", exc)
