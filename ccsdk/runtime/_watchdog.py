@@ -52,6 +52,11 @@ __all__ = ["TAG_VARIABLE", "register", "running", "sweep_tagged", "unregister"]
 #: The variable that marks the CLI's descendants (see :mod:`ccsdk.runtime._process`).
 TAG_VARIABLE = "CCSDK_PROCESS_TAG"
 
+#: The variables the watchdog is started with, where set.
+_START_ENV = frozenset(
+    {"PATH", "LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH", "DYLD_FALLBACK_LIBRARY_PATH", "TMPDIR"}
+)
+
 _lock = threading.Lock()
 #: The write end of the pipe to the watchdog, and the watchdog's pid.
 _fd: int | None = None
@@ -127,8 +132,9 @@ def _start() -> bool:
         (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
         (os.POSIX_SPAWN_DUP2, 1, 2),
     ]
-    # The environment as it is: an interpreter may need LD_LIBRARY_PATH and the like.
-    env = dict(os.environ)
+    # Only what an interpreter may need to start: the watchdog carries none
+    # of our settings (nor anything a search of environments would match).
+    env = {name: value for name, value in os.environ.items() if name in _START_ENV}
     try:
         try:
             pid = os.posix_spawn(executable, argv, env, file_actions=file_actions, setsid=True)
