@@ -138,6 +138,10 @@ def turn() -> None:
         hang()
     result("partial")
     state("idle")
+    if SCENARIO == "result_then_close_stdout":
+        # The result is out; then stdout closes and the process never exits.
+        os.close(1)
+        hang()
 
 
 def answer_request(request: dict[str, object]) -> None:

@@ -11,6 +11,8 @@ from pathlib import Path
 import anyio
 import sniffio
 
+from ccsdk.runtime import _watchdog
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -46,9 +48,18 @@ def group_alive(pgid: int) -> bool:
 
 
 def children() -> list[int]:
-    """Pids of our child processes (zombies included: they are not reaped yet)."""
+    """Pids of our child processes (zombies included: they are not reaped yet).
+
+    The process watchdog is not counted: it is started at the first spawn
+    and lives as long as this process, by design.
+    """
     me = os.getpid()
-    return [pid for pid, f in _all_stats() if int(f[1]) == me]
+    watchdog = _watchdog.running()
+    return [
+        pid
+        for pid, f in _all_stats()
+        if int(f[1]) == me and (watchdog is None or pid != watchdog[0])
+    ]
 
 
 def process_dead(pid: int) -> bool:
@@ -61,7 +72,9 @@ def process_dead(pid: int) -> bool:
 
 
 def open_fds() -> int:
-    return len(os.listdir("/proc/self/fd"))
+    """How many descriptors we have open, less the watchdog's pipe (see :func:`children`)."""
+    watchdog = _watchdog.running()
+    return len(os.listdir("/proc/self/fd")) - (watchdog is not None)
 
 
 async def wait_gone(pid: int, timeout: float = 15) -> None:  # noqa: ASYNC109

@@ -814,11 +814,19 @@ def collapse_groups() -> Generator[None, None, None]:
 
     One failure reaches the user as one exception of its own type: the
     first ccsdk error in the group if there is one, else the first error.
+    A ``KeyboardInterrupt`` (or ``SystemExit``) comes before any error: one
+    Ctrl-C reaches the user as one plain ``KeyboardInterrupt``, as it does
+    on asyncio (trio delivers it into whichever task runs, here one inside
+    our task group).
     """
     try:
         yield
     except BaseExceptionGroup as group:
-        leaves = [e for e in _leaves(group) if isinstance(e, Exception)]
+        every = list(_leaves(group))
+        stop = next((e for e in every if isinstance(e, (KeyboardInterrupt, SystemExit))), None)
+        if stop is not None:
+            raise stop from None
+        leaves = [e for e in every if isinstance(e, Exception)]
         if not leaves:  # only cancellations and the like: not ours to rewrite
             raise
         chosen = next((e for e in leaves if isinstance(e, ClaudeSDKError)), leaves[0])

@@ -15,7 +15,11 @@ take its errors away. So:
   the group's reach. It kills those itself when it exits normally, but not
   when it is killed. So the child's environment carries a random
   ``CCSDK_PROCESS_TAG``, and on Linux a teardown after anything but a clean
-  exit also kills every process of ours whose environment carries the tag.
+  exit also kills every process of ours whose environment carries the tag;
+* should this Python process die without teardown (SIGKILL, or exit with a
+  session never closed), the process watchdog (:mod:`ccsdk.runtime._watchdog`)
+  kills the group and sweeps the tag: each CLI is registered with it from
+  spawn to reaping.
 
 The process is started by ``options.spawn`` when set (the CLI in a
 container, over ssh: see :mod:`ccsdk.runtime._spawn`), else by
@@ -36,7 +40,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import select
 import signal
 import sys
 import time
@@ -56,6 +59,10 @@ from ccsdk.runtime._command import build_argv, build_env
 from ccsdk.runtime._discovery import find_cli
 from ccsdk.runtime._spawn import SpawnedProcess, SpawnRequest, process_group, spawn_subprocess
 from ccsdk.runtime._transport import ByteTransport
+from ccsdk.runtime._watchdog import TAG_VARIABLE, sweep_tagged
+from ccsdk.runtime._watchdog import register as watch
+from ccsdk.runtime._watchdog import running as watchdog_running
+from ccsdk.runtime._watchdog import unregister as unwatch
 
 if TYPE_CHECKING:
     from ccsdk._options import Options
@@ -70,8 +77,6 @@ STDERR_RING_BYTES = 16 * 1024
 _STDERR_LINE_BYTES = 8 * 1024
 _STDERR_BUFFER_BYTES = 1024 * 1024
 _READ_SIZE = 256 * 1024
-#: The variable that marks the CLI's descendants (see the module docstring).
-TAG_VARIABLE = "CCSDK_PROCESS_TAG"
 
 
 class SubprocessCLITransport(ByteTransport):
@@ -100,6 +105,10 @@ class SubprocessCLITransport(ByteTransport):
         self._output_ended = anyio.Event()
         self._exit_watched = False
         self._tagged_killed = False
+        #: When the CLI was due to exit on its own, once wait_exit() began
+        #: waiting for it (its output had ended): close() waits only for what
+        #: is left, so the grace is waited out once, not once per step.
+        self._exit_deadline: float | None = None
 
     # -- facts ---------------------------------------------------------------
 
@@ -160,9 +169,17 @@ class SubprocessCLITransport(ByteTransport):
             user=options.user,
         )
         log.debug("starting the CLI: %s", redact_argv(argv))
+        # Before the start: the tag is in the CLI's own environment, so
+        # should we die between the start and the group's registration, the
+        # watchdog's sweep still finds it.
+        if watchdog_running():
+            watch(tag=self._tag)  # one small write to a pipe
+        else:  # the first spawn starts the watchdog: off the event loop
+            await anyio.to_thread.run_sync(lambda: watch(tag=self._tag))
         try:
             process = await (spawn_subprocess if spawn is None else spawn)(request)
         except OSError as exc:
+            unwatch(tag=self._tag)  # nothing started
             if spawn is not None:
                 raise CLIConnectionError(f"options.spawn could not start the CLI: {exc}") from exc
             if isinstance(exc, FileNotFoundError):
@@ -179,6 +196,8 @@ class SubprocessCLITransport(ByteTransport):
         if self._stderr is None:
             self._stderr_done.set()
         self._group = process_group(process)
+        if self._group is not None:
+            watch(group=self._group)
         self._input_open = True
 
     def is_ready(self) -> bool:
@@ -310,10 +329,11 @@ class SubprocessCLITransport(ByteTransport):
         process = self._process
         if process is None:
             return
-        with anyio.move_on_after(self.options.close_timeout):
-            async with anyio.create_task_group() as tg:
-                tg.start_soon(self.pump_stderr)
-                await process.wait()
+        if not self._stopped():  # a stopped CLI cannot exit: teardown kills it
+            with anyio.move_on_after(self._until_exit_deadline()):
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(self.pump_stderr)
+                    await process.wait()
         code = process.returncode
         if code is None or code == 0 or self._we_signalled:
             return
@@ -340,11 +360,22 @@ class SubprocessCLITransport(ByteTransport):
             tg.start_soon(self._discard_stdout)
             tg.start_soon(self.pump_stderr)
             try:
+                if process.returncode is None and self._stopped():
+                    # Stopped (SIGSTOP, a debugger): it cannot exit, and a
+                    # SIGTERM would stay pending. Only SIGKILL ends it.
+                    log.warning("the CLI (pid %s) is stopped; killing it", self.pid)
+                    self._signal(signal.SIGKILL)
                 if process.returncode is None:
-                    with anyio.move_on_after(grace):
+                    # The grace, less what wait_exit() already waited of it.
+                    with anyio.move_on_after(self._until_exit_deadline()):
                         await process.wait()
                 if process.returncode is None:
                     self._signal(signal.SIGTERM)
+                    if self._group is not None:
+                        # Stopped meanwhile, or where _stopped() cannot tell
+                        # (macOS): a stopped process keeps a SIGTERM pending.
+                        with contextlib.suppress(ProcessLookupError, PermissionError):
+                            os.killpg(self._group, signal.SIGCONT)
                     with anyio.move_on_after(grace):
                         await process.wait()
                 if process.returncode is None:
@@ -359,6 +390,27 @@ class SubprocessCLITransport(ByteTransport):
         for stream in (self._stdout, self._stderr):
             if stream is not None:
                 await stream.aclose()
+        if process.returncode is not None:  # reaped: nothing of it is left to watch
+            unwatch(tag=self._tag)
+
+    def _until_exit_deadline(self) -> float:
+        """Seconds left of the grace for the CLI's own exit (starting it now if not begun)."""
+        now = time.monotonic()
+        if self._exit_deadline is None:
+            self._exit_deadline = now + self.options.close_timeout
+        return max(0.0, self._exit_deadline - now)
+
+    def _stopped(self) -> bool:
+        """Whether the CLI is stopped (state ``T`` or ``t`` in ``/proc``; Linux only)."""
+        pid = self.pid
+        if pid is None or self._group is None or not sys.platform.startswith("linux"):
+            return False
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                state = f.read().rsplit(b")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return False
+        return state in (b"T", b"t")
 
     def kill_now(self, sig: signal.Signals = signal.SIGKILL) -> bool:
         """Signal the CLI (its process group, if it leads one) at once, awaiting nothing.
@@ -376,6 +428,10 @@ class SubprocessCLITransport(ByteTransport):
                 os.killpg(self._group, sig)
         else:
             self._signal_process(sig)
+        if sys.is_finalizing():
+            # At interpreter exit, where builtins such as open() may be gone
+            # already: the watchdog sweeps the tag once this process is over.
+            return True
         kill_tagged(self._tag, wait=0)  # a finaliser must not block
         return True
 
@@ -387,6 +443,9 @@ class SubprocessCLITransport(ByteTransport):
         if self._group is not None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self._group, signal.SIGKILL)
+            if process.returncode is not None:
+                # Reaped, its group killed: the number may be reused now.
+                unwatch(group=self._group)
         if (process.returncode != 0 or self._we_signalled) and not self._tagged_killed:
             await anyio.to_thread.run_sync(kill_tagged, self._tag)
             # Only once it ran: a cancelled exit watch leaves the sweep to close().
@@ -455,53 +514,14 @@ def kill_tagged(tag: str, wait: float = 1.0) -> int:
     """SIGKILL every process whose environment holds ``CCSDK_PROCESS_TAG=tag``.
 
     Linux only (it reads ``/proc``; elsewhere it does nothing); processes of
-    other users are skipped. Each candidate is held by a pidfd before its
-    environment is read, so a pid reused meanwhile is never signalled, and
-    the same pidfd tells when it has died: this blocks (call it in a
-    thread) up to ``wait`` seconds for that. Returns how many were killed.
+    other users are skipped; a pid reused meanwhile is never signalled. This
+    blocks (call it in a thread) up to ``wait`` seconds for them to die.
+    Returns how many were killed.
     """
-    if not sys.platform.startswith("linux"):
-        return 0
-    mark = f"{TAG_VARIABLE}={tag}".encode()
-    try:
-        names = os.listdir("/proc")
-    except OSError:
-        return 0
-    killed: list[int] = []
-    try:
-        for name in names:
-            if not name.isdigit():
-                continue
-            try:
-                fd = os.pidfd_open(int(name))
-            except OSError:
-                continue
-            try:
-                with open(f"/proc/{name}/environ", "rb") as f:
-                    environ = f.read()
-                if mark in environ.split(b"\0"):
-                    signal.pidfd_send_signal(fd, signal.SIGKILL)
-                    killed.append(fd)
-                    continue
-            except OSError:
-                pass
-            os.close(fd)
-        if killed:
-            log.debug("killed %d process(es) the CLI left behind", len(killed))
-            # A pidfd turns readable when its process has died.
-            poller = select.poll()
-            for fd in killed:
-                poller.register(fd, select.POLLIN)
-            deadline = time.monotonic() + wait
-            waiting = len(killed)
-            while waiting and (left := deadline - time.monotonic()) > 0:
-                for fd, _ in poller.poll(left * 1000):
-                    poller.unregister(fd)
-                    waiting -= 1
-        return len(killed)
-    finally:
-        for fd in killed:
-            os.close(fd)
+    killed = sweep_tagged({tag}, wait)
+    if killed:
+        log.debug("killed %d process(es) the CLI left behind", killed)
+    return killed
 
 
 def _signal_name(number: int) -> str:
