@@ -133,6 +133,9 @@ class Initialize:
     sdk_mcp_servers: list[str] | None = attrs.field(
         default=None, metadata={WIRE: "sdkMcpServers", OMIT_IF_NONE: True}
     )
+    mcp_servers: dict[str, Any] | None = attrs.field(
+        default=None, metadata={WIRE: "mcpServers", OMIT_IF_NONE: True}, repr=False
+    )
     json_schema: Any = attrs.field(default=None, metadata={WIRE: "jsonSchema", OMIT_IF_NONE: True})
     tool_aliases: dict[str, str] | None = attrs.field(
         default=None, metadata={WIRE: "toolAliases", OMIT_IF_NONE: True}
