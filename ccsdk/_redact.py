@@ -28,6 +28,7 @@ __all__ = [
     "Redactor",
     "redact_argv",
     "redact_env",
+    "frame_secrets",
     "redact_text",
     "session_secrets",
 ]
@@ -194,6 +195,35 @@ def session_secrets(env: Any = None, mcp_servers: Any = None) -> set[str]:
     return {value for value in found if len(value) >= _MIN_SECRET}
 
 
+def frame_secrets(frame: str) -> set[str]:
+    """The MCP credentials JSON frames carry (one a line): every str value
+    of an ``env`` or ``headers`` object, and the credentials of a ``url``, at
+    any depth. A line that is not JSON: none. Masking a few values too many in a debug log is
+    the cheaper mistake."""
+    if '"env"' not in frame and '"headers"' not in frame and '"url"' not in frame:
+        return set()
+    stack: list[Any] = []
+    for line in frame.splitlines():  # one or more frames
+        try:
+            stack.append(json.loads(line))
+        except ValueError:
+            continue
+    found: set[str] = set()
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(_items(item))
+        elif isinstance(item, dict):
+            for key, value in _pairs(item):
+                if key in ("env", "headers") and isinstance(value, dict):
+                    found.update(v for _, v in _pairs(value) if isinstance(v, str))
+                elif key == "url" and isinstance(value, str):
+                    found.update(_url_secrets(value))
+                else:
+                    stack.append(value)
+    return {value for value in found if len(value) >= _MIN_SECRET}
+
+
 class Redactor:
     """Masks a fixed set of secret values in any text.
 
@@ -218,19 +248,26 @@ class Redactor:
         self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
 
     @classmethod
-    def for_options(cls, options: Any, env: Mapping[str, str] | None = None) -> Redactor:
+    def for_options(
+        cls, options: Any, env: Mapping[str, str] | None = None, *, frame: str | None = None
+    ) -> Redactor:
         """The redactor of a session run with ``options``.
 
         Its secrets: :func:`session_secrets` of ``options.env`` and
-        ``options.mcp_servers``, and the secret-looking variables of ``env``
-        (the CLI's whole environment; ``os.environ`` when omitted). Cheap
-        enough to build per log call; build it once where lines are many.
+        ``options.mcp_servers``, the secret-looking variables of ``env``
+        (the CLI's whole environment; ``os.environ`` when omitted), and,
+        given a JSON ``frame`` about to be logged, the MCP credentials that
+        frame carries itself (:func:`frame_secrets`: the servers of a
+        ``mcp_set_servers`` request, say). Cheap enough to build per log
+        call; build it once where lines are many.
         """
         secrets = session_secrets(
             getattr(options, "env", None), getattr(options, "mcp_servers", None)
         )
         source = os.environ if env is None else env
         secrets.update(value for key, value in source.items() if _secret_name(key))
+        if frame is not None:
+            secrets.update(frame_secrets(frame))
         return cls(secrets)
 
     def __call__(self, text: str) -> str:

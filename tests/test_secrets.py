@@ -36,7 +36,8 @@ from ccsdk import (
     query,
     wrap_command,
 )
-from ccsdk._redact import REDACTED, Redactor, session_secrets
+from ccsdk._redact import REDACTED, Redactor, frame_secrets, session_secrets
+from ccsdk.runtime._command import build_env
 from ccsdk.testing import FakeModel, Turn, text, tool_use
 from tests.conftest import Runner
 
@@ -385,3 +386,32 @@ def test_session_secrets_knows_each_place_a_secret_can_be() -> None:
     tricky = Redactor(['a"b\\c-123456', "123456789", "1234567890"])
     assert tricky(json.dumps('x a"b\\c-123456 1234567890')) == f'"x {REDACTED} {REDACTED}"'
     assert tricky(repr('a"b\\c-123456')) == f"'{REDACTED}'"
+
+
+def test_mcp_credentials_in_a_frame_of_their_own_are_masked_in_its_log_line() -> None:
+    """Servers given later (``set_mcp_servers``) are not in the options: the
+    frame that carries them is searched for them before it is logged."""
+    frame = json.dumps(
+        {
+            "type": "control_request",
+            "request_id": "req_1",
+            "request": {
+                "subtype": "mcp_set_servers",
+                "servers": {
+                    "s": {"command": "x", "env": {"K": "late-env-123"}},
+                    "w": {"url": "https://h/?t=late-url-123", "headers": {"A": "late-hdr-123"}},
+                },
+            },
+        }
+    )
+    assert frame_secrets("not json\n" + frame) == {"late-env-123", "late-url-123", "late-hdr-123"}
+    logged = Redactor.for_options(ClaudeCodeOptions(), env={}, frame=frame)(frame)
+    assert "late-" not in logged and logged.count(REDACTED) == 3
+
+
+def test_a_bad_env_value_is_named_by_its_type_not_its_value() -> None:
+    options = ClaudeCodeOptions(env={1: "sk-secret-value-123"})  # type: ignore[dict-item]
+    with pytest.raises(TypeError) as info:
+        build_env(options, {})
+    assert "sk-secret-value-123" not in str(info.value)
+    assert "a int key with a str value" in str(info.value)

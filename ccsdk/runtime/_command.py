@@ -327,7 +327,11 @@ def build_env(options: Options, base: Mapping[str, str]) -> dict[str, str]:
     # Typed dict[str, str], but a caller's dict may hold anything: checked here.
     for key, value in _pairs(options.env):
         if not isinstance(key, str) or not isinstance(value, str):
-            raise TypeError(f"options.env must map str to str; got {key!r}: {value!r}")
+            # The value is named by its type only: it may be a secret.
+            name = repr(key) if isinstance(key, str) else f"a {type(key).__name__} key"
+            raise TypeError(
+                f"options.env must map str to str; got {name} with a {type(value).__name__} value"
+            )
         env[key] = value
     # As claude_agent_sdk: a label derived for an outer SDK session names
     # that session's app, not this one, and client_app wins over env.

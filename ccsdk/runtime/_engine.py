@@ -250,8 +250,9 @@ class Engine:
         if not data:
             return
         if log.isEnabledFor(logging.DEBUG):
-            redact = Redactor.for_options(self._options)  # this session's secrets too
-            log.debug("to the CLI: %s", redact(data.decode("utf-8", "replace").rstrip()))
+            frame = data.decode("utf-8", "replace").rstrip()
+            # This session's secrets, and any MCP credentials the frame carries.
+            log.debug("to the CLI: %s", Redactor.for_options(self._options, frame=frame)(frame))
         async with self._write_lock:
             await self._transport.send_bytes(data)
 
