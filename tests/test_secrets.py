@@ -30,9 +30,11 @@ import pytest
 from ccsdk import (
     ClaudeCodeOptions,
     ClaudeSDKClient,
+    InitInfo,
     Message,
     ProcessError,
     ResultMessage,
+    SystemMessage,
     query,
     wrap_command,
 )
@@ -415,3 +417,31 @@ def test_a_bad_env_value_is_named_by_its_type_not_its_value() -> None:
         build_env(options, {})
     assert "sk-secret-value-123" not in str(info.value)
     assert "a int key with a str value" in str(info.value)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("strict", [False, True])
+def test_strict_mcp_config_keeps_its_meaning_with_servers_in_initialize(
+    run: Runner, fake_model: FakeModel, e2e_options: Options, tmp_path: Path, strict: bool
+) -> None:
+    """Servers read from initialize are the --mcp-config set: with
+    ``strict_mcp_config`` they are the only ones, else the user's join them."""
+    script = tmp_path / "envsrv.py"
+    script.write_text(textwrap.dedent(STDIO_SERVER))
+    user_config = {"mcpServers": {"users": {"type": "stdio", "command": "/nonexistent/srv"}}}
+    (tmp_path / "home" / ".claude.json").write_text(json.dumps(user_config))
+    fake_model.add_turns(Turn([text("ok")]))
+    mine = {"type": "stdio", "command": sys.executable, "args": [str(script)]}
+    options = e2e_options(mcp_servers={"mine": mine}, strict_mcp_config=strict)
+
+    async def main() -> list[str]:
+        async with ClaudeSDKClient(options) as client:
+            await client.query("hi")
+            return [
+                server["name"]
+                async for m in client.receive_response()
+                if isinstance(m, SystemMessage) and isinstance(info := m.info, InitInfo)
+                for server in info.mcp_servers
+            ]
+
+    assert sorted(run(main)) == (["mine"] if strict else ["mine", "users"])
