@@ -103,7 +103,7 @@ class WrongType(TypeError):
 
 @attrs.frozen
 class Initialize:
-    """The first request: hooks, system prompt, agents, in-process MCP servers, ...
+    """The first request: hooks, system prompt, agents, MCP servers, ...
 
     ``hooks`` is always sent (``null`` for none), as the official SDK does;
     every other field only when set. Built from the options by

@@ -45,7 +45,12 @@ holding JSON text) go in ``initialize.mcpServers`` instead, and argv gets
 line at launch and treat its servers as one ``--mcp-config`` item (so
 ``--strict-mcp-config`` keeps its meaning), and say so in
 ``mcp_servers_applied``, which :func:`ccsdk.runtime._initialize.check_answer`
-requires. In-process (SDK) servers are only named, in
+requires. The one difference from ``--mcp-config``, in the CLI's own
+words: "a Claude Code process this one starts is not handed them". A CLI
+older than 2.1.326 does not know ``--await-initialize``: it fails to start
+(a ``ProcessError``), or answers without ``mcp_servers_applied`` and
+``check_answer`` refuses it; give such a CLI a config file path instead.
+In-process (SDK) servers are only named, in
 ``initialize.sdkMcpServers`` (the ``instance`` never leaves). A
 ``mcp_servers`` path stays ``--mcp-config=PATH``: the file is the caller's.
 ``sandbox`` is merged into the ``--settings`` JSON (the CLI keeps only the
