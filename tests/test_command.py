@@ -12,7 +12,7 @@ import pytest
 from ccsdk import ClaudeSDKClient, Session
 from ccsdk._options import ClaudeAgentOptions, ClaudeCodeOptions
 from ccsdk._redact import REDACTED, redact_argv, redact_env
-from ccsdk.runtime._command import build_argv, build_env
+from ccsdk.runtime._command import build_argv, build_env, mcp_wire_servers
 from ccsdk.types import PermissionResultAllow, ToolPermissionContext
 
 HEAD = ["claude", "--output-format", "stream-json", "--verbose"]
@@ -50,7 +50,7 @@ def test_full_option_argv_snapshot() -> None:
         cwd="/work",
         user="nobody",
     )
-    # system_prompt, append_system_prompt and the SDK server go in initialize.
+    # system_prompt, append_system_prompt and the MCP servers go in initialize.
     assert build_argv(options, "claude") == [
         *HEAD,
         "--allowedTools=Read,Bash",
@@ -64,7 +64,7 @@ def test_full_option_argv_snapshot() -> None:
         "--settings=s.json",
         "--add-dir=/a",
         "--add-dir=/b",
-        '--mcp-config={"mcpServers":{"ext":{"command":"x"}}}',
+        "--await-initialize",  # the ext server goes in initialize too
         "--include-partial-messages",
         "--debug-to-stderr",
         "--foo=bar",
@@ -265,28 +265,31 @@ def test_can_use_tool_with_permission_prompt_tool_name_is_an_error() -> None:
         build_argv(options, "claude")
 
 
-def test_mcp_config_holds_only_the_servers_the_cli_runs() -> None:
+def test_mcp_servers_never_go_on_the_command_line() -> None:
     class Server:
         pass
 
-    options = ClaudeCodeOptions(
-        mcp_servers={
-            "tools": {"type": "sdk", "name": "my-tools", "instance": Server()},
-            "web": {"type": "http", "url": "https://x", "headers": {"A": "b"}},
-        }
-    )
-    (arg,) = build_argv(options, "claude")[len(HEAD) : -len(TAIL)]
-    assert arg.startswith("--mcp-config=")
-    # The in-process server is named in initialize.sdkMcpServers instead.
-    assert json.loads(arg.removeprefix("--mcp-config=")) == {
-        "mcpServers": {"web": {"type": "http", "url": "https://x", "headers": {"A": "b"}}}
+    servers: dict[str, Any] = {
+        "tools": {"type": "sdk", "name": "my-tools", "instance": Server()},
+        "web": {"type": "http", "url": "https://x?k=v", "headers": {"A": "bbbbbbbb"}},
     }
+    text = json.dumps({"mcpServers": {"web": servers["web"]}})
+    for given in (servers, text):
+        argv = build_argv(ClaudeCodeOptions(mcp_servers=given), "claude")
+        # Only the flag that has the CLI read them from the initialize request.
+        assert argv == [*HEAD, "--await-initialize", *TAIL]
+        assert mcp_wire_servers(given) == {"web": servers["web"]}
+    # Only in-process servers: nothing for the CLI to read at launch.
+    only_sdk = {"tools": servers["tools"]}
+    assert build_argv(ClaudeCodeOptions(mcp_servers=only_sdk), "claude") == HEAD + TAIL
+    assert mcp_wire_servers(only_sdk) is None
 
 
 def test_mcp_config_path_and_empty() -> None:
     argv = build_argv(ClaudeCodeOptions(mcp_servers=Path("/etc/mcp.json")), "claude")
     assert argv == [*HEAD, "--mcp-config=/etc/mcp.json", *TAIL]
     assert build_argv(ClaudeCodeOptions(mcp_servers=""), "claude") == HEAD + TAIL
+    assert mcp_wire_servers("/etc/mcp.json") is None
 
 
 @pytest.mark.parametrize("name", ["", "-x", "--foo"])

@@ -74,9 +74,17 @@ def test_defaults_send_only_hooks() -> None:
                     "web": {"type": "http", "url": "https://x"},
                 }
             },
-            {"sdkMcpServers": ["calc"]},  # the key, which mcp_message names
+            # The key, which mcp_message names; the rest as the CLI reads them.
+            {
+                "sdkMcpServers": ["calc"],
+                "mcpServers": {"web": {"type": "http", "url": "https://x"}},
+            },
         ),
         ({"mcp_servers": "/etc/mcp.json"}, {}),
+        (
+            {"mcp_servers": '{"mcpServers": {"x": {"command": "c", "env": {"K": "v"}}}}'},
+            {"mcpServers": {"x": {"command": "c", "env": {"K": "v"}}}},
+        ),
         ({"skills": ["pdf", "plug:x"]}, {"skills": ["pdf", "plug:x"]}),
         ({"skills": []}, {"skills": []}),  # a filter that lists no skill
         ({"skills": "all"}, {}),  # "all" and None are no filter, as upstream
@@ -228,3 +236,18 @@ def test_verbatim_prompts_warns_on_a_cli_that_ignores_it(
     check_answer(ClaudeAgentOptions(verbatim_prompts=True), answer)
     check_answer(ClaudeAgentOptions(), {"claude_code_version": "2.1.200"})  # off: no warning
     assert any("verbatim_prompts" in r.getMessage() for r in caplog.records) is warned
+
+
+def test_mcp_servers_sent_in_initialize_must_be_applied() -> None:
+    """A CLI that did not take the servers is an error at connect, not a session
+    whose MCP tools are silently missing."""
+    options = ClaudeCodeOptions(mcp_servers={"x": {"command": "c"}})
+    check_answer(options, {"mcp_servers_applied": True})
+    with pytest.raises(CLIConnectionError, match="did not take the MCP servers"):
+        check_answer(options, {"mcp_servers_applied": False, "claude_code_version": "2.1.331"})
+    with pytest.raises(CLIConnectionError, match=r"2\.1\.300 does not read MCP servers"):
+        check_answer(options, {"claude_code_version": "2.1.300"})
+    # Nothing sent, nothing to check: a path, or only in-process servers.
+    check_answer(ClaudeCodeOptions(mcp_servers="/etc/mcp.json"), {})
+    sdk = ClaudeCodeOptions(mcp_servers={"s": {"type": "sdk", "name": "s", "instance": None}})
+    check_answer(sdk, {})

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import shlex
+import shutil
 import signal
 import subprocess
 from collections.abc import Callable
@@ -146,7 +147,10 @@ def test_through_ssh_the_cli_gets_its_env_cwd_and_argv_intact_and_nothing_is_lef
     # ssh got the host and the whole remote command as one argument.
     host, command = argsfile.read_text().split("\0")[:-1]
     assert host == "build-box"
-    assert shlex.split(command)[:4] == ["sh", "-c", 'cd -- "$0" && exec "$@"', str(workdir)]
+    words = shlex.split(command)
+    assert words[:2] == ["sh", "-c"] and words[2].endswith('cd -- "$0" && exec "$@"')
+    assert words[3] == str(workdir)
+    assert "tok-abcdef123456" not in command  # the environment went over stdin
     # The debug log showed the wrapped command, with the secret masked.
     assert "running the CLI through" in caplog.text
     assert "tok-abcdef123456" not in caplog.text
@@ -498,19 +502,47 @@ def test_wrap_command_builds_the_remote_command_ssh_and_docker_style() -> None:
     ssh = wrap_command(["/usr/bin/ssh", "-T", "box"], forward_env=["ANTHROPIC_API_KEY", "UNSET"])
     argv = ssh.argv_for(request())
     assert argv[:3] == ["/usr/bin/ssh", "-T", "box"] and len(argv) == 4
-    assert shlex.split(argv[3]) == [
-        *("sh", "-c", 'cd -- "$0" && exec "$@"', "w"),
-        *("env", "CLAUDE_CODE_ENTRYPOINT=sdk-py", "A=x y", "ANTHROPIC_API_KEY=sk-local"),
-        *("/opt/claude/bin/claude", "--verbose", "--system-prompt=it's"),
-    ]
+    words = shlex.split(argv[3])
+    assert words[:2] == ["sh", "-c"] and words[2].endswith('cd -- "$0" && exec "$@"')
+    assert words[3:] == ["w", "/opt/claude/bin/claude", "--verbose", "--system-prompt=it's"]
+    # No value is on the command line: they are written to stdin first.
+    assert "sk-local" not in argv[3] and "x y" not in argv[3]
+    assert ssh.stdin_preamble(request()) == (
+        b"CLAUDE_CODE_ENTRYPOINT=sdk-py\nA='x y'\nANTHROPIC_API_KEY=sk-local\n\n"
+    )
     docker = wrap_command(["docker", "exec", "-i", "c"], cli="/usr/local/bin/claude")
-    assert docker.argv_for(request(cwd=None)) == [
-        *("docker", "exec", "-i", "c"),
-        *("env", "CLAUDE_CODE_ENTRYPOINT=sdk-py", "A=x y"),
-        *("/usr/local/bin/claude", "--verbose", "--system-prompt=it's"),
-    ]
-    with pytest.raises(ValueError, match="cannot pass the variable 'A=B'"):
-        docker.argv_for(request(env_overrides={"A=B": "1"}))
+    argv = docker.argv_for(request(cwd=None))
+    assert argv[:6] == ["docker", "exec", "-i", "c", "sh", "-c"]
+    assert argv[6].endswith('; exec "$@"')
+    assert argv[7:] == ["-", "/usr/local/bin/claude", "--verbose", "--system-prompt=it's"]
+    assert docker.stdin_preamble(request(cwd=None)) == (
+        b"CLAUDE_CODE_ENTRYPOINT=sdk-py\nA='x y'\n\n"
+    )
+    for bad in ("A=B", "A-B", "", "1A"):
+        with pytest.raises(ValueError, match=f"cannot pass the variable {bad!r}"):
+            docker.argv_for(request(env_overrides={bad: "1"}))
+
+
+@pytest.mark.parametrize("shell", ["sh", "bash", "dash"])
+def test_the_remote_script_exports_any_value_and_leaves_the_rest_of_stdin(shell: str) -> None:
+    """Whatever the value (quotes, $, backquotes, newlines), the command gets it
+    exactly, and reads the session from the first byte after the environment."""
+    if shutil.which(shell) is None:
+        pytest.skip(f"no {shell}")
+    value = "x y'q\"$HOME`id` \\ ;\nline2\n"
+    req = request(
+        argv=["sh", "-c", 'printf "%s|%s|%s|" "$A" "$B" "$PWD"; cat'],
+        env_overrides={"A": value, "B": "b", "PWD": "/no"},
+        cwd="/",
+    )
+    wrapper = wrap_command([shell, "-c", '"$@"', "wrapper"])
+    out = subprocess.run(
+        wrapper.argv_for(req),
+        input=wrapper.stdin_preamble(req) + b"REST\nMORE",
+        capture_output=True,
+        check=True,
+    )
+    assert out.stdout.decode() == f"{value}|b|/|REST\nMORE"
 
 
 def test_the_default_spawn_is_spawn_subprocess_in_a_group_of_its_own(

@@ -103,7 +103,7 @@ class WrongType(TypeError):
 
 @attrs.frozen
 class Initialize:
-    """The first request: hooks, system prompt, agents, in-process MCP servers, ...
+    """The first request: hooks, system prompt, agents, MCP servers, ...
 
     ``hooks`` is always sent (``null`` for none), as the official SDK does;
     every other field only when set. Built from the options by
@@ -132,6 +132,9 @@ class Initialize:
     )
     sdk_mcp_servers: list[str] | None = attrs.field(
         default=None, metadata={WIRE: "sdkMcpServers", OMIT_IF_NONE: True}
+    )
+    mcp_servers: dict[str, Any] | None = attrs.field(
+        default=None, metadata={WIRE: "mcpServers", OMIT_IF_NONE: True}, repr=False
     )
     json_schema: Any = attrs.field(default=None, metadata={WIRE: "jsonSchema", OMIT_IF_NONE: True})
     tool_aliases: dict[str, str] | None = attrs.field(

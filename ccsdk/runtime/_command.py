@@ -16,7 +16,7 @@ one read: a ``settings`` file that ``sandbox`` must be merged into).
           [--resume=ID] [--session-id=UUID] [--fork-session]
           [--resume-session-at=UUID] [--resume-drops-turn=UUID] [--no-session-persistence]
           [--settings=S] [--setting-sources=a,b] [--add-dir=D]...
-          [--mcp-config=JSON|PATH] [--strict-mcp-config] [--plugin-dir=P]...
+          [--mcp-config=PATH | --await-initialize] [--strict-mcp-config] [--plugin-dir=P]...
           [--include-partial-messages] [--include-hook-events] [--<extra>[=V]]...
           --input-format stream-json
 
@@ -34,9 +34,25 @@ unset. The system prompt (but for the empty and file forms), agents,
 the output schema, tool aliases, the title and the names of in-process MCP
 servers are not flags: they go in the ``initialize`` request
 (:mod:`ccsdk.runtime._initialize`). ``can_use_tool`` adds
-``--permission-prompt-tool=stdio``. A ``mcp_servers`` dict is sent as compact
-JSON ``{"mcpServers": {...}}`` holding the servers the CLI runs or connects
-to; in-process (SDK) servers are left out (the ``instance`` never leaves).
+``--permission-prompt-tool=stdio``.
+
+**MCP servers never go on the command line as JSON**: a server's ``env``, an
+HTTP server's ``headers`` and a token in its URL would be readable there by
+every user of the machine (``/proc/PID/cmdline``, ``ps``). The servers the
+CLI runs or connects to (a ``mcp_servers`` dict, or a ``mcp_servers`` str
+holding JSON text) go in ``initialize.mcpServers`` instead, and argv gets
+``--await-initialize``: CLI 2.1.326 and later then read that first stdin
+line at launch and treat its servers as one ``--mcp-config`` item (so
+``--strict-mcp-config`` keeps its meaning), and say so in
+``mcp_servers_applied``, which :func:`ccsdk.runtime._initialize.check_answer`
+requires. The one difference from ``--mcp-config``, in the CLI's own
+words: "a Claude Code process this one starts is not handed them". A CLI
+older than 2.1.326 does not know ``--await-initialize``: it fails to start
+(a ``ProcessError``), or answers without ``mcp_servers_applied`` and
+``check_answer`` refuses it; give such a CLI a config file path instead.
+In-process (SDK) servers are only named, in
+``initialize.sdkMcpServers`` (the ``instance`` never leaves). A
+``mcp_servers`` path stays ``--mcp-config=PATH``: the file is the caller's.
 ``sandbox`` is merged into the ``--settings`` JSON (the CLI keeps only the
 last ``--settings``).
 
@@ -76,7 +92,7 @@ from ccsdk._option_checks import check_combinations
 from ccsdk._options import ClaudeAgentOptions, Options
 from ccsdk.runtime._tracing import add_trace_context
 
-__all__ = ["build_argv", "build_env"]
+__all__ = ["build_argv", "build_env", "mcp_wire_servers"]
 
 
 def build_argv(options: Options, cli_path: str) -> list[str]:
@@ -162,9 +178,11 @@ def build_argv(options: Options, cli_path: str) -> list[str]:
     for directory in o.add_dirs:
         flag("add-dir", os.fspath(directory))
 
-    mcp_config = _mcp_config(o.mcp_servers)
-    if mcp_config is not None:
-        flag("mcp-config", mcp_config)
+    mcp_path = _mcp_config_path(o.mcp_servers)
+    if mcp_path is not None:
+        flag("mcp-config", mcp_path)
+    elif mcp_wire_servers(o.mcp_servers):
+        argv.append("--await-initialize")
     if o.strict_mcp_config:
         argv.append("--strict-mcp-config")
     for plugin in o.plugins:
@@ -252,19 +270,44 @@ def _settings(o: Options) -> str | None:
     return json.dumps({**base, "sandbox": sandbox}, separators=(",", ":"))
 
 
-def _mcp_config(servers: Mapping[str, Any] | str | Path) -> str | None:
-    """``--mcp-config`` for the servers the CLI runs or connects to.
+def _mcp_config_path(servers: Mapping[str, Any] | str | Path) -> str | None:
+    """``--mcp-config`` for a ``mcp_servers`` that names a file, else ``None``.
 
-    In-process (SDK) servers are left out: they are named in
-    ``initialize.sdkMcpServers`` (see :mod:`ccsdk.runtime._initialize`).
+    JSON text is not a path: it goes in ``initialize`` (:func:`mcp_wire_servers`).
     """
-    if isinstance(servers, (str, Path)):
-        text = os.fspath(servers)
-        return text or None
-    wire = {key: config for key, config in servers.items() if not is_sdk_server(config)}
-    if not wire:
+    if isinstance(servers, Mapping) or _mcp_json(servers) is not None:
         return None
-    return json.dumps({"mcpServers": wire}, separators=(",", ":"))
+    text = os.fspath(servers)
+    return text or None
+
+
+def _mcp_json(servers: object) -> dict[str, Any] | None:
+    """The ``mcpServers`` object of a ``mcp_servers`` str holding JSON text, else ``None``."""
+    if not isinstance(servers, str) or not servers.lstrip().startswith("{"):
+        return None
+    try:
+        loaded = json.loads(servers)
+    except ValueError:
+        return None  # not JSON after all: passed on as given, for the CLI to refuse
+    if not isinstance(loaded, dict):
+        return None
+    inner = cast("dict[str, Any]", loaded).get("mcpServers")
+    return cast("dict[str, Any]", inner) if isinstance(inner, dict) else None
+
+
+def mcp_wire_servers(servers: Mapping[str, Any] | str | Path) -> dict[str, Any] | None:
+    """The MCP servers the CLI runs or connects to, for ``initialize.mcpServers``.
+
+    From a ``mcp_servers`` dict, or from JSON text ``{"mcpServers": {...}}``
+    in a str; ``None`` for a path or when there are none. In-process (SDK)
+    servers are left out: they are named in ``initialize.sdkMcpServers``
+    (see :mod:`ccsdk.runtime._initialize`).
+    """
+    configs = servers if isinstance(servers, Mapping) else _mcp_json(servers)
+    if configs is None:
+        return None
+    wire = {key: config for key, config in _pairs(configs) if not is_sdk_server(config)}
+    return wire or None
 
 
 def is_sdk_server(config: Any) -> bool:
@@ -289,7 +332,11 @@ def build_env(options: Options, base: Mapping[str, str]) -> dict[str, str]:
     # Typed dict[str, str], but a caller's dict may hold anything: checked here.
     for key, value in _pairs(options.env):
         if not isinstance(key, str) or not isinstance(value, str):
-            raise TypeError(f"options.env must map str to str; got {key!r}: {value!r}")
+            # The value is named by its type only: it may be a secret.
+            name = repr(key) if isinstance(key, str) else f"a {type(key).__name__} key"
+            raise TypeError(
+                f"options.env must map str to str; got {name} with a {type(value).__name__} value"
+            )
         env[key] = value
     # As claude_agent_sdk: a label derived for an outer SDK session names
     # that session's app, not this one, and client_app wins over env.

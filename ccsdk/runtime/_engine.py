@@ -37,7 +37,7 @@ from ccsdk._errors import (
     ResultError,
 )
 from ccsdk._options import line_bound
-from ccsdk._redact import redact_text
+from ccsdk._redact import Redactor
 from ccsdk.protocol.codec import encode_message
 from ccsdk.protocol.connection import Connection, Event
 from ccsdk.protocol.control import (
@@ -250,7 +250,9 @@ class Engine:
         if not data:
             return
         if log.isEnabledFor(logging.DEBUG):
-            log.debug("to the CLI: %s", redact_text(data.decode("utf-8", "replace").rstrip()))
+            frame = data.decode("utf-8", "replace").rstrip()
+            # This session's secrets, and any MCP credentials the frame carries.
+            log.debug("to the CLI: %s", Redactor.for_options(self._options, frame=frame)(frame))
         async with self._write_lock:
             await self._transport.send_bytes(data)
 
@@ -377,8 +379,9 @@ class Engine:
             if not events:
                 return routed
             if log.isEnabledFor(logging.DEBUG):
+                redact = Redactor.for_options(self._options)  # this session's secrets too
                 for event in events:
-                    log.debug("from the CLI: %s", redact_text(repr(event)))
+                    log.debug("from the CLI: %s", redact(repr(event)))
             self._route(events, tg)
             routed = True
 

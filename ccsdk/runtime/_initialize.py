@@ -17,6 +17,7 @@ reaches a CLI behind any transport, not only one ccsdk started::
      "skills": ["name", ...],                # skills, when a list
      "forwardSubagentText": true,            # forward_subagent_text
      "sdkMcpServers": ["name", ...],         # mcp_servers entries of type "sdk"
+     "mcpServers": {"name": {...}},          # the other mcp_servers entries
      "jsonSchema": {...},                    # output_format["schema"]
      "toolAliases": {"Shell": "Bash"},       # tool_aliases
      "title": "..."}                         # title
@@ -27,6 +28,14 @@ options send ``{"subtype": "initialize", "hooks": null}``.
 CLI 2.1.331 answers ``initialize`` with success even when it ignores a
 malformed field, which is why :mod:`ccsdk._option_checks` checks them
 first, and :func:`check_answer` compares the agents it reports with ours.
+
+``mcpServers`` keeps MCP credentials (stdio ``env``, HTTP ``headers``, a
+token in a URL) off the command line, where any user of the machine could
+read them. The CLI reads it only from the first stdin line of a process
+started with ``--await-initialize`` (which
+:func:`ccsdk.runtime._command.build_argv` adds whenever this field is
+sent), and answers ``mcp_servers_applied``: :func:`check_answer` turns a
+refusal into an error rather than a session silently without its servers.
 """
 
 from __future__ import annotations
@@ -42,7 +51,7 @@ from ccsdk._version import parse_version
 from ccsdk.protocol.codec import encode_control
 from ccsdk.protocol.control import Initialize
 from ccsdk.runtime._callbacks import Callbacks
-from ccsdk.runtime._command import is_sdk_server, list_items
+from ccsdk.runtime._command import is_sdk_server, list_items, mcp_wire_servers
 
 __all__ = [
     "build_initialize",
@@ -101,6 +110,7 @@ def initialize_model(options: Options, hooks: dict[str, Any] | None) -> Initiali
         skills=list(o.skills) if isinstance(o.skills, list) else None,
         forward_subagent_text=True if o.forward_subagent_text else None,
         sdk_mcp_servers=_sdk_servers(o.mcp_servers) or None,
+        mcp_servers=mcp_wire_servers(o.mcp_servers),
         json_schema=None if o.output_format is None else o.output_format["schema"],
         tool_aliases=dict(o.tool_aliases) if o.tool_aliases else None,
         title=o.title,
@@ -136,6 +146,11 @@ def check_answer(options: Options, answer: Mapping[str, Any]) -> None:
     a session already running), as claude_agent_sdk does: a guard meant to
     fail closed must not silently fail open.
 
+    Raises ``CLIConnectionError`` when MCP servers went in ``initialize``
+    and the answer does not say ``mcp_servers_applied: true``: the CLI
+    would run without them, and every call to their tools would fail later,
+    far from the cause (the TypeScript SDK ends the session the same way).
+
     Warns when the answer lacks one of our agents: the answer lists the
     agents the CLI registered; one of ours missing means it was dropped (a
     CLI too old to read ``initialize.agents``, or a value it refused), and a
@@ -154,6 +169,8 @@ def check_answer(options: Options, answer: Mapping[str, Any]) -> None:
                 'hook set to on_failure="block" would never run. Start a new session, or '
                 'remove on_failure="block" from your hooks.'
             )
+    if mcp_wire_servers(options.mcp_servers) is not None:
+        _check_mcp_servers_applied(answer)
     if options.verbatim_prompts:
         _warn_if_verbatim_is_ignored(answer.get("claude_code_version"))
     if not options.agents:
@@ -168,6 +185,33 @@ def check_answer(options: Options, answer: Mapping[str, Any]) -> None:
             "the CLI did not register agent(s) %s from initialize; calls to them will fail",
             ", ".join(map(repr, missing)),
         )
+
+
+#: The first CLI that reads ``initialize.mcpServers`` (under ``--await-initialize``).
+MCP_SERVERS_IN_INITIALIZE_MINIMUM = "2.1.326"
+
+
+def _check_mcp_servers_applied(answer: Mapping[str, Any]) -> None:
+    applied = answer.get("mcp_servers_applied")
+    if applied is True:
+        return
+    found = answer.get("claude_code_version")
+    version = f"Claude Code {found}" if isinstance(found, str) else "This Claude Code"
+    if not isinstance(applied, bool):
+        raise CLIConnectionError(
+            f"{version} does not read MCP servers from the initialize request (it needs "
+            f"{MCP_SERVERS_IN_INITIALIZE_MINIMUM} or later), so it would run without them. "
+            "ccsdk keeps MCP server configurations off the command line, where their "
+            "credentials would be visible to every user of the machine: update Claude Code, "
+            "or give mcp_servers as the path of a config file."
+        )
+    raise CLIConnectionError(
+        f"{version} did not take the MCP servers sent in initialize "
+        "(mcp_servers_applied: false), so it would run without them. It reads them only "
+        "when started with --await-initialize and given initialize as its first input "
+        "line: check that no wrapper or custom transport changes the command line or "
+        "writes to the CLI first."
+    )
 
 
 #: The first CLI that honours ``client_composed`` (``verbatim_prompts``).

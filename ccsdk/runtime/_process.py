@@ -53,7 +53,7 @@ import anyio.to_thread
 
 from ccsdk._errors import CLIConnectionError, CLINotFoundError, LineTooLongError, ProcessError
 from ccsdk._options import line_bound
-from ccsdk._redact import redact_argv, redact_text
+from ccsdk._redact import Redactor, redact_argv
 from ccsdk.protocol.framing import LineBuffer
 from ccsdk.runtime._command import build_argv, build_env
 from ccsdk.runtime._discovery import find_cli
@@ -100,6 +100,7 @@ class SubprocessCLITransport(ByteTransport):
         self._stderr_ring_bytes = 0
         self._stderr_done = anyio.Event()
         self._env: dict[str, str] = {}
+        self._redactor: Redactor | None = None
         self._we_signalled = False
         self._tag = os.urandom(12).hex()
         self._output_ended = anyio.Event()
@@ -128,7 +129,11 @@ class SubprocessCLITransport(ByteTransport):
         return self._redact("\n".join(self._stderr_ring))
 
     def _redact(self, text: str) -> str:
-        return redact_text(text, self._env)
+        # The session's secrets (options.env, MCP env / headers / URLs) and
+        # the CLI's environment; built once the environment is known.
+        if self._redactor is None:
+            self._redactor = Redactor.for_options(self.options, self._env)
+        return self._redactor(text)
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -159,6 +164,7 @@ class SubprocessCLITransport(ByteTransport):
         env = build_env(options, os.environ)
         env[TAG_VARIABLE] = self._tag
         self._env = env
+        self._redactor = None
         overrides = build_env(options, {}) if spawn is not None else {}
         overrides[TAG_VARIABLE] = self._tag
         request = SpawnRequest(
@@ -292,6 +298,7 @@ class SubprocessCLITransport(ByteTransport):
     def _on_stderr_line(self, line: str) -> None:
         if not line:
             return
+        line = self._redact(line)  # before the ring, the callback and the log
         self._stderr_ring.append(line)
         self._stderr_ring_bytes += len(line) + 1
         while self._stderr_ring_bytes > STDERR_RING_BYTES and len(self._stderr_ring) > 1:
@@ -302,7 +309,7 @@ class SubprocessCLITransport(ByteTransport):
             try:
                 callback(line)
             except Exception:
-                log.exception("the stderr callback raised; the line was: %s", self._redact(line))
+                log.exception("the stderr callback raised; the line was: %s", line)
         elif "debug-to-stderr" in options.extra_args and options.debug_stderr is not None:
             # The 0.0.25 way: a file-like object, written as lines come.
             try:

@@ -33,8 +33,10 @@ command such as ``ssh host`` or ``docker exec -i container``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import re
 import shlex
 import subprocess
 import weakref
@@ -116,8 +118,29 @@ def process_group(process: object) -> int | None:
     return group if group == process.pid else None
 
 
-# sh runs this with the directory as $0 and the command as "$@".
+#: A variable name the remote ``sh`` can ``export``.
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+# The remote command's script, for sh -c. It reads the environment from its
+# stdin, one `NAME='value'` line per variable (a newline inside a value is
+# written "$nl"), up to an empty line, exports each, then runs the CLI on the
+# rest of stdin. sh reads a pipe byte by byte, so nothing past the empty line
+# is consumed. $0 is the directory to cd to, or "-" for none; "$@" the CLI.
+_READ_ENV = (
+    "nl=$(printf '\\nx'); nl=${nl%x}; "
+    'while IFS= read -r l && [ -n "$l" ]; do eval "export $l" || exit 125; done; '
+    "unset nl l; "
+)
+_EXEC = 'exec "$@"'
+#: How long writing the environment to the wrapper may take (a pipe takes
+#: 64 KiB without waiting; more waits for the wrapper to read).
+_PREAMBLE_TIMEOUT = 30.0
 _CD_AND_EXEC = 'cd -- "$0" && exec "$@"'
+
+
+def _assignment(name: str, value: str) -> str:
+    """One line the script evaluates: ``NAME='value'``, newlines as ``"$nl"``."""
+    return name + "=" + '"$nl"'.join(shlex.quote(part) for part in value.split("\n"))
 
 
 @attrs.frozen
@@ -129,50 +152,86 @@ class CommandWrapper:
     remote_shell: bool = False
     forward_env: tuple[str, ...] = ()
 
-    def argv_for(self, request: SpawnRequest) -> list[str]:
-        """The local command line that runs ``request`` through the wrapper.
+    def env_for(self, request: SpawnRequest) -> dict[str, str]:
+        """The variables the CLI is given on the other side.
 
-        The command after the prefix is ``env NAME=VALUE... <cli> <args>``,
-        preceded by ``sh -c 'cd -- "$0" && exec "$@"' <cwd>`` when a ``cwd``
-        is set. With ``remote_shell`` it is one argument, quoted with
-        :func:`shlex.join`, since ssh hands its command to the remote shell
-        as one string.
+        ``request.env_overrides`` (but ``PWD``: the local path; ``cd`` sets
+        it there) and each ``forward_env`` variable that is set locally.
 
         Raises:
-            ValueError: a variable to forward has an empty name or one with
-                ``=`` in it, or the CLI path contains ``=`` (``env`` would
-                read either as an assignment).
+            ValueError: a name that ``sh`` cannot export (empty, ``=`` in it,
+                not letters, digits and ``_``).
         """
-        argv = list(request.argv)
-        if self.cli is not None:
-            argv[0] = self.cli
-        if "=" in argv[0]:
-            raise ValueError(
-                f"the CLI path {argv[0]!r} contains '=': env would take it for a variable"
-            )
-        # PWD is the local absolute path; on the other side, cd sets it.
         env = {k: v for k, v in request.env_overrides.items() if k != "PWD"}
         for name in self.forward_env:
             if name in request.env:
                 env[name] = request.env[name]
         for name in env:
-            if not name or "=" in name:
-                raise ValueError(f"cannot pass the variable {name!r} through env NAME=VALUE")
-        remote = ["env", *(f"{k}={v}" for k, v in env.items()), *argv]
-        if request.cwd is not None:
-            remote = ["sh", "-c", _CD_AND_EXEC, request.cwd, *remote]
+            if not _NAME.fullmatch(name):
+                raise ValueError(
+                    f"cannot pass the variable {name!r}: the remote sh exports only "
+                    "names of letters, digits and _"
+                )
+        return env
+
+    def argv_for(self, request: SpawnRequest) -> list[str]:
+        """The local command line that runs ``request`` through the wrapper.
+
+        The command after the prefix is ``sh -c '<read the environment from
+        stdin, export it, cd, exec>' <cwd or -> <cli> <args>``: no value of
+        the environment is on it, so none is on any command line, local or
+        remote (``ps``, ``/proc/PID/cmdline``). The values are written to
+        the wrapper's stdin first (:meth:`stdin_preamble`). With
+        ``remote_shell`` the command is one argument, quoted with
+        :func:`shlex.join`, since ssh hands its command to the remote shell
+        as one string.
+
+        Raises:
+            ValueError: as :meth:`env_for`.
+        """
+        self.env_for(request)  # refuse a bad name before anything starts
+        argv = list(request.argv)
+        if self.cli is not None:
+            argv[0] = self.cli
+        if request.cwd is None:
+            remote = ["sh", "-c", _READ_ENV + _EXEC, "-", *argv]
+        else:
+            remote = ["sh", "-c", _READ_ENV + _CD_AND_EXEC, request.cwd, *argv]
         if self.remote_shell:
             return [*self.prefix, shlex.join(remote)]
         return [*self.prefix, *remote]
 
+    def stdin_preamble(self, request: SpawnRequest) -> bytes:
+        """What ccsdk writes to the wrapper's stdin before the session.
+
+        One ``NAME='value'`` line per variable of :meth:`env_for`, then an
+        empty line; the remote ``sh`` reads exactly that, and the CLI gets
+        the rest of the stream.
+        """
+        lines = [_assignment(k, v) for k, v in self.env_for(request).items()]
+        return "".join(line + "\n" for line in [*lines, ""]).encode()
+
     async def __call__(self, request: SpawnRequest) -> anyio.abc.Process:
         argv = self.argv_for(request)
+        preamble = self.stdin_preamble(request)
         if log.isEnabledFor(logging.DEBUG):
             log.debug("running the CLI through: %s", redact_text(shlex.join(argv), request.env))
         # The wrapper itself is a local child: it gets the whole environment
         # (ssh needs HOME, SSH_AUTH_SOCK, ...) and its own process group, and
         # starts in our directory; the cwd applies on the other side.
-        return await spawn_subprocess(attrs.evolve(request, argv=argv, cwd=None))
+        process = await spawn_subprocess(attrs.evolve(request, argv=argv, cwd=None))
+        # Shielded, as the start is (a cancelled write would leave a child
+        # nobody holds), and bounded: a wrapper that never reads its input
+        # must not hold us for ever. The session then fails on its own.
+        with (
+            anyio.move_on_after(_PREAMBLE_TIMEOUT, shield=True),
+            contextlib.suppress(anyio.BrokenResourceError, anyio.ClosedResourceError, OSError),
+        ):
+            # Gone already (ssh could not connect): its exit code and
+            # stderr say why, once the session reads them.
+            assert process.stdin is not None  # spawn_subprocess opens all three pipes
+            await process.stdin.send(preamble)
+        return process
 
 
 def _strings(what: str, value: Any) -> tuple[str, ...]:
@@ -208,11 +267,13 @@ def wrap_command(
 
     ssh does not forward the environment, and ``docker exec`` starts from
     the container's, so the variables ccsdk sets (and all of
-    ``options.env``) are passed explicitly, as ``env NAME=VALUE`` on the
-    command line; the CLI then finds the rest of its environment (``PATH``,
-    ``HOME``) on the other side. ``cwd`` becomes a ``cd`` there. Values on a
-    command line can be seen by other users of either machine (``ps``):
-    give secrets to the remote side by other means where that matters.
+    ``options.env``) are passed explicitly: as the first lines of the
+    wrapper's stdin, which a small ``sh`` script on the other side reads,
+    exports, and then runs the CLI on the rest of the stream (``exec``). No value
+    is on any command line, local or remote, where other users of either
+    machine could read it (``ps``). The CLI finds the rest of its
+    environment (``PATH``, ``HOME``) on the other side. ``cwd`` becomes a
+    ``cd`` there. The other side needs a POSIX ``sh``.
 
     Args:
         prefix: the wrapper command, as a list.
