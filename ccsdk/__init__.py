@@ -120,6 +120,17 @@ from ccsdk._options import ClaudeAgentOptions, ClaudeCodeOptions
 from ccsdk._redact import redact_env
 from ccsdk._server_info import AccountInfo, AgentInfo, ModelInfo, ServerInfo, SlashCommand
 from ccsdk._session import MessageIterator, Session, connect_session, open_session
+from ccsdk._store_summary import fold_session_summary, project_key_for_directory
+from ccsdk._store_types import (
+    InvalidSessionKeyError,
+    MalformedEntryError,
+    SessionListSubkeysKey,
+    SessionStore,
+    SessionStoreEntry,
+    SessionStoreFlushMode,
+    SessionStoreListEntry,
+    SessionSummaryEntry,
+)
 from ccsdk._tools import SdkMcpTool, create_sdk_mcp_server, tool
 from ccsdk._user_input import (
     ElicitationRequest,
@@ -198,6 +209,7 @@ from ccsdk.runtime._initialize import initialize_request
 from ccsdk.runtime._process import SubprocessCLITransport
 from ccsdk.runtime._spawn import SpawnedProcess, SpawnRequest, spawn_subprocess, wrap_command
 from ccsdk.runtime._transport import ByteTransport, StreamTransport, Transport
+from ccsdk.session_stores import InMemorySessionStore
 from ccsdk.stored_sessions import (
     ForkSessionResult,
     SDKSessionInfo,
@@ -364,6 +376,17 @@ __all__ = [
     "SessionCronSummary",
     "SessionEndHookInput",
     "SessionKey",
+    "SessionListSubkeysKey",
+    "SessionStore",
+    "SessionStoreEntry",
+    "SessionStoreFlushMode",
+    "SessionStoreListEntry",
+    "SessionSummaryEntry",
+    "InMemorySessionStore",
+    "InvalidSessionKeyError",
+    "MalformedEntryError",
+    "fold_session_summary",
+    "project_key_for_directory",
     "SessionMessage",
     "SessionNotFoundError",
     "SessionStartHookInput",
