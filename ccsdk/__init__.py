@@ -209,7 +209,13 @@ from ccsdk.runtime._initialize import initialize_request
 from ccsdk.runtime._process import SubprocessCLITransport
 from ccsdk.runtime._spawn import SpawnedProcess, SpawnRequest, spawn_subprocess, wrap_command
 from ccsdk.runtime._transport import ByteTransport, StreamTransport, Transport
-from ccsdk.session_stores import InMemorySessionStore
+from ccsdk.session_stores import (
+    InMemorySessionStore,
+    PostgresSessionStore,
+    RedisSessionStore,
+    S3SessionStore,
+    SQLiteSessionStore,
+)
 from ccsdk.stored_sessions import (
     ForkSessionResult,
     SDKSessionInfo,
@@ -383,6 +389,10 @@ __all__ = [
     "SessionStoreListEntry",
     "SessionSummaryEntry",
     "InMemorySessionStore",
+    "SQLiteSessionStore",
+    "PostgresSessionStore",
+    "RedisSessionStore",
+    "S3SessionStore",
     "InvalidSessionKeyError",
     "MalformedEntryError",
     "fold_session_summary",

@@ -3,7 +3,11 @@
 The protocol (:class:`~ccsdk.SessionStore` and its ``TypedDict`` s) is in
 :mod:`ccsdk._store_types`; this package holds the stores ccsdk ships:
 
-* :class:`InMemorySessionStore`, the reference (``_memory``).
+* :class:`InMemorySessionStore`, the reference (``_memory``);
+* :class:`SQLiteSessionStore`, the embedded default (``_sqlite``, standard library);
+* :class:`PostgresSessionStore` (``_postgres``, extra ``ccsdk[postgres]``);
+* :class:`RedisSessionStore` (``_redis``, extra ``ccsdk[redis]``);
+* :class:`S3SessionStore` (``_s3``, extra ``ccsdk[s3]``).
 
 Importing this package (and so ``import ccsdk``) loads no driver: each store
 imports its own the first time it connects. Every blocking driver call runs
@@ -13,7 +17,15 @@ ordering, retention and production checklist.
 """
 
 from ccsdk.session_stores._memory import InMemorySessionStore
+from ccsdk.session_stores._postgres import PostgresSessionStore
+from ccsdk.session_stores._redis import RedisSessionStore
+from ccsdk.session_stores._s3 import S3SessionStore
+from ccsdk.session_stores._sqlite import SQLiteSessionStore
 
 __all__ = [
     "InMemorySessionStore",
+    "PostgresSessionStore",
+    "RedisSessionStore",
+    "S3SessionStore",
+    "SQLiteSessionStore",
 ]
