@@ -336,6 +336,29 @@ def test_sqlite_is_safe_with_several_processes(tmp_path: Path, run: Runner) -> N
     run(main)
 
 
+def test_redis_keys_expire_and_expired_sessions_are_not_listed(
+    run: Runner, make_store: MakeStore
+) -> None:
+    plain = make_store("redis")
+    prefix = f"{plain.prefix}ttl:"
+    store = ccsdk.RedisSessionStore(plain.url, prefix=prefix, ttl_seconds=1000)
+    other: ccsdk.SessionKey = {"project_key": "proj", "session_id": "gone"}
+
+    async def main() -> None:
+        await store.append(KEY, [entry(1)])
+        await store.append({**KEY, "subpath": "subagents/agent-1"}, [entry(2)])
+        await store.append(other, [entry(3)])
+        client = store._redis()
+        ttls = [client.ttl(name) for name in client.keys(f"{prefix}*")]
+        assert ttls and all(0 < t <= 1000 for t in ttls if t != -1)
+        assert ttls.count(-1) == 1  # the project's index of sessions only
+        client.delete(f"{prefix}entries:proj/gone")  # as if it had expired
+        assert [s["session_id"] for s in await store.list_sessions("proj")] == [KEY["session_id"]]
+        await store.aclose()
+
+    run(main)
+
+
 # -- the package -------------------------------------------------------------------------
 
 
