@@ -21,9 +21,10 @@ command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2
 if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
         echo "installing ${missing[*]} for the session-store tests" >&2
-        apt-get update -qq >/dev/null
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-            "${missing[@]}" >/dev/null
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            --no-install-recommends "${missing[@]}"; } >/dev/null \
+            || echo "warning: apt-get could not install ${missing[*]}:" \
+                "the session-store tests that need them will fail" >&2
     else
         echo "warning: ${missing[*]} missing and cannot be installed here (not root or no" \
             "apt-get): the session-store tests that need them will fail" >&2

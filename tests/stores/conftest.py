@@ -18,6 +18,7 @@ key prefix or object prefix) and closes them all afterwards.
 
 from __future__ import annotations
 
+import glob
 import itertools
 import os
 import pwd
@@ -34,7 +35,11 @@ import anyio
 import pytest
 
 #: Where PostgreSQL's programs are on this machine's image (and on Debian's packages).
-_PG_DIRS = ("/usr/local/bin", "/usr/local/pgsql/bin", "/usr/lib/postgresql/15/bin")
+_PG_DIRS = (
+    "/usr/local/bin",
+    "/usr/local/pgsql/bin",
+    *sorted(glob.glob("/usr/lib/postgresql/*/bin")),
+)
 
 
 def _pg_program(name: str) -> str:
