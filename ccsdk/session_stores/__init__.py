@@ -7,7 +7,10 @@ The protocol (:class:`~ccsdk.SessionStore` and its ``TypedDict`` s) is in
 * :class:`SQLiteSessionStore`, the embedded default (``_sqlite``, standard library);
 * :class:`PostgresSessionStore` (``_postgres``, extra ``ccsdk[postgres]``);
 * :class:`RedisSessionStore` (``_redis``, extra ``ccsdk[redis]``);
-* :class:`S3SessionStore` (``_s3``, extra ``ccsdk[s3]``).
+* :class:`S3SessionStore` (``_s3``, extra ``ccsdk[s3]``);
+
+and the session functions on a store (``_sessions``): ``list_sessions_from_store``
+and the other ``*_from_store`` / ``*_via_store`` functions, ``import_session_to_store``.
 
 Importing this package (and so ``import ccsdk``) loads no driver: each store
 imports its own the first time it connects. Every blocking driver call runs
@@ -20,6 +23,18 @@ from ccsdk.session_stores._memory import InMemorySessionStore
 from ccsdk.session_stores._postgres import PostgresSessionStore
 from ccsdk.session_stores._redis import RedisSessionStore
 from ccsdk.session_stores._s3 import S3SessionStore
+from ccsdk.session_stores._sessions import (
+    delete_session_via_store,
+    fork_session_via_store,
+    get_session_info_from_store,
+    get_session_messages_from_store,
+    get_subagent_messages_from_store,
+    import_session_to_store,
+    list_sessions_from_store,
+    list_subagents_from_store,
+    rename_session_via_store,
+    tag_session_via_store,
+)
 from ccsdk.session_stores._sqlite import SQLiteSessionStore
 
 __all__ = [
@@ -28,4 +43,14 @@ __all__ = [
     "RedisSessionStore",
     "S3SessionStore",
     "SQLiteSessionStore",
+    "delete_session_via_store",
+    "fork_session_via_store",
+    "get_session_info_from_store",
+    "get_session_messages_from_store",
+    "get_subagent_messages_from_store",
+    "import_session_to_store",
+    "list_sessions_from_store",
+    "list_subagents_from_store",
+    "rename_session_via_store",
+    "tag_session_via_store",
 ]
