@@ -9,6 +9,7 @@ package is imported only when an in-process tool server is created.
 
 from typing import TYPE_CHECKING, Any
 
+from ccsdk import session_stores as _session_stores
 from ccsdk._config_types import (
     AgentDefinition,
     CanUseTool,
@@ -209,23 +210,7 @@ from ccsdk.runtime._initialize import initialize_request
 from ccsdk.runtime._process import SubprocessCLITransport
 from ccsdk.runtime._spawn import SpawnedProcess, SpawnRequest, spawn_subprocess, wrap_command
 from ccsdk.runtime._transport import ByteTransport, StreamTransport, Transport
-from ccsdk.session_stores import (
-    InMemorySessionStore,
-    PostgresSessionStore,
-    RedisSessionStore,
-    S3SessionStore,
-    SQLiteSessionStore,
-    delete_session_via_store,
-    fork_session_via_store,
-    get_session_info_from_store,
-    get_session_messages_from_store,
-    get_subagent_messages_from_store,
-    import_session_to_store,
-    list_sessions_from_store,
-    list_subagents_from_store,
-    rename_session_via_store,
-    tag_session_via_store,
-)
+from ccsdk.session_stores import InMemorySessionStore
 from ccsdk.stored_sessions import (
     ForkSessionResult,
     SDKSessionInfo,
@@ -252,6 +237,22 @@ from ccsdk.stored_sessions import (
 
 if TYPE_CHECKING:
     from ccsdk._tool_annotations import ToolAnnotations
+    from ccsdk.session_stores import (
+        PostgresSessionStore,
+        RedisSessionStore,
+        S3SessionStore,
+        SQLiteSessionStore,
+        delete_session_via_store,
+        fork_session_via_store,
+        get_session_info_from_store,
+        get_session_messages_from_store,
+        get_subagent_messages_from_store,
+        import_session_to_store,
+        list_sessions_from_store,
+        list_subagents_from_store,
+        rename_session_via_store,
+        tag_session_via_store,
+    )
 
 __version__ = "0.1.0"
 
@@ -263,6 +264,10 @@ def __getattr__(name: str) -> Any:
         from ccsdk._tool_annotations import ToolAnnotations
 
         return ToolAnnotations
+    # The session stores but the in-memory one, and the session functions on a
+    # store, are loaded on first use (ccsdk.session_stores.LAZY).
+    if name in _session_stores.LAZY:
+        return getattr(_session_stores, name)
     raise AttributeError(f"module 'ccsdk' has no attribute {name!r}")
 
 

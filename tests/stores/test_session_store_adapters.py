@@ -365,8 +365,8 @@ def test_redis_keys_expire_and_expired_sessions_are_not_listed(
 def test_import_ccsdk_loads_no_store_driver() -> None:
     code = (
         "import sys, ccsdk, ccsdk.types, ccsdk.testing\n"
-        "print([m for m in ('sqlite3', 'psycopg', 'redis', 'boto3', 'botocore', 'moto')"
-        " if m in sys.modules])"
+        "print([m for m in ('sqlite3', 'psycopg', 'redis', 'boto3', 'botocore', 'moto',"
+        " 'ccsdk.session_stores._sqlite', 'ccsdk.session_stores._sessions') if m in sys.modules])"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
