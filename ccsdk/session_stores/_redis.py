@@ -46,7 +46,7 @@ T = TypeVar("T")
 
 
 class RedisSessionStore(SessionStore):
-    """A :class:`~ccsdk.SessionStore` in Redis (5 or later, or a compatible server).
+    """A :class:`~ccsdk.SessionStore` in Redis 6.2 or later (it uses ``SMISMEMBER``).
 
     Give it a ``url`` (``"redis://localhost:6379/0"``, ``"rediss://..."``
     for TLS, ``"unix:///run/redis.sock"``) with ``client_kwargs`` for
