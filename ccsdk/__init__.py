@@ -9,6 +9,7 @@ package is imported only when an in-process tool server is created.
 
 from typing import TYPE_CHECKING, Any
 
+from ccsdk import session_stores as _session_stores
 from ccsdk._config_types import (
     AgentDefinition,
     CanUseTool,
@@ -120,6 +121,17 @@ from ccsdk._options import ClaudeAgentOptions, ClaudeCodeOptions
 from ccsdk._redact import redact_env
 from ccsdk._server_info import AccountInfo, AgentInfo, ModelInfo, ServerInfo, SlashCommand
 from ccsdk._session import MessageIterator, Session, connect_session, open_session
+from ccsdk._store_summary import fold_session_summary, project_key_for_directory
+from ccsdk._store_types import (
+    InvalidSessionKeyError,
+    MalformedEntryError,
+    SessionListSubkeysKey,
+    SessionStore,
+    SessionStoreEntry,
+    SessionStoreFlushMode,
+    SessionStoreListEntry,
+    SessionSummaryEntry,
+)
 from ccsdk._tools import SdkMcpTool, create_sdk_mcp_server, tool
 from ccsdk._user_input import (
     ElicitationRequest,
@@ -198,6 +210,7 @@ from ccsdk.runtime._initialize import initialize_request
 from ccsdk.runtime._process import SubprocessCLITransport
 from ccsdk.runtime._spawn import SpawnedProcess, SpawnRequest, spawn_subprocess, wrap_command
 from ccsdk.runtime._transport import ByteTransport, StreamTransport, Transport
+from ccsdk.session_stores import InMemorySessionStore
 from ccsdk.stored_sessions import (
     ForkSessionResult,
     SDKSessionInfo,
@@ -224,6 +237,22 @@ from ccsdk.stored_sessions import (
 
 if TYPE_CHECKING:
     from ccsdk._tool_annotations import ToolAnnotations
+    from ccsdk.session_stores import (
+        PostgresSessionStore,
+        RedisSessionStore,
+        S3SessionStore,
+        SQLiteSessionStore,
+        delete_session_via_store,
+        fork_session_via_store,
+        get_session_info_from_store,
+        get_session_messages_from_store,
+        get_subagent_messages_from_store,
+        import_session_to_store,
+        list_sessions_from_store,
+        list_subagents_from_store,
+        rename_session_via_store,
+        tag_session_via_store,
+    )
 
 __version__ = "0.1.0"
 
@@ -235,6 +264,10 @@ def __getattr__(name: str) -> Any:
         from ccsdk._tool_annotations import ToolAnnotations
 
         return ToolAnnotations
+    # The session stores but the in-memory one, and the session functions on a
+    # store, are loaded on first use (ccsdk.session_stores.LAZY).
+    if name in _session_stores.LAZY:
+        return getattr(_session_stores, name)
     raise AttributeError(f"module 'ccsdk' has no attribute {name!r}")
 
 
@@ -364,6 +397,31 @@ __all__ = [
     "SessionCronSummary",
     "SessionEndHookInput",
     "SessionKey",
+    "SessionListSubkeysKey",
+    "SessionStore",
+    "SessionStoreEntry",
+    "SessionStoreFlushMode",
+    "SessionStoreListEntry",
+    "SessionSummaryEntry",
+    "InMemorySessionStore",
+    "SQLiteSessionStore",
+    "PostgresSessionStore",
+    "RedisSessionStore",
+    "S3SessionStore",
+    "InvalidSessionKeyError",
+    "MalformedEntryError",
+    "fold_session_summary",
+    "project_key_for_directory",
+    "delete_session_via_store",
+    "fork_session_via_store",
+    "get_session_info_from_store",
+    "get_session_messages_from_store",
+    "get_subagent_messages_from_store",
+    "import_session_to_store",
+    "list_sessions_from_store",
+    "list_subagents_from_store",
+    "rename_session_via_store",
+    "tag_session_via_store",
     "SessionMessage",
     "SessionNotFoundError",
     "SessionStartHookInput",

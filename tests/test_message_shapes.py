@@ -435,7 +435,8 @@ CCSDK_MESSAGES = [
 
 
 def type_name(t: Any) -> str:
-    return str(t).replace("ccsdk.protocol.messages.", "").replace("typing.", "")
+    names = str(t).replace("ccsdk.protocol.messages.", "").replace("ccsdk._store_types.", "")
+    return names.replace("typing.", "")
 
 
 @pytest.mark.parametrize("name", sorted(OFFICIAL_DATACLASSES))

@@ -69,6 +69,8 @@ shared, not copied: treat them as read-only.
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, NotRequired, Required, TypeAlias, TypedDict
 
+from ccsdk._store_types import SessionKey  # the session-store key, shared by every layer
+
 __all__ = [
     "TERMINAL_TASK_STATUSES",
     "ApiRetryInfo",
@@ -331,14 +333,6 @@ class ModelUsage(TypedDict):
     maxOutputTokens: int
     canonicalModel: NotRequired[str]
     provider: NotRequired[str]
-
-
-class SessionKey(TypedDict):
-    """A session transcript in a session store: ``MirrorErrorMessage.key``."""
-
-    project_key: str
-    session_id: str
-    subpath: NotRequired[str]
 
 
 RateLimitStatus = Literal["allowed", "allowed_warning", "rejected"]

@@ -38,31 +38,21 @@ from typing import Any, Final, Literal, cast
 
 import orjson
 
+from ccsdk._store_summary import COMMAND_NAME, NOT_A_PROMPT
+from ccsdk._store_summary import MAX_PROJECT_NAME as MAX_PROJECT_NAME  # re-exported
+from ccsdk._store_summary import project_dir_name as project_dir_name  # re-exported
 from ccsdk.runtime._json_lines import loads
 
 log = logging.getLogger("ccsdk")
 
 JSONDict = dict[str, Any]
 
-#: Longest project directory name before the CLI cuts it and adds a hash.
-MAX_PROJECT_NAME: Final = 200
-
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_NOT_ALNUM = re.compile(rb"[^a-zA-Z0-9]")
 _CHAIN_TYPES: Final = frozenset({"user", "assistant", "attachment", "system", "progress"})
 #: Entry types a fork copies: the conversation without the UI-only progress rows.
 _FORK_TYPES: Final = frozenset({"user", "assistant", "attachment", "system"})
 #: Keys tying an entry to its source session's teams, agents or compaction links.
 _FORK_DROPPED_KEYS: Final = ("teamName", "agentName", "slug", "logicalParentUuid")
-#: User text that is not a prompt: what the CLI or an IDE injected (the official
-#: SDK's list, plus ``<system-reminder>`` and a command's stderr).
-_NOT_A_PROMPT = re.compile(
-    r"^(?:<local-command-std(?:out|err)>|<session-start-hook>|<tick>|<goal>|<system-reminder>|"
-    r"\[Request interrupted by user[^\]]*\]|"
-    r"\s*<ide_opened_file>[\s\S]*</ide_opened_file>\s*$|"
-    r"\s*<ide_selection>[\s\S]*</ide_selection>\s*$)"
-)
-_COMMAND_NAME = re.compile(r"<command-name>(.*?)</command-name>")
 
 
 @dataclass
@@ -202,38 +192,8 @@ def check_window(limit: object, offset: object) -> None:
 # --------------------------------------------------------------------------
 
 
-def _js_string_hash(text: str) -> str:
-    """The CLI's hash of a path: ``h = h*31 + unit`` over UTF-16 units, int32, |h| in base 36."""
-    units = text.encode("utf-16-le", "surrogatepass")
-    h = 0
-    for i in range(0, len(units), 2):
-        h = (h * 31 + (units[i] | units[i + 1] << 8)) & 0xFFFFFFFF
-    h = abs(h - (1 << 32) if h >= 1 << 31 else h)
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while True:
-        h, r = divmod(h, 36)
-        out = digits[r] + out
-        if h == 0:
-            return out
-
-
-def project_dir_name(path: str) -> str:
-    """The directory name the CLI files a working directory's sessions under.
-
-    Every UTF-16 code unit that is not an ASCII letter or digit becomes
-    ``-`` (so an emoji, two units, becomes two dashes; no Unicode
-    normalisation). A name over 200 characters is cut to 200 and gets ``-``
-    and a base-36 hash of the path.
-    """
-    units = path.encode("utf-16-le", "surrogatepass")
-    ascii_units = bytes(
-        units[i] if units[i + 1] == 0 and units[i] < 0x80 else 0x2D for i in range(0, len(units), 2)
-    )
-    name = _NOT_ALNUM.sub(b"-", ascii_units).decode("ascii")
-    if len(name) <= MAX_PROJECT_NAME:
-        return name
-    return f"{name[:MAX_PROJECT_NAME]}-{_js_string_hash(path)}"
+# project_dir_name (the CLI's directory naming) lives in ccsdk._store_summary, shared
+# with the session stores' project_key_for_directory.
 
 
 # --------------------------------------------------------------------------
@@ -339,10 +299,10 @@ def first_prompt(entries: Iterable[JSONDict]) -> str | None:
             flat = text.replace("\n", " ").strip()
             if not flat:
                 continue
-            if named := _COMMAND_NAME.search(flat):
+            if named := COMMAND_NAME.search(flat):
                 command = command or named.group(1)
                 continue
-            if _NOT_A_PROMPT.match(flat):
+            if NOT_A_PROMPT.match(flat):
                 continue
             return flat if len(flat) <= 200 else flat[:200].rstrip() + "\u2026"
     return command or None
