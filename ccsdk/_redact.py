@@ -21,7 +21,7 @@ import os
 import re
 import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 __all__ = [
     "REDACTED",
@@ -161,11 +161,12 @@ def _url_secrets(value: str) -> list[str]:
     return found + [urllib.parse.quote(v, safe="") for v in found]
 
 
-def session_secrets(env: Any = None, mcp_servers: Any = None) -> set[str]:
+def session_secrets(env: Any = None, mcp_servers: Any = None, settings: Any = None) -> set[str]:
     """The secret values one session holds.
 
-    * ``env`` (``options.env``): the value of each secret-looking name
-      (see :func:`_secret_name`), and credentials inside any URL value;
+    * ``env`` (``options.env``), and the ``env`` object of ``settings`` given
+      as JSON text: the value of each secret-looking name (see
+      :func:`_secret_name`), and credentials inside any URL value;
     * ``mcp_servers`` (a dict of configs, as in ``options.mcp_servers``):
       every value of a server's ``env`` and ``headers`` (they exist to carry
       credentials), and the credentials in its ``url``.
@@ -173,8 +174,10 @@ def session_secrets(env: Any = None, mcp_servers: Any = None) -> set[str]:
     Values the caller gave may be of any type: what is not a str is skipped.
     """
     found: set[str] = set()
-    if isinstance(env, Mapping):
-        for name, value in _pairs(env):
+    for variables in (env, _settings_env(settings)):
+        if not isinstance(variables, Mapping):
+            continue
+        for name, value in _pairs(variables):
             if not isinstance(name, str) or not isinstance(value, str):
                 continue
             if _secret_name(name):
@@ -193,6 +196,17 @@ def session_secrets(env: Any = None, mcp_servers: Any = None) -> set[str]:
             if isinstance(url, str):
                 found.update(_url_secrets(url))
     return {value for value in found if len(value) >= _MIN_SECRET}
+
+
+def _settings_env(settings: Any) -> Any:
+    """The ``env`` object of ``options.settings`` when it is JSON text, else ``None``."""
+    if not isinstance(settings, str) or '"env"' not in settings:
+        return None
+    try:
+        loaded = json.loads(settings)
+    except ValueError:
+        return None
+    return cast("Mapping[str, Any]", loaded).get("env") if isinstance(loaded, Mapping) else None
 
 
 def frame_secrets(frame: str) -> set[str]:
@@ -253,8 +267,8 @@ class Redactor:
     ) -> Redactor:
         """The redactor of a session run with ``options``.
 
-        Its secrets: :func:`session_secrets` of ``options.env`` and
-        ``options.mcp_servers``, the secret-looking variables of ``env``
+        Its secrets: :func:`session_secrets` of ``options.env``,
+        ``options.mcp_servers`` and ``options.settings``, the secret-looking variables of ``env``
         (the CLI's whole environment; ``os.environ`` when omitted), and,
         given a JSON ``frame`` about to be logged, the MCP credentials that
         frame carries itself (:func:`frame_secrets`: the servers of a
@@ -262,7 +276,9 @@ class Redactor:
         call; build it once where lines are many.
         """
         secrets = session_secrets(
-            getattr(options, "env", None), getattr(options, "mcp_servers", None)
+            getattr(options, "env", None),
+            getattr(options, "mcp_servers", None),
+            getattr(options, "settings", None),
         )
         source = os.environ if env is None else env
         secrets.update(value for key, value in source.items() if _secret_name(key))

@@ -13,6 +13,7 @@ from ccsdk import ClaudeSDKClient, Session
 from ccsdk._options import ClaudeAgentOptions, ClaudeCodeOptions
 from ccsdk._redact import REDACTED, redact_argv, redact_env
 from ccsdk.runtime._command import build_argv, build_env, mcp_wire_servers
+from ccsdk.runtime._initialize import build_initialize
 from ccsdk.types import PermissionResultAllow, ToolPermissionContext
 
 HEAD = ["claude", "--output-format", "stream-json", "--verbose"]
@@ -118,15 +119,20 @@ def test_every_agent_sdk_flag_snapshot(tmp_path: Path) -> None:
         "--session-id=0b5f3ad1-9d0e-4a53-8f2c-6a1d8c3e7b21",
         "--fork-session",
         "--no-session-persistence",
-        '--settings={"model":"x","sandbox":{"enabled":true,"excludedCommands":["git"],'
-        '"failIfUnavailable":true}}',
+        # Settings as JSON go in initialize, merged with the sandbox.
+        "--initialize-fields=settings",
         "--setting-sources=user,project",
+        "--await-initialize",
         "--strict-mcp-config",
         "--plugin-dir=/p/one",
         "--plugin-dir-no-mcp=/p/two",
         "--include-hook-events",
         *TAIL,
     ]
+    assert build_initialize(options, None)["settings"] == {
+        "model": "x",
+        "sandbox": {"enabled": True, "excludedCommands": ["git"], "failIfUnavailable": True},
+    }
 
 
 @pytest.mark.parametrize(
@@ -168,17 +174,39 @@ def test_sandbox_is_merged_into_a_settings_file(tmp_path: Path) -> None:
     options = ClaudeCodeOptions(
         cwd=tmp_path, settings="s.json", sandbox={"enabled": True, "failIfUnavailable": False}
     )
-    (arg,) = build_argv(options, "claude")[len(HEAD) : -len(TAIL)]
-    # The CLI keeps only the last --settings, so there is one, with both.
-    assert json.loads(arg.removeprefix("--settings=")) == {
+    argv = build_argv(options, "claude")[len(HEAD) : -len(TAIL)]
+    assert argv == ["--initialize-fields=settings", "--await-initialize"]
+    # The CLI keeps only one settings layer, so there is one, with both.
+    assert build_initialize(options, None)["settings"] == {
         "model": "m",
         "sandbox": {"enabled": True, "failIfUnavailable": False},  # the caller's choice kept
     }
 
 
 def test_sandbox_alone_and_disabled() -> None:
-    argv = build_argv(ClaudeCodeOptions(sandbox={"enabled": False}), "claude")
-    assert argv == [*HEAD, '--settings={"sandbox":{"enabled":false}}', *TAIL]
+    options = ClaudeCodeOptions(sandbox={"enabled": False})
+    argv = build_argv(options, "claude")
+    assert argv == [*HEAD, "--initialize-fields=settings", "--await-initialize", *TAIL]
+    assert build_initialize(options, None)["settings"] == {"sandbox": {"enabled": False}}
+
+
+@pytest.mark.parametrize(
+    ("settings", "argv"),
+    [
+        ("s.json", ["--settings=s.json"]),  # a path: the caller's file, read by the CLI
+        (
+            '{"env": {"X_TOKEN": "t-123456789"}}',
+            ["--initialize-fields=settings", "--await-initialize"],
+        ),
+        ("{not json", ["--settings={not json"]),  # for the CLI to refuse in its own words
+        ("[1]", ["--settings=[1]"]),
+    ],
+)
+def test_settings_as_json_never_go_on_the_command_line(settings: str, argv: list[str]) -> None:
+    options = ClaudeCodeOptions(settings=settings)
+    assert build_argv(options, "claude") == [*HEAD, *argv, *TAIL]
+    sent = build_initialize(options, None).get("settings")
+    assert sent == (json.loads(settings) if "X_TOKEN" in settings else None)
 
 
 @pytest.mark.parametrize(

@@ -251,3 +251,14 @@ def test_mcp_servers_sent_in_initialize_must_be_applied() -> None:
     check_answer(ClaudeCodeOptions(mcp_servers="/etc/mcp.json"), {})
     sdk = ClaudeCodeOptions(mcp_servers={"s": {"type": "sdk", "name": "s", "instance": None}})
     check_answer(sdk, {})
+
+
+def test_settings_sent_in_initialize_must_be_applied() -> None:
+    """Settings carry sandbox and permission rules: a CLI that ran without them
+    must not be a session that silently has neither."""
+    options = ClaudeCodeOptions(settings='{"permissions": {"deny": ["Bash"]}}')
+    check_answer(options, {"settings_applied": True})
+    for answer in ({"settings_applied": False}, {}):
+        with pytest.raises(CLIConnectionError, match="did not apply the settings"):
+            check_answer(options, answer)
+    check_answer(ClaudeCodeOptions(settings="/etc/settings.json"), {})  # a path: not sent

@@ -135,6 +135,7 @@ def planted() -> dict[str, str]:
         "mcp_env": f"mcp-env-{tag}",
         "header": f"hdr-{tag}",
         "url": f"urltok-{tag}",
+        "settings": f"settok-{tag}",
     }
 
 
@@ -216,7 +217,11 @@ def test_planted_secrets_reach_the_cli_but_no_argv_log_or_callback(
             [
                 tool_use("mcp__envsrv__env", {"name": "PLANTED"}, id="toolu_mcp_env"),
                 tool_use("mcp__web__whoami", {}, id="toolu_web"),
-                tool_use("Bash", {"command": "echo cli-got-$MY_SERVICE_TOKEN"}, id="toolu_bash"),
+                tool_use(
+                    "Bash",
+                    {"command": "echo cli-got-$MY_SERVICE_TOKEN settings-gave-$SETTINGS_TOKEN"},
+                    id="toolu_bash",
+                ),
             ]
         ),
         Turn([text("done")]),
@@ -238,6 +243,7 @@ def test_planted_secrets_reach_the_cli_but_no_argv_log_or_callback(
     caplog.set_level(logging.DEBUG, logger="ccsdk")
     options = e2e_options(
         env={"MY_SERVICE_TOKEN": secrets["env"]},
+        settings=json.dumps({"env": {"SETTINGS_TOKEN": secrets["settings"]}}),
         mcp_servers=servers,
         allowed_tools=["mcp__envsrv__env", "mcp__web__whoami", "Bash"],
         stderr=stderr_lines.append,
@@ -269,7 +275,8 @@ def test_planted_secrets_reach_the_cli_but_no_argv_log_or_callback(
     assert tool_result_text(told, "toolu_mcp_env") == f"value={secrets['mcp_env']}"
     web = tool_result_text(told, "toolu_web")
     assert f"auth=Bearer {secrets['header']}" in web and f"token={secrets['url']}" in web
-    assert f"cli-got-{secrets['env']}" in tool_result_text(told, "toolu_bash")
+    bash = tool_result_text(told, "toolu_bash")
+    assert f"cli-got-{secrets['env']}" in bash and f"settings-gave-{secrets['settings']}" in bash
 
 
 #: A CLI that reads its first input line (initialize, with the MCP servers),

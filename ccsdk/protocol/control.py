@@ -136,6 +136,9 @@ class Initialize:
     mcp_servers: dict[str, Any] | None = attrs.field(
         default=None, metadata={WIRE: "mcpServers", OMIT_IF_NONE: True}, repr=False
     )
+    settings: dict[str, Any] | None = attrs.field(
+        default=None, metadata={WIRE: "settings", OMIT_IF_NONE: True}, repr=False
+    )
     json_schema: Any = attrs.field(default=None, metadata={WIRE: "jsonSchema", OMIT_IF_NONE: True})
     tool_aliases: dict[str, str] | None = attrs.field(
         default=None, metadata={WIRE: "toolAliases", OMIT_IF_NONE: True}

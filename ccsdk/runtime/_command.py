@@ -15,7 +15,7 @@ one read: a ``settings`` file that ``sandbox`` must be merged into).
           [--permission-prompt-tool=T] [--permission-mode=P] [--continue]
           [--resume=ID] [--session-id=UUID] [--fork-session]
           [--resume-session-at=UUID] [--resume-drops-turn=UUID] [--no-session-persistence]
-          [--settings=S] [--setting-sources=a,b] [--add-dir=D]...
+          [--settings=PATH | --initialize-fields=settings] [--setting-sources=a,b] [--add-dir=D]...
           [--mcp-config=PATH | --await-initialize] [--strict-mcp-config] [--plugin-dir=P]...
           [--include-partial-messages] [--include-hook-events] [--<extra>[=V]]...
           --input-format stream-json
@@ -53,8 +53,11 @@ older than 2.1.326 does not know ``--await-initialize``: it fails to start
 In-process (SDK) servers are only named, in
 ``initialize.sdkMcpServers`` (the ``instance`` never leaves). A
 ``mcp_servers`` path stays ``--mcp-config=PATH``: the file is the caller's.
-``sandbox`` is merged into the ``--settings`` JSON (the CLI keeps only the
-last ``--settings``).
+Settings given as JSON text (their ``env`` can hold secrets too) take the
+same road: ``initialize.settings`` with ``--initialize-fields=settings`` (the
+CLI answers ``settings_applied``); a settings file stays ``--settings=PATH``.
+``sandbox`` is merged into the settings object (the CLI keeps only one), a
+settings file being read for that.
 
 **Environment.** ``build_env(options, base)`` returns, in this order of
 precedence (later wins):
@@ -92,7 +95,7 @@ from ccsdk._option_checks import check_combinations
 from ccsdk._options import ClaudeAgentOptions, Options
 from ccsdk.runtime._tracing import add_trace_context
 
-__all__ = ["build_argv", "build_env", "mcp_wire_servers"]
+__all__ = ["build_argv", "build_env", "mcp_wire_servers", "settings_object"]
 
 
 def build_argv(options: Options, cli_path: str) -> list[str]:
@@ -171,7 +174,13 @@ def build_argv(options: Options, cli_path: str) -> list[str]:
     if not o.persist_session:
         argv.append("--no-session-persistence")
     settings = _settings(o)
-    if settings is not None:
+    # Settings as JSON may carry secrets (their "env"): they go in initialize
+    # (settings_object), and argv names only the field; a path stays a path.
+    await_initialize = False
+    if settings_object(o) is not None:
+        argv.append("--initialize-fields=settings")
+        await_initialize = True
+    elif settings is not None:
         flag("settings", settings)
     if setting_sources is not None:
         flag("setting-sources", ",".join(setting_sources))
@@ -182,6 +191,8 @@ def build_argv(options: Options, cli_path: str) -> list[str]:
     if mcp_path is not None:
         flag("mcp-config", mcp_path)
     elif mcp_wire_servers(o.mcp_servers):
+        await_initialize = True
+    if await_initialize:
         argv.append("--await-initialize")
     if o.strict_mcp_config:
         argv.append("--strict-mcp-config")
@@ -268,6 +279,24 @@ def _settings(o: Options) -> str | None:
         # (with a warning on stderr) when the sandbox cannot start.
         sandbox.setdefault("failIfUnavailable", True)
     return json.dumps({**base, "sandbox": sandbox}, separators=(",", ":"))
+
+
+def settings_object(o: Options) -> dict[str, Any] | None:
+    """The settings for ``initialize.settings``: ``settings`` given as a JSON
+    object (merged with ``sandbox``), or ``sandbox`` alone; ``None`` for none,
+    and for a settings file with no sandbox, which stays ``--settings=PATH``.
+
+    JSON text that does not parse to an object is not delivered this way: it
+    goes on ``--settings`` as given, for the CLI to refuse in its own words.
+    """
+    text = _settings(o)
+    if text is None or not text.lstrip().startswith("{"):
+        return None
+    try:
+        loaded = json.loads(text)
+    except ValueError:
+        return None
+    return cast("dict[str, Any]", loaded) if isinstance(loaded, dict) else None
 
 
 def _mcp_config_path(servers: Mapping[str, Any] | str | Path) -> str | None:

@@ -18,6 +18,7 @@ reaches a CLI behind any transport, not only one ccsdk started::
      "forwardSubagentText": true,            # forward_subagent_text
      "sdkMcpServers": ["name", ...],         # mcp_servers entries of type "sdk"
      "mcpServers": {"name": {...}},          # the other mcp_servers entries
+     "settings": {...},                      # settings as JSON (with sandbox merged in)
      "jsonSchema": {...},                    # output_format["schema"]
      "toolAliases": {"Shell": "Bash"},       # tool_aliases
      "title": "..."}                         # title
@@ -36,6 +37,10 @@ started with ``--await-initialize`` (which
 :func:`ccsdk.runtime._command.build_argv` adds whenever this field is
 sent), and answers ``mcp_servers_applied``: :func:`check_answer` turns a
 refusal into an error rather than a session silently without its servers.
+``settings`` does the same for settings given as JSON (their ``env`` may
+hold secrets too): ``--initialize-fields=settings`` tells the CLI to read
+them there, it applies them as it applies ``--settings``, and answers
+``settings_applied``, which :func:`check_answer` requires.
 """
 
 from __future__ import annotations
@@ -51,7 +56,7 @@ from ccsdk._version import parse_version
 from ccsdk.protocol.codec import encode_control
 from ccsdk.protocol.control import Initialize
 from ccsdk.runtime._callbacks import Callbacks
-from ccsdk.runtime._command import is_sdk_server, list_items, mcp_wire_servers
+from ccsdk.runtime._command import is_sdk_server, list_items, mcp_wire_servers, settings_object
 
 __all__ = [
     "build_initialize",
@@ -111,6 +116,7 @@ def initialize_model(options: Options, hooks: dict[str, Any] | None) -> Initiali
         forward_subagent_text=True if o.forward_subagent_text else None,
         sdk_mcp_servers=_sdk_servers(o.mcp_servers) or None,
         mcp_servers=mcp_wire_servers(o.mcp_servers),
+        settings=settings_object(o),
         json_schema=None if o.output_format is None else o.output_format["schema"],
         tool_aliases=dict(o.tool_aliases) if o.tool_aliases else None,
         title=o.title,
@@ -171,6 +177,14 @@ def check_answer(options: Options, answer: Mapping[str, Any]) -> None:
             )
     if mcp_wire_servers(options.mcp_servers) is not None:
         _check_mcp_servers_applied(answer)
+    if settings_object(options) is not None and answer.get("settings_applied") is not True:
+        # A CLI that ran without them would run without their sandbox and
+        # permission rules: fail closed, as for the MCP servers.
+        raise CLIConnectionError(
+            "the CLI did not apply the settings sent in initialize "
+            f"(settings_applied is {answer.get('settings_applied')!r}); "
+            "ccsdk sends settings given as JSON there, to keep their env off the command line"
+        )
     if options.verbatim_prompts:
         _warn_if_verbatim_is_ignored(answer.get("claude_code_version"))
     if not options.agents:
