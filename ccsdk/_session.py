@@ -13,7 +13,12 @@ nursery that outlives it:
 * :class:`~ccsdk.ClaudeSDKClient` holds a session with no task at all. The
   CLI is read by whichever task is waiting for something from it (a
   message, a control answer), one at a time; so ``disconnect()`` works from
-  any task, which the official SDK gets wrong.
+  any task, which the official SDK gets wrong. With callbacks, hooks or
+  in-process MCP servers, it also holds a reader in the engine's background
+  group (:meth:`Session._serve_in_background`), which ``aclose()`` ends.
+
+Either way, the CLI's requests are served beside the messages: a callback
+that takes its time holds back no message.
 
 Messages are iterated with plain async iterators, not async generators, so
 abandoning a loop halfway leaves nothing to finalise.
@@ -90,6 +95,8 @@ class Session:
         self._discard_until_result = False
         # The typed view of the initialize answer, and the dict it was read from.
         self._info: tuple[dict[str, Any], ServerInfo] | None = None
+        # Held by open_session / connect_session: a reader task in a nursery.
+        self._nursery_held = False
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -100,9 +107,14 @@ class Session:
         self._connected = True
         await self._engine.connect()
 
-    async def _serve(self, *, task_status: anyio.abc.TaskStatus[None]) -> None:
-        """The reader task of a nursery-held session."""
+    async def _serve(
+        self, nursery: anyio.abc.TaskGroup, *, task_status: anyio.abc.TaskStatus[None]
+    ) -> None:
+        """The reader task of a nursery-held session; the CLI's requests are
+        served in ``nursery`` beside it, so no read waits for a callback."""
+        self._nursery_held = True
         self._reader_done = anyio.Event()
+        self._engine.lend_host(nursery)
         try:
             with anyio.CancelScope() as scope:
                 self._reader_scope = scope
@@ -111,6 +123,22 @@ class Session:
                 await self._read_all()
         finally:
             self._reader_done.set()
+
+    async def _serve_in_background(self) -> None:
+        """Serve the CLI from a background reader if it can call the user's code.
+
+        For a session held with no nursery (``ClaudeSDKClient``): when
+        callbacks, hooks or in-process MCP servers are configured, a reader
+        runs in the engine's background group (see
+        :meth:`Engine.start_background`) so that the CLI's requests are
+        served while no task waits on the session; otherwise the session
+        stays task-free and is read by whichever call waits on it.
+        ``aclose()`` ends the reader, from any task.
+        """
+        engine = self._engine
+        if self._nursery_held or self._closed or not engine.needs_host():
+            return
+        await engine.start_background(self._read_all, name="ccsdk session reader")
 
     async def _read_all(self) -> None:
         engine = self._engine
@@ -377,6 +405,8 @@ class Session:
             wire[name] = config
         engine = self._check_open()
         engine.add_sdk_mcp_servers(instances)  # before the CLI's first mcp_message for them
+        if instances:
+            await self._serve_in_background()
         return McpSetServersResult.from_wire(await self._request(McpSetServers(wire)))
 
     async def send_mcp_notification(
@@ -548,7 +578,7 @@ async def connect_session(
     """Start a session whose reader task runs in ``nursery``; close it with ``aclose()``."""
     session = Session(options, transport=transport)
     try:
-        await nursery.start(session._serve)  # pyright: ignore[reportPrivateUsage]
+        await nursery.start(session._serve, nursery)  # pyright: ignore[reportPrivateUsage]
     except BaseException:
         await session.aclose()
         raise

@@ -15,10 +15,11 @@ start at once, whether or not anyone is reading messages.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
 from collections import deque
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Awaitable, Callable, Generator, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -74,7 +75,7 @@ if TYPE_CHECKING:
     from ccsdk._options import Options
     from ccsdk.runtime._mcp_bridge import SdkMcpBridge
 
-__all__ = ["Engine", "collapse_groups"]
+__all__ = ["BackgroundGroup", "Engine", "collapse_groups"]
 
 log = logging.getLogger("ccsdk")
 
@@ -165,6 +166,19 @@ class Engine:
         self._counter = 0
         self._waiters: dict[str, _Waiter] = {}
         self._handlers: dict[str, anyio.CancelScope] = {}
+        # The ids of the handlers running in a read_until call's own task
+        # group: that call cannot return before they do. Handlers started in
+        # the host group (see lend_host) are not among them.
+        self._local_handlers: set[str] = set()
+        # A task group that outlives every read (a session's nursery, or a
+        # background group): the CLI's requests are served there, so that
+        # no read waits for a callback to return (see lend_host).
+        self._host: anyio.abc.TaskGroup | None = None
+        self._background: BackgroundGroup | None = None
+        # The scope of a read that a host handler's end may stop (see
+        # _wake_reader), and whether it did.
+        self._wake_scope: anyio.CancelScope | None = None
+        self._woken = False
         self._callbacks = Callbacks(options)
         # Made by the first task to wait, so that notify() costs nothing
         # while nobody waits (the common case: one task reading inline).
@@ -274,7 +288,10 @@ class Engine:
     async def close_input(self) -> None:
         """Close the CLI's stdin: the run is over (see :attr:`may_close_input`), and it exits."""
         self._conn.close_input()
-        await self._transport.end_input()
+        # After any answer a handler is writing: the Connection counts a
+        # request answered once the answer is encoded, before it is written.
+        async with self._write_lock:
+            await self._transport.end_input()
 
     # -- output: the outbox ------------------------------------------------------
 
@@ -409,6 +426,8 @@ class Engine:
                 self._eof_mid_run = event.mid_run
             elif isinstance(event, StrayControlResponse):
                 log.warning("the CLI answered a request we did not send: %r", event.raw)
+            elif self._host is not None:
+                self._start_handler(event, self._host)
             elif tg is None:
                 self._requests_to_start.append(event)
             else:
@@ -418,7 +437,49 @@ class Engine:
     def _start_handler(self, event: IncomingRequest, tg: anyio.abc.TaskGroup) -> None:
         scope = anyio.CancelScope()
         self._handlers[event.request_id] = scope
+        if tg is not self._host:
+            self._local_handlers.add(event.request_id)
         tg.start_soon(self._serve, event, scope)
+
+    # -- where handlers run ------------------------------------------------------------
+
+    def needs_host(self) -> bool:
+        """Whether the CLI's requests run the user's code (callbacks, hooks,
+        in-process MCP servers), which can take any time: then they need a
+        task group that outlives a read (see :meth:`lend_host`)."""
+        options = self._options
+        return bool(
+            options.can_use_tool is not None
+            or options.hooks
+            or options.on_elicitation is not None
+            or options.on_user_dialog is not None
+            or self._mcp_bridge() is not None
+        )
+
+    def lend_host(self, tg: anyio.abc.TaskGroup | None) -> None:
+        """Serve the CLI's requests in ``tg`` from now on (``None``: in each read's own group).
+
+        Handlers in ``tg`` keep running while reads return and messages are
+        delivered: messages never wait behind a callback. ``tg`` must outlive
+        this engine's use of it; :meth:`aclose` cancels the handlers it runs.
+        """
+        self._host = tg
+
+    async def start_background(
+        self, work: Callable[[], Awaitable[None]] | None = None, *, name: str = "ccsdk"
+    ) -> None:
+        """Run a task group of the engine's own, and serve the CLI's requests in it.
+
+        For holders that have no nursery to lend (``ClaudeSDKClient``,
+        ``query()``): the group runs in a task of the event loop's own
+        (see :class:`BackgroundGroup`), ``work()`` in it if given (a reader),
+        until :meth:`aclose`, which cancels it and waits for it. Idempotent.
+        """
+        if self._background is not None or self._closed:
+            return
+        background = self._background = BackgroundGroup(name)
+        await background.start(work)
+        self._host = background.task_group
 
     async def read_until(
         self,
@@ -469,20 +530,38 @@ class Engine:
         # only (one scope, its deadline moved on). A CLI that stalls, blocked
         # on a full stderr pipe or exited with an orphan holding its stdout,
         # then gets it started. aclose() cancels the same scope, from any task,
-        # to stop this read before teardown drains the pipes itself.
-        with anyio.CancelScope() as scope:
-            self._reading_scope = scope
-            while not self._may_stop(done):
-                if self._requests_to_start or self._eof:
-                    return True  # handlers to start, or to wait for
-                if side_work:
-                    scope.deadline = anyio.current_time() + _INLINE_READ_GRACE
-                await self._read_once(None)
-            return False
-        # Only reached when the scope was cancelled: by aclose() (nothing more
-        # to do), or by the deadline (a slow read: the side work needs a group).
-        cancelled_by_aclose = self._closed
-        return not cancelled_by_aclose
+        # to stop this read before teardown drains the pipes itself; and a
+        # handler in the host group that returns cancels it too (see
+        # _wake_reader), for ``done()`` to be checked again.
+        while True:
+            with anyio.CancelScope() as scope:
+                self._reading_scope = self._wake_scope = scope
+                try:
+                    while not self._may_stop(done):
+                        if self._requests_to_start or self._eof:
+                            return True  # handlers to start, or to wait for
+                        if side_work:
+                            scope.deadline = anyio.current_time() + _INLINE_READ_GRACE
+                        await self._read_once(None)
+                    return False
+                finally:
+                    self._wake_scope = None
+            # Only reached when the scope was cancelled: by aclose() (nothing
+            # more to do), by a handler's end (check again), or by the
+            # deadline (a slow read: the side work needs a group).
+            if self._closed:
+                return False
+            if not self._woken:
+                return True
+            self._woken = False
+
+    def _wake_reader(self) -> None:
+        """A handler in the host group has returned: a read that blocks
+        stops, so that its caller checks ``done()`` again."""
+        scope = self._wake_scope
+        if scope is not None:
+            self._woken = True
+            scope.cancel()
 
     async def _read_in_group(
         self,
@@ -500,8 +579,14 @@ class Engine:
                 self._start_handler(self._requests_to_start.pop(0), tg)
             if self._eof or reader is not None:
                 await self._next_notify()
-            elif start_tasks is None and not self._handlers:
-                await self._read_once(tg)
+            elif start_tasks is None and not self._local_handlers:
+                with anyio.CancelScope() as scope:
+                    self._wake_scope = scope
+                    try:
+                        await self._read_once(tg)
+                    finally:
+                        self._wake_scope = None
+                self._woken = False
             else:
                 # More than reading to wait for: read in a task of its own.
                 reader = (anyio.CancelScope(), anyio.Event())
@@ -512,7 +597,7 @@ class Engine:
             # not be cancelled with the group (the CLI would wait).
             reader[0].cancel()
             await reader[1].wait()
-        while self._handlers and not self._closed:
+        while self._local_handlers and not self._closed:
             await self._next_notify()
         tg.cancel_scope.cancel()
 
@@ -525,9 +610,16 @@ class Engine:
         answer reads past unread messages instead of waiting behind them,
         and no reader task is needed.
         """
-        while not self._may_stop(done):
+        while True:
             if self._reading:
+                # Another task reads: what it routes is all this one waits
+                # for, not the handlers it serves (messages never wait
+                # behind a callback).
+                if self._closed or self._eof or done():
+                    return
                 await self._next_notify()
+            elif self._may_stop(done):
+                return
             else:
                 await self.read_until(done)
 
@@ -536,7 +628,7 @@ class Engine:
         either ``done()`` or the output has ended (after which nothing more
         can arrive, so waiting longer would hang)."""
         return self._closed or (
-            not self._handlers and not self._requests_to_start and (self._eof or done())
+            not self._local_handlers and not self._requests_to_start and (self._eof or done())
         )
 
     async def _read_loop(
@@ -597,6 +689,10 @@ class Engine:
                 log.debug("the CLI cancelled its request %s", event.request_id)
         finally:
             self._handlers.pop(event.request_id, None)
+            if event.request_id in self._local_handlers:
+                self._local_handlers.discard(event.request_id)
+            else:
+                self._wake_reader()
             self.notify()
 
     async def _answer(self, event: IncomingRequest) -> dict[str, Any]:
@@ -783,6 +879,10 @@ class Engine:
             self._waiters.clear()
             self.notify()
             await self._interrupt_running_turn()
+            if self._background is not None:
+                with anyio.move_on_after(self._options.close_timeout):
+                    await self._background.aclose()
+                self._host = None
             if self._bridge is not None:
                 await self._bridge.aclose()
             await self._transport.close()
@@ -806,6 +906,75 @@ class Engine:
                 await self._write(data)
         except ClaudeSDKError as exc:
             log.debug("could not interrupt the running turn while closing: %s", exc)
+
+
+class BackgroundGroup:
+    """A task group run by a task of the event loop's own, for an owner with no nursery.
+
+    ``ClaudeSDKClient`` and ``query()`` own no task group (they must work
+    from any task, and ``query()`` is an async generator), yet the CLI's
+    requests must be served while nobody reads, and a callback must be able
+    to outlive a read. This is the one place that holds such a task: a trio
+    system task (``trio.lowlevel.spawn_system_task``) or an asyncio task,
+    started by :meth:`start` with a copy of the caller's context and ended by
+    :meth:`aclose`, which cancels it and waits until it has returned. It is
+    started only when there is user code to serve (see
+    :meth:`Engine.needs_host`), and its owner's ``aclose()`` always ends it.
+    An error inside is logged, never raised into the event loop.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._scope = anyio.CancelScope()
+        self._started = anyio.Event()
+        self._done = anyio.Event()
+        self._tg: anyio.abc.TaskGroup | None = None
+        # asyncio keeps only weak references to tasks: keep it alive here.
+        self._task: object = None
+
+    @property
+    def task_group(self) -> anyio.abc.TaskGroup | None:
+        """The group, while it runs."""
+        return self._tg
+
+    async def start(self, work: Callable[[], Awaitable[None]] | None = None) -> None:
+        """Start the group's task, and ``work()`` in the group; return once it runs."""
+        context = contextvars.copy_context()
+        import sniffio
+
+        if sniffio.current_async_library() == "trio":
+            import trio
+
+            trio.lowlevel.spawn_system_task(self._main, work, name=self._name, context=context)
+        else:
+            import asyncio
+
+            self._task = asyncio.get_running_loop().create_task(
+                self._main(work), name=self._name, context=context
+            )
+        await self._started.wait()
+
+    async def _main(self, work: Callable[[], Awaitable[None]] | None) -> None:
+        try:
+            with self._scope:
+                async with anyio.create_task_group() as tg:
+                    self._tg = tg
+                    self._started.set()
+                    if work is not None:
+                        await work()
+                    await anyio.sleep_forever()
+        except Exception:
+            log.exception("ccsdk's background task failed")
+        finally:
+            self._tg = None
+            self._started.set()
+            self._done.set()
+
+    async def aclose(self) -> None:
+        """Cancel the group and wait until its task has returned (idempotent)."""
+        self._scope.cancel()
+        if self._started.is_set():
+            await self._done.wait()
 
 
 @contextmanager

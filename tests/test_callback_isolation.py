@@ -1,0 +1,227 @@
+"""Callbacks are isolated from the message stream, over the scripted fake CLI.
+
+A running callback holds back no message, the interactive client serves the
+CLI while nobody reads, a guard that crashes denies, an answer that cannot
+be encoded becomes an error answer, open_session's inbox is bounded, and a
+turn never ends silently.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import aclosing
+from typing import Any
+
+import anyio
+import pytest
+
+from ccsdk import (
+    ClaudeCodeOptions,
+    ClaudeSDKClient,
+    HookContext,
+    HookMatcher,
+    Message,
+    PermissionResultAllow,
+    ResultMessage,
+    ToolPermissionContext,
+    open_session,
+    query,
+)
+from tests.conftest import Runner
+from tests.fakecli import FakeCLI
+
+HOLDERS = ["open_session", "client", "query"]
+
+
+def hook_call(request_id: str = "h-1", event: str = "PreToolUse") -> dict[str, Any]:
+    return {
+        "type": "control_request",
+        "request_id": request_id,
+        "request": {
+            "subtype": "hook_callback",
+            "callback_id": "hook_0",
+            "input": {"hook_event_name": event, "tool_name": "Bash", "tool_input": {}},
+            "tool_use_id": "toolu_1",
+        },
+    }
+
+
+def permission_call(request_id: str = "perm-1") -> dict[str, Any]:
+    return {
+        "type": "control_request",
+        "request_id": request_id,
+        "request": {
+            "subtype": "can_use_tool",
+            "tool_name": "Bash",
+            "input": {"command": "ls"},
+            "permission_suggestions": [],
+            "tool_use_id": "toolu_1",
+        },
+    }
+
+
+@pytest.mark.parametrize("holder", HOLDERS)
+def test_messages_do_not_wait_behind_a_running_hook(run: Runner, holder: str) -> None:
+    """A hook that has not returned holds back none of the messages read after its request."""
+
+    async def main() -> tuple[float, list[dict[str, Any]]]:
+        started = anyio.Event()
+        release = anyio.Event()
+        answers: list[dict[str, Any]] = []
+        answered = anyio.Event()
+
+        async def slow_hook(
+            data: dict[str, Any], tool_use_id: str | None, ctx: HookContext
+        ) -> dict[str, Any]:
+            started.set()
+            await release.wait()
+            return {"systemMessage": "late"}
+
+        options = ClaudeCodeOptions(hooks={"PreToolUse": [HookMatcher(hooks=[slow_hook])]})
+        async with FakeCLI() as fake, anyio.create_task_group() as tg:
+
+            async def cli() -> None:
+                await fake.handshake()
+                await fake.expect("user")
+                await fake.send(hook_call())
+                await fake.turn()
+                answers.append((await fake.expect("control_response"))["response"])
+                answered.set()
+                while await fake.read_frame() is not None:
+                    pass
+                await fake.close()  # stdin closed: the CLI exits
+
+            tg.start_soon(cli)
+            got: list[Message] = []
+            t0 = time.monotonic()
+            if holder == "query":
+                async with aclosing(
+                    query(prompt="hi", options=options, transport=fake.transport)
+                ) as messages:
+                    with anyio.fail_after(3):
+                        async for m in messages:
+                            got.append(m)
+                            if isinstance(m, ResultMessage):
+                                break
+                    elapsed = time.monotonic() - t0
+                    assert started.is_set() and not answers  # the hook still runs
+                    release.set()
+                    async for m in messages:
+                        got.append(m)
+                await fake.close()
+            else:
+                if holder == "client":
+                    client = ClaudeSDKClient(options, transport=fake.transport)
+                    await client.connect()
+                    session = client.session
+                else:
+                    session_cm = open_session(options, transport=fake.transport)
+                    session = await session_cm.__aenter__()
+                await session.send("hi")
+                with anyio.fail_after(3):
+                    async for m in session.receive_response():
+                        got.append(m)
+                elapsed = time.monotonic() - t0
+                assert started.is_set() and not answers  # the hook still runs
+                release.set()
+                with anyio.fail_after(3):
+                    await answered.wait()
+                await fake.close()
+                if holder == "client":
+                    await client.disconnect()
+                else:
+                    await session_cm.__aexit__(None, None, None)
+            assert isinstance(got[-1], ResultMessage) or any(
+                isinstance(m, ResultMessage) for m in got
+            )
+        return elapsed, answers
+
+    elapsed, answers = run(main)
+    assert elapsed < 2
+    assert answers[0]["subtype"] == "success"
+    assert answers[0]["response"] == {"systemMessage": "late"}
+
+
+def test_the_client_serves_a_permission_request_while_nobody_reads(run: Runner) -> None:
+    """The CLI's can_use_tool is answered while the user's task only sleeps."""
+
+    async def main() -> tuple[float, dict[str, Any], bool]:
+        answer: dict[str, Any] = {}
+        asked_at: list[float] = []
+
+        async def allow(
+            name: str, data: dict[str, Any], ctx: ToolPermissionContext
+        ) -> PermissionResultAllow:
+            asked_at.append(time.monotonic())
+            return PermissionResultAllow()
+
+        options = ClaudeCodeOptions(can_use_tool=allow)
+        async with FakeCLI() as fake, anyio.create_task_group() as tg:
+            sent = anyio.Event()
+            answered = anyio.Event()
+
+            async def cli() -> None:
+                await fake.handshake()
+                await fake.expect("user")
+                await fake.send(permission_call())
+                sent.set()
+                answer.update((await fake.expect("control_response"))["response"])
+                answered.set()
+                await fake.turn()
+                while await fake.read_frame() is not None:
+                    pass
+
+            tg.start_soon(cli)
+            client = ClaudeSDKClient(options, transport=fake.transport)
+            await client.connect()
+            await client.query("hi")
+            await sent.wait()
+            t0 = time.monotonic()
+            with anyio.move_on_after(3):
+                await answered.wait()  # nobody reads the client meanwhile
+            elapsed = time.monotonic() - t0
+            async for _ in client.receive_response():
+                pass
+            engine = client.session._engine  # pyright: ignore[reportPrivateUsage]
+            background = engine._background  # pyright: ignore[reportPrivateUsage]
+            done_before = background is not None and background._done.is_set()  # pyright: ignore[reportPrivateUsage]
+
+            async def disconnect() -> None:  # from another task than connect()
+                await client.disconnect()
+
+            async with anyio.create_task_group() as other:
+                other.start_soon(disconnect)
+            await fake.close()
+            assert background is not None and not done_before
+            ended = background._done.is_set()  # pyright: ignore[reportPrivateUsage]
+        return elapsed, answer, ended
+
+    elapsed, answer, ended = run(main)
+    assert elapsed < 1
+    assert answer["subtype"] == "success"
+    assert answer["response"]["behavior"] == "allow"
+    assert ended  # disconnect() ended the background reader: nothing left running
+
+
+def test_a_client_without_callbacks_stays_task_free(run: Runner) -> None:
+    async def main() -> bool:
+        async with FakeCLI() as fake, anyio.create_task_group() as tg:
+
+            async def cli() -> None:
+                await fake.handshake()
+                await fake.expect("user")
+                await fake.turn()
+                while await fake.read_frame() is not None:
+                    pass
+
+            tg.start_soon(cli)
+            async with ClaudeSDKClient(ClaudeCodeOptions(), transport=fake.transport) as client:
+                await client.query("hi")
+                async for _ in client.receive_response():
+                    pass
+                engine = client.session._engine  # pyright: ignore[reportPrivateUsage]
+                task_free = engine._background is None  # pyright: ignore[reportPrivateUsage]
+            await fake.close()
+        return task_free
+
+    assert run(main)
