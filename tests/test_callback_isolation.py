@@ -8,6 +8,7 @@ turn never ends silently.
 
 from __future__ import annotations
 
+import logging
 import time
 from contextlib import aclosing
 from typing import Any
@@ -29,6 +30,35 @@ from ccsdk import (
 )
 from tests.conftest import Runner
 from tests.fakecli import FakeCLI
+
+
+async def exchange(
+    options: ClaudeCodeOptions, *frames: dict[str, Any], **info: Any
+) -> list[dict[str, Any]]:
+    """Handshake, then send ``frames`` and return the control responses they got,
+    the turn played after them (the session goes on)."""
+    replies: list[dict[str, Any]] = []
+    got: list[Message] = []
+    async with FakeCLI() as fake, anyio.create_task_group() as tg:
+
+        async def cli() -> None:
+            request = await fake.expect("control_request", "initialize")
+            await fake.answer(request, {"claude_code_version": "2.1.331", "commands": [], **info})
+            replies.append(request)
+            await fake.expect("user")
+            for frame in frames:
+                await fake.send(frame)
+                replies.append((await fake.expect("control_response"))["response"])
+            await fake.turn()
+            await fake.read_frame()
+            await fake.close()
+
+        tg.start_soon(cli)
+        async for m in query(prompt="hi", options=options, transport=fake.transport):
+            got.append(m)
+    assert isinstance(got[-1], ResultMessage)
+    return replies
+
 
 HOLDERS = ["open_session", "client", "query"]
 
@@ -225,3 +255,111 @@ def test_a_client_without_callbacks_stays_task_free(run: Runner) -> None:
         return task_free
 
     assert run(main)
+
+
+# -- a guard that crashes denies ----------------------------------------------------
+
+
+async def crashing_hook(
+    data: dict[str, Any], tool_use_id: str | None, ctx: HookContext
+) -> dict[str, Any]:
+    raise RuntimeError("the guard's database is down")
+
+
+async def crashing_permission(
+    name: str, data: dict[str, Any], ctx: ToolPermissionContext
+) -> PermissionResultAllow:
+    raise RuntimeError("the guard's database is down")
+
+
+def test_a_can_use_tool_that_raises_denies_with_the_reason(
+    run: Runner, caplog: pytest.LogCaptureFixture
+) -> None:
+    options = ClaudeCodeOptions(can_use_tool=crashing_permission)
+    with caplog.at_level(logging.ERROR, logger="ccsdk"):
+        _, reply = run(lambda: exchange(options, permission_call()))
+    assert reply["subtype"] == "success"
+    assert reply["response"]["behavior"] == "deny"
+    assert "RuntimeError: the guard's database is down" in reply["response"]["message"]
+    assert "the guard's database is down" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("event", "expected"),
+    [
+        (
+            "PreToolUse",
+            lambda out: (
+                out["hookSpecificOutput"]["permissionDecision"] == "deny"
+                and "database is down" in out["hookSpecificOutput"]["permissionDecisionReason"]
+            ),
+        ),
+        (
+            "PermissionRequest",
+            lambda out: (
+                out["hookSpecificOutput"]["decision"]["behavior"] == "deny"
+                and "database is down" in out["hookSpecificOutput"]["decision"]["message"]
+            ),
+        ),
+    ],
+)
+def test_a_guard_hook_that_raises_denies_with_the_reason(
+    run: Runner, caplog: pytest.LogCaptureFixture, event: str, expected: Any
+) -> None:
+    options = ClaudeCodeOptions(hooks={event: [HookMatcher(hooks=[crashing_hook])]})  # type: ignore[dict-item]
+    with caplog.at_level(logging.ERROR, logger="ccsdk"):
+        _, reply = run(lambda: exchange(options, hook_call(event=event)))
+    assert reply["subtype"] == "success", reply
+    assert expected(reply["response"]), reply
+    assert "the guard's database is down" in caplog.text
+
+
+@pytest.mark.parametrize("on_failure", ["continue", "block"])
+def test_on_failure_lets_the_cli_decide_instead(run: Runner, on_failure: str) -> None:
+    matcher = HookMatcher(hooks=[crashing_hook], on_failure=on_failure)  # type: ignore[arg-type]
+    options = ClaudeCodeOptions(hooks={"PreToolUse": [matcher]})
+    _, reply = run(lambda: exchange(options, hook_call(), hook_on_failure_supported=True))
+    assert reply["subtype"] == "error"
+    assert "the guard's database is down" in reply["error"]
+
+
+def test_a_hook_that_is_no_guard_still_gets_an_error_answer(run: Runner) -> None:
+    options = ClaudeCodeOptions(hooks={"Stop": [HookMatcher(hooks=[crashing_hook])]})
+    _, reply = run(lambda: exchange(options, hook_call(event="Stop")))
+    assert reply["subtype"] == "error"
+    assert "the guard's database is down" in reply["error"]
+
+
+# -- an answer that cannot be encoded ------------------------------------------------
+
+
+def test_a_permission_answer_that_cannot_be_encoded_is_answered_and_the_turn_goes_on(
+    run: Runner, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def allow_with_an_object(
+        name: str, data: dict[str, Any], ctx: ToolPermissionContext
+    ) -> PermissionResultAllow:
+        return PermissionResultAllow(updated_input={"command": object()})
+
+    options = ClaudeCodeOptions(can_use_tool=allow_with_an_object)
+    with caplog.at_level(logging.ERROR, logger="ccsdk"):
+        replies = run(lambda: exchange(options, permission_call()))
+    reply = replies[1]
+    # The CLI got an answer (the tool denied, with why), and exchange() saw the
+    # turn's result after it: the session was not torn down.
+    assert reply["subtype"] == "success"
+    assert reply["response"]["behavior"] == "deny"
+    assert "cannot encode" in reply["response"]["message"]
+    assert "cannot encode" in caplog.text
+
+
+def test_a_hook_answer_that_cannot_be_encoded_gets_an_error_answer(run: Runner) -> None:
+    async def odd_hook(
+        data: dict[str, Any], tool_use_id: str | None, ctx: HookContext
+    ) -> dict[str, Any]:
+        return {"systemMessage": object()}
+
+    options = ClaudeCodeOptions(hooks={"Stop": [HookMatcher(hooks=[odd_hook])]})
+    _, reply = run(lambda: exchange(options, hook_call(event="Stop")))
+    assert reply["subtype"] == "error"
+    assert "cannot encode" in reply["error"]

@@ -297,3 +297,60 @@ def test_the_client_answers_a_permission_request_while_nobody_reads(
     assert served, "the permission request waited for a reader"
     assert target.read_text() == "x\n"
     assert isinstance(messages[-1], ResultMessage) and not messages[-1].is_error
+
+
+async def _crashing_guard_hook(
+    input_data: dict[str, Any], tool_use_id: str | None, context: HookContext
+) -> dict[str, Any]:
+    raise RuntimeError("the guard's database is down")
+
+
+async def _crashing_permission(
+    name: str, tool_input: dict[str, Any], context: ToolPermissionContext
+) -> PermissionResultAllow:
+    raise RuntimeError("the guard's database is down")
+
+
+async def _slow_allow(
+    name: str, tool_input: dict[str, Any], context: ToolPermissionContext
+) -> PermissionResultAllow:
+    # The CLI asks the PermissionRequest hooks and this at once; the first
+    # decision wins. Slow, so that the hook's answer comes first.
+    await anyio.sleep(1.5)
+    return PermissionResultAllow()
+
+
+@pytest.mark.parametrize("guard", ["can_use_tool", "PreToolUse", "PermissionRequest"])
+def test_a_guard_that_raises_keeps_the_tool_from_running(
+    run: Runner, fake_model: FakeModel, e2e_options: Options, tmp_path: Path, guard: str
+) -> None:
+    victim = tmp_path / "work" / "created-by-bash"
+    fake_model.add_turns(
+        Turn([tool_use("Bash", {"command": f"touch {victim}"}, id="toolu_touch")]),
+        Turn([text("Tried.")]),
+    )
+
+    async def main() -> list[Message]:
+        if guard == "can_use_tool":
+            options = e2e_options(can_use_tool=_crashing_permission)
+        elif guard == "PreToolUse":
+            options = e2e_options(
+                allowed_tools=["Bash"],
+                hooks={"PreToolUse": [HookMatcher(matcher="Bash", hooks=[_crashing_guard_hook])]},
+            )
+        else:  # the hook fails; without the denial, can_use_tool would allow it
+            options = e2e_options(
+                can_use_tool=_slow_allow,
+                hooks={
+                    "PermissionRequest": [HookMatcher(matcher="Bash", hooks=[_crashing_guard_hook])]
+                },
+            )
+        with anyio.fail_after(60):
+            return [m async for m in query(prompt="touch it", options=options)]
+
+    messages = run(main)
+    assert not victim.exists(), "the tool ran although its guard crashed"
+    assert isinstance(messages[-1], ResultMessage)
+    (denied,) = tool_results(fake_model.turn_requests[1])
+    assert denied.get("is_error") is True
+    assert "the guard's database is down" in result_text(denied)

@@ -34,6 +34,7 @@ from ccsdk._errors import (
     ConnectionClosedError,
     ControlRequestError,
     ControlTimeoutError,
+    LocalProtocolError,
     ProcessError,
     ResultError,
 )
@@ -674,10 +675,15 @@ class Engine:
                 except Refused as exc:
                     data = self._conn.send_error(event.request_id, str(exc))
                 except Exception as exc:  # the user's callback failed: tell the CLI, log here
-                    log.exception("handling the CLI's %s request failed", type(event).__name__)
-                    data = self._conn.send_error(event.request_id, f"{type(exc).__name__}: {exc}")
+                    data = self._failed(event, exc)
                 else:
-                    data = self._conn.send_response(event.request_id, response)
+                    try:
+                        data = self._conn.send_response(event.request_id, response)
+                    except LocalProtocolError as exc:
+                        # The callback returned what cannot be sent (an object
+                        # in updated_input, NaN): a failure of the callback,
+                        # not of the session; the CLI still gets an answer.
+                        data = self._failed(event, exc)
                 try:
                     await self._write(data)
                 except CLIConnectionError:
@@ -694,6 +700,27 @@ class Engine:
             else:
                 self._wake_reader()
             self.notify()
+
+    def _failed(self, event: IncomingRequest, exc: Exception) -> bytes:
+        """The answer to a request whose callback failed: a denial for a guard
+        (see :meth:`Callbacks.failure_answer`), an error answer otherwise;
+        logged with the exception either way."""
+        if self._conn.our_state is OurState.CLOSED:
+            log.debug("could not answer request %s: stdin is closed", event.request_id)
+            return b""
+        reason = f"{type(exc).__name__}: {exc}"
+        kind = type(event).__name__
+        answer = self._callbacks.failure_answer(event, reason)
+        if answer is None:
+            log.error("handling the CLI's %s request failed: %s", kind, reason, exc_info=exc)
+            return self._conn.send_error(event.request_id, reason)
+        log.error(
+            "handling the CLI's %s request failed, so the tool is denied: %s",
+            kind,
+            reason,
+            exc_info=exc,
+        )
+        return self._conn.send_response(event.request_id, answer)
 
     async def _answer(self, event: IncomingRequest) -> dict[str, Any]:
         if isinstance(event, CanUseToolRequest):
