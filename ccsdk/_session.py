@@ -115,6 +115,7 @@ class Session:
         self._nursery_held = True
         self._reader_done = anyio.Event()
         self._engine.lend_host(nursery)
+        self._engine.bound_inbox()
         try:
             with anyio.CancelScope() as scope:
                 self._reader_scope = scope
@@ -138,6 +139,7 @@ class Session:
         engine = self._engine
         if self._nursery_held or self._closed or not engine.needs_host():
             return
+        engine.bound_inbox()
         await engine.start_background(self._read_all, name="ccsdk session reader")
 
     async def _read_all(self) -> None:

@@ -8,9 +8,13 @@ turn never ends silently.
 
 from __future__ import annotations
 
+import gc
 import logging
+import os
+import sys
 import time
-from contextlib import aclosing
+from contextlib import AsyncExitStack, aclosing
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -363,3 +367,111 @@ def test_a_hook_answer_that_cannot_be_encoded_gets_an_error_answer(run: Runner) 
     _, reply = run(lambda: exchange(options, hook_call(event="Stop")))
     assert reply["subtype"] == "error"
     assert "cannot encode" in reply["error"]
+
+
+# -- open_session's inbox is bounded ------------------------------------------------
+
+_STREAMER = r"""
+import json, os, sys
+progress = sys.argv[1]
+total = int(sys.argv[2])
+def out(frame):
+    sys.stdout.buffer.write((json.dumps(frame) + "\n").encode())
+    sys.stdout.buffer.flush()
+init = json.loads(sys.stdin.readline())
+out({"type": "control_response", "response": {"subtype": "success",
+     "request_id": init["request_id"], "response": {"claude_code_version": "2.1.331"}}})
+for line in sys.stdin:
+    frame = json.loads(line)
+    if frame["type"] == "control_request":
+        out({"type": "control_response", "response": {"subtype": "success",
+             "request_id": frame["request_id"], "response": {}}})
+        continue
+    if frame["type"] != "user":
+        continue
+    pad = "x" * (64 * 1024)
+    written = 0
+    n = 0
+    while written < total:
+        data = (json.dumps({"type": "stream_event", "uuid": f"u{n}", "session_id": "s",
+                "parent_tool_use_id": None, "event": {"type": "ping", "pad": pad}}) + "\n")
+        sys.stdout.buffer.write(data.encode())
+        sys.stdout.buffer.flush()
+        written += len(data)
+        n += 1
+        with open(progress, "w") as f:
+            f.write(f"{written} {n}")
+    out({"type": "result", "subtype": "success", "is_error": False, "duration_ms": 1,
+         "duration_api_ms": 1, "num_turns": 1, "result": "ok", "session_id": "s",
+         "total_cost_usd": 0.0, "usage": {}})
+"""
+
+
+def _rss() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@pytest.mark.parametrize("holder", ["open_session", "client"])
+def test_the_inbox_of_a_consumer_that_does_not_read_stays_bounded(
+    run: Runner, tmp_path: Path, holder: str
+) -> None:
+    """A CLI streams 64 MB while the consumer sleeps: the reader stops at the
+    bound (the pipe holds the CLI back), and goes on once the consumer reads."""
+    total = 64 * 1024 * 1024
+    bound = 4 * 1024 * 1024
+    script = tmp_path / "streamer.py"
+    script.write_text(_STREAMER)
+    progress = tmp_path / "progress"
+    cli = tmp_path / "claude"
+    cli.write_text(f'#!/bin/sh\nexec {sys.executable} {script} {progress} {total} "$@"\n')
+    cli.chmod(0o755)
+
+    async def allow(
+        name: str, data: dict[str, Any], ctx: ToolPermissionContext
+    ) -> PermissionResultAllow:
+        return PermissionResultAllow()
+
+    async def main() -> tuple[int, int, int, int, int]:
+        options = ClaudeCodeOptions(cli_path=str(cli), max_inbox_bytes=bound)
+        if holder == "client":
+            options.can_use_tool = allow  # the client reads in the background then
+        gc.collect()
+        rss_before = _rss()
+        async with AsyncExitStack() as stack:
+            if holder == "client":
+                client = await stack.enter_async_context(ClaudeSDKClient(options))
+                session = client.session
+            else:
+                session = await stack.enter_async_context(open_session(options))
+            engine = session._engine  # pyright: ignore[reportPrivateUsage]
+            await session.send("stream")
+            peak_inbox = 0
+            for _ in range(20):  # 2 s of not reading
+                await anyio.sleep(0.1)
+                peak_inbox = max(peak_inbox, getattr(engine, "_inbox_bytes", 0))
+            written_while_asleep = int(progress.read_text().split()[0])
+            rss_growth = _rss() - rss_before
+            # A control request is answered past the unread messages.
+            with anyio.fail_after(5):
+                await session.request("mcp_status")
+            count = 0
+            with anyio.fail_after(60):
+                async for m in session.receive_response():
+                    count += 1
+                    if isinstance(m, ResultMessage):
+                        break
+        return (
+            peak_inbox,
+            written_while_asleep,
+            rss_growth,
+            count,
+            int(progress.read_text().split()[1]),
+        )
+
+    peak_inbox, written, rss_growth, count, lines = run(main)
+    slack = 2 * 1024 * 1024  # one read past the bound, and a pipe's worth
+    assert peak_inbox <= bound + slack, peak_inbox
+    assert written <= bound + 2 * slack, written  # the CLI was held back
+    assert rss_growth < bound * 3 + 24 * 1024 * 1024, rss_growth  # decoded copies and slack
+    assert count == lines + 1  # then everything arrived, and the result

@@ -180,6 +180,12 @@ class Engine:
         # _wake_reader), and whether it did.
         self._wake_scope: anyio.CancelScope | None = None
         self._woken = False
+        # The inbox bound (see bound_inbox): None while the consumer drives
+        # the reading itself. _inbox_bytes counts the bytes read since the
+        # outbox was last empty, less an estimate of what has been taken.
+        self._inbox_bound: int | None = None
+        self._inbox_bytes = 0
+        self._inbox_waiting = False
         self._callbacks = Callbacks(options)
         # Made by the first task to wait, so that notify() costs nothing
         # while nobody waits (the common case: one task reading inline).
@@ -306,6 +312,8 @@ class Engine:
         ``[]`` when the outbox is empty (and :meth:`end_with_error` has not been called).
         """
         outbox = self._outbox
+        if self._inbox_bytes:
+            self._taken(len(outbox))
         if not self._faults_in_outbox:
             if outbox:
                 messages = cast("list[Message]", list(outbox))  # no _Fault among them
@@ -336,6 +344,8 @@ class Engine:
         """
         outbox = self._outbox
         if outbox:
+            if self._inbox_bytes:
+                self._taken(1)
             item = outbox.popleft()
             if isinstance(item, _Fault):
                 self._faults_in_outbox -= 1
@@ -344,6 +354,40 @@ class Engine:
         if self._final_error is not None:
             raise self._final_error
         return None
+
+    def bound_inbox(self) -> None:
+        """Hold at most ``options.max_inbox_bytes`` of output for the consumer.
+
+        For a reader task that reads whether or not anyone takes messages (a
+        session's): at the bound it stops reading stdout, so the CLI is held
+        back by the pipe, until the consumer takes messages. The CLI's requests
+        read before are served all the same (their handlers run beside the
+        reader), and reading goes on past the bound while one of our control
+        requests waits for its answer: control traffic never waits behind
+        messages. A single line larger than the bound is still read whole.
+        """
+        self._inbox_bound = self._options.max_inbox_bytes
+
+    def _taken(self, count: int) -> None:
+        """``count`` entries are leaving the outbox: count their bytes out (an
+        even share each) and wake a reader paused at the bound."""
+        left = len(self._outbox) - count
+        if left <= 0:
+            self._inbox_bytes = 0
+        else:
+            self._inbox_bytes -= self._inbox_bytes * count // (left + count)
+        if self._inbox_waiting:
+            self.notify()
+
+    def _inbox_full(self) -> bool:
+        bound = self._inbox_bound
+        return (
+            bound is not None
+            and self._inbox_bytes >= bound
+            and bool(self._outbox)
+            and not self._waiters
+            and not self._closed
+        )
 
     def defer_error(self, error: ClaudeSDKError) -> None:
         """Deliver ``error`` once, after the messages read before it (not the ones after).
@@ -376,7 +420,18 @@ class Engine:
         # ended that read) comes first: the next read may never come.
         if self._drain(tg):
             return
-        data = await self._transport.receive_bytes()
+        if self._inbox_bound is not None:
+            # A consumer that does not read holds the reading at the bound.
+            while self._inbox_full():
+                self._inbox_waiting = True
+                try:
+                    await self._next_notify()
+                finally:
+                    self._inbox_waiting = False
+            data = await self._transport.receive_bytes()
+            self._inbox_bytes += len(data)
+        else:
+            data = await self._transport.receive_bytes()
         self._conn.receive_data(data)
         self._drain(tg)
 
@@ -654,6 +709,8 @@ class Engine:
         data = self._conn.send(ControlRequest(request_id, request))
         waiter = _Waiter(request.subtype)
         self._waiters[request_id] = waiter
+        if self._inbox_waiting:
+            self.notify()  # a reader paused at the inbox bound reads on for the answer
         await self._write(data)
         return waiter
 
