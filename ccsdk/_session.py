@@ -97,6 +97,9 @@ class Session:
         self._info: tuple[dict[str, Any], ServerInfo] | None = None
         # Held by open_session / connect_session: a reader task in a nursery.
         self._nursery_held = False
+        # aclose() came while a turn ran: the next receive raises (once)
+        # instead of ending as if the output had ended.
+        self._closed_mid_turn = False
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -160,6 +163,7 @@ class Session:
         """Stop the CLI (bounded, shielded). Idempotent; safe from any task."""
         if self._closed:
             return
+        self._closed_mid_turn = self._connected and self._engine.turn_running
         self._closed = True
         with anyio.CancelScope(shield=True):
             if self._reader_scope is not None and self._reader_done is not None:
@@ -270,6 +274,14 @@ class Session:
                     continue
                 return message
             if self._closed:
+                if self._closed_mid_turn:
+                    # A turn never ends silently: a loop waiting for its
+                    # result learns that it will not come, and why.
+                    self._closed_mid_turn = False
+                    raise CLIConnectionError(
+                        "the session was closed (disconnect() / aclose()) in the middle "
+                        "of a turn, before its result"
+                    )
                 return None
             if engine.output_ended:
                 if not self._exit_checked:

@@ -23,6 +23,8 @@ import pytest
 from ccsdk import (
     ClaudeCodeOptions,
     ClaudeSDKClient,
+    CLIConnectionError,
+    ControlTimeoutError,
     HookContext,
     HookMatcher,
     Message,
@@ -33,7 +35,7 @@ from ccsdk import (
     query,
 )
 from tests.conftest import Runner
-from tests.fakecli import FakeCLI
+from tests.fakecli import FakeCLI, assistant, state
 
 
 async def exchange(
@@ -475,3 +477,72 @@ def test_the_inbox_of_a_consumer_that_does_not_read_stays_bounded(
     assert written <= bound + 2 * slack, written  # the CLI was held back
     assert rss_growth < bound * 3 + 24 * 1024 * 1024, rss_growth  # decoded copies and slack
     assert count == lines + 1  # then everything arrived, and the result
+
+
+# -- a turn never ends silently -----------------------------------------------------
+
+
+@pytest.mark.parametrize("holder", ["client", "open_session"])
+def test_a_disconnect_mid_turn_ends_the_receive_loop_with_an_error(
+    run: Runner, holder: str
+) -> None:
+    """The CLI freezes mid-turn; interrupt() times out; another task disconnects:
+    the task iterating receive_response() gets CLIConnectionError, not a silent end."""
+
+    async def main() -> tuple[list[Message], BaseException | None, float]:
+        got: list[Message] = []
+        error: list[BaseException] = []
+        options = ClaudeCodeOptions(control_timeout=0.3, close_timeout=0.2)
+        async with FakeCLI() as fake, anyio.create_task_group() as tg:
+
+            async def cli() -> None:
+                await fake.handshake()
+                await fake.expect("user")
+                await fake.send(state("running"), assistant("partial"))
+                while await fake.read_frame() is not None:  # frozen: answers nothing
+                    pass
+
+            tg.start_soon(cli)
+            async with AsyncExitStack() as stack:
+                if holder == "client":
+                    client = ClaudeSDKClient(options, transport=fake.transport)
+                    await client.connect()
+                    session = client.session
+                else:
+                    session = await stack.enter_async_context(
+                        open_session(options, transport=fake.transport)
+                    )
+                await session.send("hi")
+                first = anyio.Event()
+
+                async def receive() -> None:
+                    try:
+                        async for m in session.receive_response():
+                            got.append(m)
+                            first.set()
+                    except CLIConnectionError as exc:
+                        error.append(exc)
+                    ended.set()
+
+                ended = anyio.Event()
+                async with anyio.create_task_group() as inner:
+                    inner.start_soon(receive)
+                    await first.wait()
+                    with pytest.raises(ControlTimeoutError):
+                        await session.interrupt()
+                    t0 = time.monotonic()
+                    if holder == "client":
+                        await client.disconnect()
+                    else:
+                        await session.aclose()
+                    with anyio.fail_after(3):
+                        await ended.wait()
+                    elapsed = time.monotonic() - t0
+            await fake.close()
+        return got, error[0] if error else None, elapsed
+
+    got, error, elapsed = run(main)
+    assert [type(m).__name__ for m in got] == ["AssistantMessage"]
+    assert isinstance(error, CLIConnectionError), "the receive loop ended silently"
+    assert "closed" in str(error) and "middle of a turn" in str(error)
+    assert elapsed < 2
