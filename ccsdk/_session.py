@@ -31,6 +31,7 @@ import signal
 import warnings
 from collections.abc import AsyncGenerator, AsyncIterable, Mapping
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 import anyio
@@ -143,21 +144,13 @@ class Session:
         if self._nursery_held or self._closed or not engine.needs_host():
             return
         engine.bound_inbox()
-        await engine.start_background(self._read_all, name="ccsdk session reader")
+        # The reader holds the engine, not this session: a client dropped
+        # without disconnect() is still garbage-collected (its CLI killed, see
+        # __del__), and the reader then ends with the CLI's output.
+        await engine.start_background(partial(_read_all, engine), name="ccsdk session reader")
 
     async def _read_all(self) -> None:
-        engine = self._engine
-        while True:
-            try:
-                await engine.wait_until(lambda: False)  # until the output ends
-            except (CLIJSONDecodeError, MessageParseError) as exc:
-                # One bad line: it is consumed and the output goes on. The
-                # receiver gets the error in its place among the messages.
-                engine.defer_error(exc)
-                continue
-            except ClaudeSDKError as exc:
-                engine.end_with_error(exc)  # fatal: every receive raises it, after the messages
-            return
+        await _read_all(self._engine)
 
     async def aclose(self) -> None:
         """Stop the CLI (bounded, shielded). Idempotent; safe from any task."""
@@ -522,6 +515,21 @@ class Session:
     async def account_info(self) -> AccountInfo:
         """Who the CLI is signed in as, and where its credential comes from."""
         return (await self.initialization_result()).account
+
+
+async def _read_all(engine: Engine) -> None:
+    """Read the CLI's output until it ends (a session's reader)."""
+    while True:
+        try:
+            await engine.wait_until(lambda: False)  # until the output ends
+        except (CLIJSONDecodeError, MessageParseError) as exc:
+            # One bad line: it is consumed and the output goes on. The
+            # receiver gets the error in its place among the messages.
+            engine.defer_error(exc)
+            continue
+        except ClaudeSDKError as exc:
+            engine.end_with_error(exc)  # fatal: every receive raises it, after the messages
+        return
 
 
 def _name(value: object, what: str) -> str:

@@ -36,6 +36,7 @@ from ccsdk import (
 )
 from tests.conftest import Runner
 from tests.fakecli import FakeCLI, assistant, state
+from tests.procs import fake_cli
 
 
 async def exchange(
@@ -546,3 +547,34 @@ def test_a_disconnect_mid_turn_ends_the_receive_loop_with_an_error(
     assert isinstance(error, CLIConnectionError), "the receive loop ended silently"
     assert "closed" in str(error) and "middle of a turn" in str(error)
     assert elapsed < 2
+
+
+def test_a_client_with_callbacks_dropped_without_disconnect_is_collected_and_warns(
+    run: Runner, tmp_path: Path
+) -> None:
+    """Its background reader holds the engine, not the client's session: the
+    session is garbage-collected as before (the CLI killed, a ResourceWarning),
+    and the reader then ends with the CLI's output."""
+
+    async def allow(
+        name: str, data: dict[str, Any], ctx: ToolPermissionContext
+    ) -> PermissionResultAllow:
+        return PermissionResultAllow()
+
+    async def main() -> bool:
+        options = ClaudeCodeOptions(cli_path=fake_cli(tmp_path, "plain"), can_use_tool=allow)
+        client = ClaudeSDKClient(options)
+        await client.connect()
+        engine = client.session._engine  # pyright: ignore[reportPrivateUsage]
+        background = engine._background  # pyright: ignore[reportPrivateUsage]
+        assert background is not None
+        transport = engine.transport
+        with pytest.warns(ResourceWarning, match="garbage-collected"):
+            del client
+            gc.collect()
+        with anyio.fail_after(5):
+            await background._done.wait()  # pyright: ignore[reportPrivateUsage]
+        await transport.close()  # reap the killed child
+        return True
+
+    assert run(main)

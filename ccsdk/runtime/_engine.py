@@ -534,8 +534,20 @@ class Engine:
         if self._background is not None or self._closed:
             return
         background = self._background = BackgroundGroup(name)
-        await background.start(work)
-        self._host = background.task_group
+
+        async def work_then_unhost() -> None:
+            assert work is not None
+            self._host = background.task_group  # before the work reads anything
+            try:
+                await work()
+            finally:
+                # The group ends with this: requests read later (by a caller
+                # reading itself) start in that read's own group.
+                self._host = None
+
+        await background.start(None if work is None else work_then_unhost)
+        if work is None:
+            self._host = background.task_group
 
     async def read_until(
         self,
@@ -1044,9 +1056,12 @@ class BackgroundGroup:
                 async with anyio.create_task_group() as tg:
                     self._tg = tg
                     self._started.set()
-                    if work is not None:
+                    if work is None:
+                        await anyio.sleep_forever()  # until aclose()
+                    else:
+                        # Until the work is done (a reader: the output ended);
+                        # then the group ends with the handlers it runs.
                         await work()
-                    await anyio.sleep_forever()
         except Exception:
             log.exception("ccsdk's background task failed")
         finally:
