@@ -181,10 +181,11 @@ class Engine:
         self._wake_scope: anyio.CancelScope | None = None
         self._woken = False
         # The inbox bound (see bound_inbox): None while the consumer drives
-        # the reading itself. _inbox_bytes counts the bytes read since the
-        # outbox was last empty, less an estimate of what has been taken.
+        # the reading itself. The bytes read and the entries they put in the
+        # outbox since it was last empty give what it holds (_inbox_bytes).
         self._inbox_bound: int | None = None
-        self._inbox_bytes = 0
+        self._inbox_read = 0
+        self._inbox_added = 0
         self._inbox_waiting = False
         self._callbacks = Callbacks(options)
         # Made by the first task to wait, so that notify() costs nothing
@@ -312,8 +313,8 @@ class Engine:
         ``[]`` when the outbox is empty (and :meth:`end_with_error` has not been called).
         """
         outbox = self._outbox
-        if self._inbox_bytes:
-            self._taken(len(outbox))
+        if self._inbox_waiting:
+            self.notify()  # a reader paused at the inbox bound: room again
         if not self._faults_in_outbox:
             if outbox:
                 messages = cast("list[Message]", list(outbox))  # no _Fault among them
@@ -344,8 +345,8 @@ class Engine:
         """
         outbox = self._outbox
         if outbox:
-            if self._inbox_bytes:
-                self._taken(1)
+            if self._inbox_waiting:
+                self.notify()  # a reader paused at the inbox bound: room again
             item = outbox.popleft()
             if isinstance(item, _Fault):
                 self._faults_in_outbox -= 1
@@ -368,25 +369,22 @@ class Engine:
         """
         self._inbox_bound = self._options.max_inbox_bytes
 
-    def _taken(self, count: int) -> None:
-        """``count`` entries are leaving the outbox: count their bytes out (an
-        even share each) and wake a reader paused at the bound."""
-        left = len(self._outbox) - count
-        if left <= 0:
-            self._inbox_bytes = 0
-        else:
-            self._inbox_bytes -= self._inbox_bytes * count // (left + count)
-        if self._inbox_waiting:
-            self.notify()
+    @property
+    def _inbox_bytes(self) -> int:
+        """About how many bytes of output the outbox holds (an even share of
+        the bytes read per entry), counted only while the inbox is bounded."""
+        held = len(self._outbox)
+        if not held:
+            return 0
+        return self._inbox_read * held // max(self._inbox_added, 1)
 
     def _inbox_full(self) -> bool:
         bound = self._inbox_bound
         return (
             bound is not None
-            and self._inbox_bytes >= bound
-            and bool(self._outbox)
             and not self._waiters
             and not self._closed
+            and self._inbox_bytes >= bound
         )
 
     def defer_error(self, error: ClaudeSDKError) -> None:
@@ -421,19 +419,32 @@ class Engine:
         if self._drain(tg):
             return
         if self._inbox_bound is not None:
-            # A consumer that does not read holds the reading at the bound.
-            while self._inbox_full():
-                self._inbox_waiting = True
-                try:
-                    await self._next_notify()
-                finally:
-                    self._inbox_waiting = False
-            data = await self._transport.receive_bytes()
-            self._inbox_bytes += len(data)
-        else:
-            data = await self._transport.receive_bytes()
+            await self._read_bounded(tg)
+            return
+        data = await self._transport.receive_bytes()
         self._conn.receive_data(data)
         self._drain(tg)
+
+    async def _read_bounded(self, tg: anyio.abc.TaskGroup | None) -> None:
+        """:meth:`_read_once` for a reader whose inbox is bounded: a consumer
+        that does not take messages holds the reading at the bound."""
+        while self._inbox_full():
+            self._inbox_waiting = True
+            try:
+                await self._next_notify()
+            finally:
+                self._inbox_waiting = False
+        data = await self._transport.receive_bytes()
+        outbox = self._outbox
+        if not outbox:  # all taken: count afresh
+            self._inbox_read = self._inbox_added = 0
+        held = len(outbox)
+        self._conn.receive_data(data)
+        try:
+            self._drain(tg)
+        finally:
+            self._inbox_read += len(data)
+            self._inbox_added += len(outbox) - held
 
     def _drain(self, tg: anyio.abc.TaskGroup | None) -> bool:
         """Route every event the connection has now; whether there was any.
