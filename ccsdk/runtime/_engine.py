@@ -11,6 +11,14 @@ nursery. Either way, no task outlives the nursery that started it.
 Control traffic never waits behind messages: a read's whole batch is routed
 at once, answers wake their waiters there and then, and the CLI's requests
 start at once, whether or not anyone is reading messages.
+
+Messages never wait behind callbacks: when the user's code can be called
+(callbacks, hooks, in-process MCP servers), the CLI's requests are served in
+a host group that outlives every read (a session's nursery, see
+:meth:`Engine.lend_host`, or a :class:`BackgroundGroup` of the engine's own,
+see :meth:`Engine.start_background`), and a read returns as soon as its
+condition holds, with handlers still running. Only the built-in answers,
+which return at once, run in a read's own group when there is no host.
 """
 
 from __future__ import annotations
