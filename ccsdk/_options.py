@@ -146,11 +146,15 @@ _CHECKS: dict[str, Callable[[str, Any], None]] = {
     "initialize_timeout": check_seconds,
     "control_timeout": check_seconds,
     "close_timeout": check_seconds,
+    "max_inbox_bytes": check_line_bound,
     "spawn": check_optional_callable,
     "tool_aliases": check_tool_aliases,
     "title": check_optional_str,
     "persist_session": check_bool,
 }
+
+#: The default ``max_inbox_bytes``: what a session reads ahead of its consumer.
+DEFAULT_MAX_INBOX_BYTES = 32 * 1024 * 1024
 
 
 class _Checked:
@@ -465,6 +469,14 @@ class ClaudeAgentOptions(_Checked):
     """Grace period, in seconds, for each teardown step: after closing stdin
     before SIGTERM, and after SIGTERM before SIGKILL."""
 
+    max_inbox_bytes: int = DEFAULT_MAX_INBOX_BYTES
+    """How many bytes of the CLI's output a session's reader task holds for a
+    consumer that is not reading (``open_session``, and ``ClaudeSDKClient``
+    with callbacks). At the bound it stops reading stdout, so the pipe holds
+    the CLI back; requests already read are still served, and reading goes on
+    while one of your control requests waits for its answer, and again once
+    you have taken messages."""
+
     spawn: Spawn | None = None
     """Starts the CLI process in place of a local child: an async function
     taking a :class:`~ccsdk.runtime._spawn.SpawnRequest` and returning a
@@ -601,6 +613,14 @@ class ClaudeCodeOptions(_Checked):
     close_timeout: float = 5.0
     """Grace period, in seconds, for each teardown step: after closing stdin
     before SIGTERM, and after SIGTERM before SIGKILL."""
+
+    max_inbox_bytes: int = DEFAULT_MAX_INBOX_BYTES
+    """How many bytes of the CLI's output a session's reader task holds for a
+    consumer that is not reading (``open_session``, and ``ClaudeSDKClient``
+    with callbacks). At the bound it stops reading stdout, so the pipe holds
+    the CLI back; requests already read are still served, and reading goes on
+    while one of your control requests waits for its answer, and again once
+    you have taken messages."""
 
     spawn: Spawn | None = None
     """Starts the CLI process in place of a local child: an async function

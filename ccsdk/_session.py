@@ -13,7 +13,12 @@ nursery that outlives it:
 * :class:`~ccsdk.ClaudeSDKClient` holds a session with no task at all. The
   CLI is read by whichever task is waiting for something from it (a
   message, a control answer), one at a time; so ``disconnect()`` works from
-  any task, which the official SDK gets wrong.
+  any task, which the official SDK gets wrong. With callbacks, hooks or
+  in-process MCP servers, it also holds a reader in the engine's background
+  group (:meth:`Session._serve_in_background`), which ``aclose()`` ends.
+
+Either way, the CLI's requests are served beside the messages: a callback
+that takes its time holds back no message.
 
 Messages are iterated with plain async iterators, not async generators, so
 abandoning a loop halfway leaves nothing to finalise.
@@ -26,6 +31,7 @@ import signal
 import warnings
 from collections.abc import AsyncGenerator, AsyncIterable, Mapping
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 import anyio
@@ -90,6 +96,11 @@ class Session:
         self._discard_until_result = False
         # The typed view of the initialize answer, and the dict it was read from.
         self._info: tuple[dict[str, Any], ServerInfo] | None = None
+        # Held by open_session / connect_session: a reader task in a nursery.
+        self._nursery_held = False
+        # aclose() came while a turn ran: the next receive raises (once)
+        # instead of ending as if the output had ended.
+        self._closed_mid_turn = False
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -100,9 +111,15 @@ class Session:
         self._connected = True
         await self._engine.connect()
 
-    async def _serve(self, *, task_status: anyio.abc.TaskStatus[None]) -> None:
-        """The reader task of a nursery-held session."""
+    async def _serve(
+        self, nursery: anyio.abc.TaskGroup, *, task_status: anyio.abc.TaskStatus[None]
+    ) -> None:
+        """The reader task of a nursery-held session; the CLI's requests are
+        served in ``nursery`` beside it, so no read waits for a callback."""
+        self._nursery_held = True
         self._reader_done = anyio.Event()
+        self._engine.lend_host(nursery)
+        self._engine.bound_inbox()
         try:
             with anyio.CancelScope() as scope:
                 self._reader_scope = scope
@@ -112,24 +129,34 @@ class Session:
         finally:
             self._reader_done.set()
 
-    async def _read_all(self) -> None:
+    async def _serve_in_background(self) -> None:
+        """Serve the CLI from a background reader if it can call the user's code.
+
+        For a session held with no nursery (``ClaudeSDKClient``): when
+        callbacks, hooks or in-process MCP servers are configured, a reader
+        runs in the engine's background group (see
+        :meth:`Engine.start_background`) so that the CLI's requests are
+        served while no task waits on the session; otherwise the session
+        stays task-free and is read by whichever call waits on it.
+        ``aclose()`` ends the reader, from any task.
+        """
         engine = self._engine
-        while True:
-            try:
-                await engine.wait_until(lambda: False)  # until the output ends
-            except (CLIJSONDecodeError, MessageParseError) as exc:
-                # One bad line: it is consumed and the output goes on. The
-                # receiver gets the error in its place among the messages.
-                engine.defer_error(exc)
-                continue
-            except ClaudeSDKError as exc:
-                engine.end_with_error(exc)  # fatal: every receive raises it, after the messages
+        if self._nursery_held or self._closed or not engine.needs_host():
             return
+        engine.bound_inbox()
+        # The reader holds the engine, not this session: a client dropped
+        # without disconnect() is still garbage-collected (its CLI killed, see
+        # __del__), and the reader then ends with the CLI's output.
+        await engine.start_background(partial(_read_all, engine), name="ccsdk session reader")
+
+    async def _read_all(self) -> None:
+        await _read_all(self._engine)
 
     async def aclose(self) -> None:
         """Stop the CLI (bounded, shielded). Idempotent; safe from any task."""
         if self._closed:
             return
+        self._closed_mid_turn = self._connected and self._engine.turn_running
         self._closed = True
         with anyio.CancelScope(shield=True):
             if self._reader_scope is not None and self._reader_done is not None:
@@ -240,6 +267,14 @@ class Session:
                     continue
                 return message
             if self._closed:
+                if self._closed_mid_turn:
+                    # A turn never ends silently: a loop waiting for its
+                    # result learns that it will not come, and why.
+                    self._closed_mid_turn = False
+                    raise CLIConnectionError(
+                        "the session was closed (disconnect() / aclose()) in the middle "
+                        "of a turn, before its result"
+                    )
                 return None
             if engine.output_ended:
                 if not self._exit_checked:
@@ -377,6 +412,8 @@ class Session:
             wire[name] = config
         engine = self._check_open()
         engine.add_sdk_mcp_servers(instances)  # before the CLI's first mcp_message for them
+        if instances:
+            await self._serve_in_background()
         return McpSetServersResult.from_wire(await self._request(McpSetServers(wire)))
 
     async def send_mcp_notification(
@@ -480,6 +517,21 @@ class Session:
         return (await self.initialization_result()).account
 
 
+async def _read_all(engine: Engine) -> None:
+    """Read the CLI's output until it ends (a session's reader)."""
+    while True:
+        try:
+            await engine.wait_until(lambda: False)  # until the output ends
+        except (CLIJSONDecodeError, MessageParseError) as exc:
+            # One bad line: it is consumed and the output goes on. The
+            # receiver gets the error in its place among the messages.
+            engine.defer_error(exc)
+            continue
+        except ClaudeSDKError as exc:
+            engine.end_with_error(exc)  # fatal: every receive raises it, after the messages
+        return
+
+
 def _name(value: object, what: str) -> str:
     """A name the CLI needs as a non-empty string; TypeError/ValueError otherwise."""
     if not isinstance(value, str):
@@ -548,7 +600,7 @@ async def connect_session(
     """Start a session whose reader task runs in ``nursery``; close it with ``aclose()``."""
     session = Session(options, transport=transport)
     try:
-        await nursery.start(session._serve)  # pyright: ignore[reportPrivateUsage]
+        await nursery.start(session._serve, nursery)  # pyright: ignore[reportPrivateUsage]
     except BaseException:
         await session.aclose()
         raise

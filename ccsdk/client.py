@@ -4,8 +4,11 @@ The API is exactly ``claude_code_sdk``'s. The difference is underneath: the
 client owns no task group, so ``connect()`` and ``disconnect()`` may run in
 different tasks (the official client crashes there, on asyncio and trio
 alike), and nothing leaks when a client is dropped. The CLI is read by
-whichever call is waiting on it. For a reader that serves the CLI while you
-read nothing, use :func:`ccsdk.open_session`.
+whichever call is waiting on it; when callbacks, hooks or in-process MCP
+servers are configured, a reader task of the event loop's own serves the
+CLI while you read nothing, and ``disconnect()`` (from any task) ends it
+(see ``docs/interactive-client.md``). For a reader in a task group of yours,
+use :func:`ccsdk.open_session`.
 """
 
 from __future__ import annotations
@@ -73,6 +76,7 @@ class ClaudeSDKClient:
         self._session = session
         try:
             await session.connect()
+            await session._serve_in_background()  # pyright: ignore[reportPrivateUsage]
             if prompt is not None:
                 await session.send(prompt)
         except BaseException:

@@ -101,6 +101,10 @@ class _Run:
 
     async def start(self) -> None:
         engine = self._engine
+        if engine.needs_host():
+            # The user's callbacks run in a group that outlives each read:
+            # the messages read while one runs are yielded at once.
+            await engine.start_background(name="ccsdk query callbacks")
         await engine.connect()
         if isinstance(self._prompt, str):
             await engine.send_user_text(self._prompt)

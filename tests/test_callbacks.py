@@ -161,13 +161,15 @@ def test_deny_with_interrupt(run: Runner) -> None:
     assert reply["response"] == {"behavior": "deny", "message": "no", "interrupt": True}
 
 
-def test_a_wrong_return_type_is_an_error_reply(run: Runner) -> None:
+def test_a_wrong_return_type_denies_with_the_reason(run: Runner) -> None:
     async def wrong(name: str, data: dict[str, Any], ctx: ToolPermissionContext) -> Any:
         return True
 
     _, reply = run(lambda: exchange(ClaudeCodeOptions(can_use_tool=wrong), can_use({})))
-    assert reply["subtype"] == "error"
-    assert "PermissionResultAllow or PermissionResultDeny" in reply["error"]
+    # A guard that fails denies (see test_callback_isolation.py).
+    assert reply["subtype"] == "success"
+    assert reply["response"]["behavior"] == "deny"
+    assert "PermissionResultAllow or PermissionResultDeny" in reply["response"]["message"]
 
 
 def test_can_use_tool_sets_the_stdio_prompt_tool() -> None:

@@ -212,3 +212,145 @@ def test_a_hook_that_raises_is_an_error_to_the_cli_and_logged_here(
     assert isinstance(messages[-1], ResultMessage)  # the session went on
     records = [r for r in caplog.records if r.name == "ccsdk" and r.exc_info]
     assert records and "hook bug" in str(records[0].exc_info[1])  # type: ignore[index]
+
+
+@pytest.mark.parametrize("holder", ["client", "open_session", "query"])
+def test_a_hook_that_outlives_the_clis_timeout_holds_back_no_message(
+    run: Runner, fake_model: FakeModel, e2e_options: Options, holder: str
+) -> None:
+    """The CLI gives up on the hook (its matcher's timeout) and writes its result:
+    the turn ends at once, with the hook still running (it ignores the CLI's
+    cancellation, as a blocking call in a thread would)."""
+    fake_model.add_turns(
+        Turn([tool_use("Bash", {"command": "echo hi"}, id="toolu_1")]),
+        Turn([text("Done anyway.")]),
+    )
+    entered: list[float] = []
+
+    async def ignores_cancel(
+        input_data: dict[str, Any], tool_use_id: str | None, context: HookContext
+    ) -> dict[str, Any]:
+        entered.append(anyio.current_time())
+        with anyio.CancelScope(shield=True):
+            await anyio.sleep(5)
+        return {}
+
+    async def main() -> tuple[float, list[Message]]:
+        options = e2e_options(
+            allowed_tools=["Bash"],
+            hooks={"PreToolUse": [HookMatcher(matcher="Bash", hooks=[ignores_cancel], timeout=1)]},
+        )
+        got: list[Message] = []
+        with anyio.fail_after(30):
+            if holder == "query":
+                async for m in query(prompt="run it", options=options):
+                    got.append(m)
+                    if isinstance(m, ResultMessage):
+                        elapsed = anyio.current_time() - entered[0]
+            elif holder == "client":
+                async with ClaudeSDKClient(options) as client:
+                    await client.query("run it")
+                    got = [m async for m in client.receive_response()]
+                    elapsed = anyio.current_time() - entered[0]
+            else:
+                from ccsdk import open_session
+
+                async with open_session(options) as session:
+                    await session.send("run it")
+                    got = [m async for m in session.receive_response()]
+                    elapsed = anyio.current_time() - entered[0]
+        return elapsed, got
+
+    elapsed, messages = run(main)
+    assert isinstance(messages[-1], ResultMessage)
+    # The hook's 1 s timeout and the model; not the hook's 5 s.
+    assert elapsed < 3.5, elapsed
+
+
+def test_the_client_answers_a_permission_request_while_nobody_reads(
+    run: Runner, fake_model: FakeModel, e2e_options: Options, tmp_path: Path
+) -> None:
+    target = tmp_path / "work" / "note.txt"
+    fake_model.add_turns(
+        Turn([tool_use("Write", {"file_path": str(target), "content": "x\n"})]),
+        Turn([text("Written.")]),
+    )
+
+    async def main() -> tuple[bool, list[Message]]:
+        asked = anyio.Event()
+
+        async def allow(
+            name: str, tool_input: dict[str, Any], context: ToolPermissionContext
+        ) -> PermissionResultAllow:
+            asked.set()
+            return PermissionResultAllow()
+
+        async with ClaudeSDKClient(e2e_options(can_use_tool=allow)) as client:
+            await client.query("write a note")
+            with anyio.move_on_after(15):
+                await asked.wait()  # nobody reads the client meanwhile
+            served = asked.is_set()
+            messages = [m async for m in client.receive_response()]
+        return served, messages
+
+    served, messages = run(main)
+    assert served, "the permission request waited for a reader"
+    assert target.read_text() == "x\n"
+    assert isinstance(messages[-1], ResultMessage) and not messages[-1].is_error
+
+
+async def _crashing_guard_hook(
+    input_data: dict[str, Any], tool_use_id: str | None, context: HookContext
+) -> dict[str, Any]:
+    raise RuntimeError("the guard's database is down")
+
+
+async def _crashing_permission(
+    name: str, tool_input: dict[str, Any], context: ToolPermissionContext
+) -> PermissionResultAllow:
+    raise RuntimeError("the guard's database is down")
+
+
+async def _slow_allow(
+    name: str, tool_input: dict[str, Any], context: ToolPermissionContext
+) -> PermissionResultAllow:
+    # The CLI asks the PermissionRequest hooks and this at once; the first
+    # decision wins. Slow, so that the hook's answer comes first.
+    await anyio.sleep(1.5)
+    return PermissionResultAllow()
+
+
+@pytest.mark.parametrize("guard", ["can_use_tool", "PreToolUse", "PermissionRequest"])
+def test_a_guard_that_raises_keeps_the_tool_from_running(
+    run: Runner, fake_model: FakeModel, e2e_options: Options, tmp_path: Path, guard: str
+) -> None:
+    victim = tmp_path / "work" / "created-by-bash"
+    fake_model.add_turns(
+        Turn([tool_use("Bash", {"command": f"touch {victim}"}, id="toolu_touch")]),
+        Turn([text("Tried.")]),
+    )
+
+    async def main() -> list[Message]:
+        if guard == "can_use_tool":
+            options = e2e_options(can_use_tool=_crashing_permission)
+        elif guard == "PreToolUse":
+            options = e2e_options(
+                allowed_tools=["Bash"],
+                hooks={"PreToolUse": [HookMatcher(matcher="Bash", hooks=[_crashing_guard_hook])]},
+            )
+        else:  # the hook fails; without the denial, can_use_tool would allow it
+            options = e2e_options(
+                can_use_tool=_slow_allow,
+                hooks={
+                    "PermissionRequest": [HookMatcher(matcher="Bash", hooks=[_crashing_guard_hook])]
+                },
+            )
+        with anyio.fail_after(60):
+            return [m async for m in query(prompt="touch it", options=options)]
+
+    messages = run(main)
+    assert not victim.exists(), "the tool ran although its guard crashed"
+    assert isinstance(messages[-1], ResultMessage)
+    (denied,) = tool_results(fake_model.turn_requests[1])
+    assert denied.get("is_error") is True
+    assert "the guard's database is down" in result_text(denied)

@@ -110,6 +110,7 @@ CCSDK_FIELDS = [
     "initialize_timeout",
     "control_timeout",
     "close_timeout",
+    "max_inbox_bytes",
     "spawn",
     "tool_aliases",
     "title",

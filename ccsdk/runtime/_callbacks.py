@@ -84,6 +84,8 @@ class Callbacks:
     def __init__(self, options: Options) -> None:
         self.options = options
         self._hooks: dict[str, HookCallback] = {}
+        # Each callback id's matcher's on_failure, when set.
+        self._on_failure: dict[str, str] = {}
 
     def hooks_for_initialize(self) -> dict[str, Any] | None:
         """The ``hooks`` of ``initialize``; registers each callback under an id."""
@@ -106,6 +108,8 @@ class Callbacks:
                 for callback in matcher.hooks:
                     callback_id = f"hook_{len(self._hooks)}"
                     self._hooks[callback_id] = callback
+                    if matcher.on_failure is not None:
+                        self._on_failure[callback_id] = matcher.on_failure
                     ids.append(callback_id)
                 entry: dict[str, Any] = {"matcher": matcher.matcher, "hookCallbackIds": ids}
                 if matcher.timeout is not None:
@@ -190,6 +194,40 @@ class Callbacks:
             raise TypeError(f"a hook callback must return a dict, not {type(output).__name__}")
         # continue_ / async_ renamed in the encoder.
         return encode_control(HookOutput(cast("dict[str, Any]", output)))
+
+    def failure_answer(self, event: object, reason: str) -> dict[str, Any] | None:
+        """What to answer when the user's callback for ``event`` failed: a denial
+        for a guard, ``None`` for an error answer.
+
+        A guard that fails must not open the door. A ``can_use_tool`` callback
+        that raised, or returned what cannot be sent, denies the tool, and so
+        does a ``PreToolUse`` or ``PermissionRequest`` hook, unless its
+        matcher sets ``on_failure``: then the CLI gets the error and applies
+        the user's choice (``"continue"``: no decision; ``"block"``: blocked).
+        Any other request gets an error answer, as before.
+        """
+        if isinstance(event, CanUseToolRequest):
+            return encode_control(CanUseToolDeny(f"the can_use_tool callback failed: {reason}"))
+        if not isinstance(event, HookCallbackRequest) or event.callback_id in self._on_failure:
+            return None
+        hook_event = event.input.get("hook_event_name")
+        message = f"the {hook_event} hook failed: {reason}"
+        if hook_event == "PreToolUse":
+            return {
+                "hookSpecificOutput": {
+                    "hookEventName": "PreToolUse",
+                    "permissionDecision": "deny",
+                    "permissionDecisionReason": message,
+                }
+            }
+        if hook_event == "PermissionRequest":
+            return {
+                "hookSpecificOutput": {
+                    "hookEventName": "PermissionRequest",
+                    "decision": {"behavior": "deny", "message": message},
+                }
+            }
+        return None
 
     async def elicitation(self, event: ElicitationRequest) -> dict[str, Any]:
         callback = self.options.on_elicitation

@@ -11,14 +11,23 @@ nursery. Either way, no task outlives the nursery that started it.
 Control traffic never waits behind messages: a read's whole batch is routed
 at once, answers wake their waiters there and then, and the CLI's requests
 start at once, whether or not anyone is reading messages.
+
+Messages never wait behind callbacks: when the user's code can be called
+(callbacks, hooks, in-process MCP servers), the CLI's requests are served in
+a host group that outlives every read (a session's nursery, see
+:meth:`Engine.lend_host`, or a :class:`BackgroundGroup` of the engine's own,
+see :meth:`Engine.start_background`), and a read returns as soon as its
+condition holds, with handlers still running. Only the built-in answers,
+which return at once, run in a read's own group when there is no host.
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
 from collections import deque
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Awaitable, Callable, Generator, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -33,6 +42,7 @@ from ccsdk._errors import (
     ConnectionClosedError,
     ControlRequestError,
     ControlTimeoutError,
+    LocalProtocolError,
     ProcessError,
     ResultError,
 )
@@ -74,7 +84,7 @@ if TYPE_CHECKING:
     from ccsdk._options import Options
     from ccsdk.runtime._mcp_bridge import SdkMcpBridge
 
-__all__ = ["Engine", "collapse_groups"]
+__all__ = ["BackgroundGroup", "Engine", "collapse_groups"]
 
 log = logging.getLogger("ccsdk")
 
@@ -165,6 +175,26 @@ class Engine:
         self._counter = 0
         self._waiters: dict[str, _Waiter] = {}
         self._handlers: dict[str, anyio.CancelScope] = {}
+        # The ids of the handlers running in a read_until call's own task
+        # group: that call cannot return before they do. Handlers started in
+        # the host group (see lend_host) are not among them.
+        self._local_handlers: set[str] = set()
+        # A task group that outlives every read (a session's nursery, or a
+        # background group): the CLI's requests are served there, so that
+        # no read waits for a callback to return (see lend_host).
+        self._host: anyio.abc.TaskGroup | None = None
+        self._background: BackgroundGroup | None = None
+        # The scope of a read that a host handler's end may stop (see
+        # _wake_reader), and whether it did.
+        self._wake_scope: anyio.CancelScope | None = None
+        self._woken = False
+        # The inbox bound (see bound_inbox): None while the consumer drives
+        # the reading itself. The bytes read and the entries they put in the
+        # outbox since it was last empty give what it holds (_inbox_bytes).
+        self._inbox_bound: int | None = None
+        self._inbox_read = 0
+        self._inbox_added = 0
+        self._inbox_waiting = False
         self._callbacks = Callbacks(options)
         # Made by the first task to wait, so that notify() costs nothing
         # while nobody waits (the common case: one task reading inline).
@@ -276,7 +306,10 @@ class Engine:
     async def close_input(self) -> None:
         """Close the CLI's stdin: the run is over (see :attr:`may_close_input`), and it exits."""
         self._conn.close_input()
-        await self._transport.end_input()
+        # After any answer a handler is writing: the Connection counts a
+        # request answered once the answer is encoded, before it is written.
+        async with self._write_lock:
+            await self._transport.end_input()
 
     # -- output: the outbox ------------------------------------------------------
 
@@ -290,6 +323,8 @@ class Engine:
         ``[]`` when the outbox is empty (and :meth:`end_with_error` has not been called).
         """
         outbox = self._outbox
+        if self._inbox_waiting:
+            self.notify()  # a reader paused at the inbox bound: room again
         if not self._faults_in_outbox:
             if outbox:
                 messages = cast("list[Message]", list(outbox))  # no _Fault among them
@@ -320,6 +355,8 @@ class Engine:
         """
         outbox = self._outbox
         if outbox:
+            if self._inbox_waiting:
+                self.notify()  # a reader paused at the inbox bound: room again
             item = outbox.popleft()
             if isinstance(item, _Fault):
                 self._faults_in_outbox -= 1
@@ -328,6 +365,37 @@ class Engine:
         if self._final_error is not None:
             raise self._final_error
         return None
+
+    def bound_inbox(self) -> None:
+        """Hold at most ``options.max_inbox_bytes`` of output for the consumer.
+
+        For a reader task that reads whether or not anyone takes messages (a
+        session's): at the bound it stops reading stdout, so the CLI is held
+        back by the pipe, until the consumer takes messages. The CLI's requests
+        read before are served all the same (their handlers run beside the
+        reader), and reading goes on past the bound while one of our control
+        requests waits for its answer: control traffic never waits behind
+        messages. A single line larger than the bound is still read whole.
+        """
+        self._inbox_bound = self._options.max_inbox_bytes
+
+    @property
+    def _inbox_bytes(self) -> int:
+        """About how many bytes of output the outbox holds (an even share of
+        the bytes read per entry), counted only while the inbox is bounded."""
+        held = len(self._outbox)
+        if not held:
+            return 0
+        return self._inbox_read * held // max(self._inbox_added, 1)
+
+    def _inbox_full(self) -> bool:
+        bound = self._inbox_bound
+        return (
+            bound is not None
+            and not self._waiters
+            and not self._closed
+            and self._inbox_bytes >= bound
+        )
 
     def defer_error(self, error: ClaudeSDKError) -> None:
         """Deliver ``error`` once, after the messages read before it (not the ones after).
@@ -360,9 +428,33 @@ class Engine:
         # ended that read) comes first: the next read may never come.
         if self._drain(tg):
             return
+        if self._inbox_bound is not None:
+            await self._read_bounded(tg)
+            return
         data = await self._transport.receive_bytes()
         self._conn.receive_data(data)
         self._drain(tg)
+
+    async def _read_bounded(self, tg: anyio.abc.TaskGroup | None) -> None:
+        """:meth:`_read_once` for a reader whose inbox is bounded: a consumer
+        that does not take messages holds the reading at the bound."""
+        while self._inbox_full():
+            self._inbox_waiting = True
+            try:
+                await self._next_notify()
+            finally:
+                self._inbox_waiting = False
+        data = await self._transport.receive_bytes()
+        outbox = self._outbox
+        if not outbox:  # all taken: count afresh
+            self._inbox_read = self._inbox_added = 0
+        held = len(outbox)
+        self._conn.receive_data(data)
+        try:
+            self._drain(tg)
+        finally:
+            self._inbox_read += len(data)
+            self._inbox_added += len(outbox) - held
 
     def _drain(self, tg: anyio.abc.TaskGroup | None) -> bool:
         """Route every event the connection has now; whether there was any.
@@ -412,6 +504,8 @@ class Engine:
                 self._eof_mid_run = event.mid_run
             elif isinstance(event, StrayControlResponse):
                 log.warning("the CLI answered a request we did not send: %r", event.raw)
+            elif self._host is not None:
+                self._start_handler(event, self._host)
             elif tg is None:
                 self._requests_to_start.append(event)
             else:
@@ -421,7 +515,61 @@ class Engine:
     def _start_handler(self, event: IncomingRequest, tg: anyio.abc.TaskGroup) -> None:
         scope = anyio.CancelScope()
         self._handlers[event.request_id] = scope
+        if tg is not self._host:
+            self._local_handlers.add(event.request_id)
         tg.start_soon(self._serve, event, scope)
+
+    # -- where handlers run ------------------------------------------------------------
+
+    def needs_host(self) -> bool:
+        """Whether the CLI's requests run the user's code (callbacks, hooks,
+        in-process MCP servers), which can take any time: then they need a
+        task group that outlives a read (see :meth:`lend_host`)."""
+        options = self._options
+        return bool(
+            options.can_use_tool is not None
+            or options.hooks
+            or options.on_elicitation is not None
+            or options.on_user_dialog is not None
+            or self._mcp_bridge() is not None
+        )
+
+    def lend_host(self, tg: anyio.abc.TaskGroup | None) -> None:
+        """Serve the CLI's requests in ``tg`` from now on (``None``: in each read's own group).
+
+        Handlers in ``tg`` keep running while reads return and messages are
+        delivered: messages never wait behind a callback. ``tg`` must outlive
+        this engine's use of it; :meth:`aclose` cancels the handlers it runs.
+        """
+        self._host = tg
+
+    async def start_background(
+        self, work: Callable[[], Awaitable[None]] | None = None, *, name: str = "ccsdk"
+    ) -> None:
+        """Run a task group of the engine's own, and serve the CLI's requests in it.
+
+        For holders that have no nursery to lend (``ClaudeSDKClient``,
+        ``query()``): the group runs in a task of the event loop's own
+        (see :class:`BackgroundGroup`), ``work()`` in it if given (a reader),
+        until :meth:`aclose`, which cancels it and waits for it. Idempotent.
+        """
+        if self._background is not None or self._closed:
+            return
+        background = self._background = BackgroundGroup(name)
+
+        async def work_then_unhost() -> None:
+            assert work is not None
+            self._host = background.task_group  # before the work reads anything
+            try:
+                await work()
+            finally:
+                # The group ends with this: requests read later (by a caller
+                # reading itself) start in that read's own group.
+                self._host = None
+
+        await background.start(None if work is None else work_then_unhost)
+        if work is None:
+            self._host = background.task_group
 
     async def read_until(
         self,
@@ -472,20 +620,38 @@ class Engine:
         # only (one scope, its deadline moved on). A CLI that stalls, blocked
         # on a full stderr pipe or exited with an orphan holding its stdout,
         # then gets it started. aclose() cancels the same scope, from any task,
-        # to stop this read before teardown drains the pipes itself.
-        with anyio.CancelScope() as scope:
-            self._reading_scope = scope
-            while not self._may_stop(done):
-                if self._requests_to_start or self._eof:
-                    return True  # handlers to start, or to wait for
-                if side_work:
-                    scope.deadline = anyio.current_time() + _INLINE_READ_GRACE
-                await self._read_once(None)
-            return False
-        # Only reached when the scope was cancelled: by aclose() (nothing more
-        # to do), or by the deadline (a slow read: the side work needs a group).
-        cancelled_by_aclose = self._closed
-        return not cancelled_by_aclose
+        # to stop this read before teardown drains the pipes itself; and a
+        # handler in the host group that returns cancels it too (see
+        # _wake_reader), for ``done()`` to be checked again.
+        while True:
+            with anyio.CancelScope() as scope:
+                self._reading_scope = self._wake_scope = scope
+                try:
+                    while not self._may_stop(done):
+                        if self._requests_to_start or self._eof:
+                            return True  # handlers to start, or to wait for
+                        if side_work:
+                            scope.deadline = anyio.current_time() + _INLINE_READ_GRACE
+                        await self._read_once(None)
+                    return False
+                finally:
+                    self._wake_scope = None
+            # Only reached when the scope was cancelled: by aclose() (nothing
+            # more to do), by a handler's end (check again), or by the
+            # deadline (a slow read: the side work needs a group).
+            if self._closed:
+                return False
+            if not self._woken:
+                return True
+            self._woken = False
+
+    def _wake_reader(self) -> None:
+        """A handler in the host group has returned: a read that blocks
+        stops, so that its caller checks ``done()`` again."""
+        scope = self._wake_scope
+        if scope is not None:
+            self._woken = True
+            scope.cancel()
 
     async def _read_in_group(
         self,
@@ -503,8 +669,14 @@ class Engine:
                 self._start_handler(self._requests_to_start.pop(0), tg)
             if self._eof or reader is not None:
                 await self._next_notify()
-            elif start_tasks is None and not self._handlers:
-                await self._read_once(tg)
+            elif start_tasks is None and not self._local_handlers:
+                with anyio.CancelScope() as scope:
+                    self._wake_scope = scope
+                    try:
+                        await self._read_once(tg)
+                    finally:
+                        self._wake_scope = None
+                self._woken = False
             else:
                 # More than reading to wait for: read in a task of its own.
                 reader = (anyio.CancelScope(), anyio.Event())
@@ -515,7 +687,7 @@ class Engine:
             # not be cancelled with the group (the CLI would wait).
             reader[0].cancel()
             await reader[1].wait()
-        while self._handlers and not self._closed:
+        while self._local_handlers and not self._closed:
             await self._next_notify()
         tg.cancel_scope.cancel()
 
@@ -528,9 +700,16 @@ class Engine:
         answer reads past unread messages instead of waiting behind them,
         and no reader task is needed.
         """
-        while not self._may_stop(done):
+        while True:
             if self._reading:
+                # Another task reads: what it routes is all this one waits
+                # for, not the handlers it serves (messages never wait
+                # behind a callback).
+                if self._closed or self._eof or done():
+                    return
                 await self._next_notify()
+            elif self._may_stop(done):
+                return
             else:
                 await self.read_until(done)
 
@@ -539,7 +718,7 @@ class Engine:
         either ``done()`` or the output has ended (after which nothing more
         can arrive, so waiting longer would hang)."""
         return self._closed or (
-            not self._handlers and not self._requests_to_start and (self._eof or done())
+            not self._local_handlers and not self._requests_to_start and (self._eof or done())
         )
 
     async def _read_loop(
@@ -564,6 +743,8 @@ class Engine:
         data = self._conn.send(ControlRequest(request_id, request))
         waiter = _Waiter(request.subtype)
         self._waiters[request_id] = waiter
+        if self._inbox_waiting:
+            self.notify()  # a reader paused at the inbox bound reads on for the answer
         await self._write(data)
         return waiter
 
@@ -585,10 +766,15 @@ class Engine:
                 except Refused as exc:
                     data = self._conn.send_error(event.request_id, str(exc))
                 except Exception as exc:  # the user's callback failed: tell the CLI, log here
-                    log.exception("handling the CLI's %s request failed", type(event).__name__)
-                    data = self._conn.send_error(event.request_id, f"{type(exc).__name__}: {exc}")
+                    data = self._failed(event, exc)
                 else:
-                    data = self._conn.send_response(event.request_id, response)
+                    try:
+                        data = self._conn.send_response(event.request_id, response)
+                    except LocalProtocolError as exc:
+                        # The callback returned what cannot be sent (an object
+                        # in updated_input, NaN): a failure of the callback,
+                        # not of the session; the CLI still gets an answer.
+                        data = self._failed(event, exc)
                 try:
                     await self._write(data)
                 except CLIConnectionError:
@@ -600,7 +786,32 @@ class Engine:
                 log.debug("the CLI cancelled its request %s", event.request_id)
         finally:
             self._handlers.pop(event.request_id, None)
+            if event.request_id in self._local_handlers:
+                self._local_handlers.discard(event.request_id)
+            else:
+                self._wake_reader()
             self.notify()
+
+    def _failed(self, event: IncomingRequest, exc: Exception) -> bytes:
+        """The answer to a request whose callback failed: a denial for a guard
+        (see :meth:`Callbacks.failure_answer`), an error answer otherwise;
+        logged with the exception either way."""
+        if self._conn.our_state is OurState.CLOSED:
+            log.debug("could not answer request %s: stdin is closed", event.request_id)
+            return b""
+        reason = f"{type(exc).__name__}: {exc}"
+        kind = type(event).__name__
+        answer = self._callbacks.failure_answer(event, reason)
+        if answer is None:
+            log.error("handling the CLI's %s request failed: %s", kind, reason, exc_info=exc)
+            return self._conn.send_error(event.request_id, reason)
+        log.error(
+            "handling the CLI's %s request failed, so the tool is denied: %s",
+            kind,
+            reason,
+            exc_info=exc,
+        )
+        return self._conn.send_response(event.request_id, answer)
 
     async def _answer(self, event: IncomingRequest) -> dict[str, Any]:
         if isinstance(event, CanUseToolRequest):
@@ -786,6 +997,10 @@ class Engine:
             self._waiters.clear()
             self.notify()
             await self._interrupt_running_turn()
+            if self._background is not None:
+                with anyio.move_on_after(self._options.close_timeout):
+                    await self._background.aclose()
+                self._host = None
             if self._bridge is not None:
                 await self._bridge.aclose()
             await self._transport.close()
@@ -809,6 +1024,78 @@ class Engine:
                 await self._write(data)
         except ClaudeSDKError as exc:
             log.debug("could not interrupt the running turn while closing: %s", exc)
+
+
+class BackgroundGroup:
+    """A task group run by a task of the event loop's own, for an owner with no nursery.
+
+    ``ClaudeSDKClient`` and ``query()`` own no task group (they must work
+    from any task, and ``query()`` is an async generator), yet the CLI's
+    requests must be served while nobody reads, and a callback must be able
+    to outlive a read. This is the one place that holds such a task: a trio
+    system task (``trio.lowlevel.spawn_system_task``) or an asyncio task,
+    started by :meth:`start` with a copy of the caller's context and ended by
+    :meth:`aclose`, which cancels it and waits until it has returned. It is
+    started only when there is user code to serve (see
+    :meth:`Engine.needs_host`), and its owner's ``aclose()`` always ends it.
+    An error inside is logged, never raised into the event loop.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._scope = anyio.CancelScope()
+        self._started = anyio.Event()
+        self._done = anyio.Event()
+        self._tg: anyio.abc.TaskGroup | None = None
+        # asyncio keeps only weak references to tasks: keep it alive here.
+        self._task: object = None
+
+    @property
+    def task_group(self) -> anyio.abc.TaskGroup | None:
+        """The group, while it runs."""
+        return self._tg
+
+    async def start(self, work: Callable[[], Awaitable[None]] | None = None) -> None:
+        """Start the group's task, and ``work()`` in the group; return once it runs."""
+        context = contextvars.copy_context()
+        import sniffio
+
+        if sniffio.current_async_library() == "trio":
+            import trio
+
+            trio.lowlevel.spawn_system_task(self._main, work, name=self._name, context=context)
+        else:
+            import asyncio
+
+            self._task = asyncio.get_running_loop().create_task(
+                self._main(work), name=self._name, context=context
+            )
+        await self._started.wait()
+
+    async def _main(self, work: Callable[[], Awaitable[None]] | None) -> None:
+        try:
+            with self._scope:
+                async with anyio.create_task_group() as tg:
+                    self._tg = tg
+                    self._started.set()
+                    if work is None:
+                        await anyio.sleep_forever()  # until aclose()
+                    else:
+                        # Until the work is done (a reader: the output ended);
+                        # then the group ends with the handlers it runs.
+                        await work()
+        except Exception:
+            log.exception("ccsdk's background task failed")
+        finally:
+            self._tg = None
+            self._started.set()
+            self._done.set()
+
+    async def aclose(self) -> None:
+        """Cancel the group and wait until its task has returned (idempotent)."""
+        self._scope.cancel()
+        if self._started.is_set():
+            await self._done.wait()
 
 
 @contextmanager
