@@ -350,8 +350,10 @@ def test_auth_status_while_an_api_key_helper_fails(
     messages = run(lambda: collect(options))
     no_unknown_frames(messages)
     statuses = of(AuthStatusMessage, messages)
-    assert statuses[0].is_authenticating is True
-    assert statuses[-1].is_authenticating is False
+    # Settings given as JSON go in initialize: the CLI reports its state once
+    # at launch, before it reads them, then the helper's run.
+    assert [s.is_authenticating for s in statuses] == [False, True, True, False]
+    assert statuses[0].error is None and statuses[1].error is None
     errors = {s.error for s in statuses if s.error is not None}
     assert errors == {"apiKeyHelper failed: exited 3: oops"}
     assert all(s.output == [] for s in statuses)
