@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import os
+import sys
 from collections import deque
 from collections.abc import Awaitable, Callable, Generator, Iterator
 from contextlib import contextmanager
@@ -1058,14 +1059,11 @@ class BackgroundGroup:
     async def start(self, work: Callable[[], Awaitable[None]] | None = None) -> None:
         """Start the group's task, and ``work()`` in the group; return once it runs."""
         context = contextvars.copy_context()
-        import sniffio
-
-        if sniffio.current_async_library() == "trio":
-            import trio
-
+        trio = _running_trio()
+        if trio is not None:
             trio.lowlevel.spawn_system_task(self._main, work, name=self._name, context=context)
         else:
-            import asyncio
+            import asyncio  # loaded already on asyncio; spared a trio program
 
             self._task = asyncio.get_running_loop().create_task(
                 self._main(work), name=self._name, context=context
@@ -1096,6 +1094,22 @@ class BackgroundGroup:
         self._scope.cancel()
         if self._started.is_set():
             await self._done.wait()
+
+
+def _running_trio() -> Any:
+    """The trio module if this task runs on trio, else ``None``.
+
+    Asked of trio itself (anyio has no public name for its backend, and
+    sniffio is not a dependency of ours): an asyncio program never loads it.
+    """
+    trio = sys.modules.get("trio")
+    if trio is None:
+        return None
+    try:
+        trio.lowlevel.current_root_task()
+    except RuntimeError:  # not in a trio run
+        return None
+    return trio
 
 
 @contextmanager
