@@ -473,8 +473,12 @@ class HookMatcher:
     waits for the callbacks (``None``: the CLI's default). ``on_failure``:
     with ``"block"``, a callback that raises, returns nothing or returns
     something the CLI refuses blocks the action (fail closed), and connecting
-    to a CLI that cannot honour it raises ``CLIConnectionError``; ``None`` or
-    ``"continue"`` counts a failure as no decision. Sent as ``onFailure``.
+    to a CLI that cannot honour it raises ``CLIConnectionError``;
+    ``"continue"`` counts a failure as no decision. ``None``: ccsdk decides,
+    and a ``PreToolUse`` or ``PermissionRequest`` callback that fails denies
+    the tool (a crashed guard must not open the door; the official SDK lets
+    it run), while other events count the failure as no decision. Sent as
+    ``onFailure``.
     """
 
     matcher: str | None = None
