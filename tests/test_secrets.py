@@ -42,6 +42,7 @@ from ccsdk._redact import REDACTED, Redactor, frame_secrets, session_secrets
 from ccsdk.runtime._command import build_env
 from ccsdk.testing import FakeModel, Turn, text, tool_use
 from tests.conftest import Runner
+from tests.test_e2e_control import tool_result_text
 
 Options = Callable[..., ClaudeCodeOptions]
 
@@ -178,19 +179,6 @@ def leaks_in_logs(caplog: pytest.LogCaptureFixture, secrets: dict[str, str]) -> 
             f"{where}: {record.getMessage()[:200]}" for where, s in secrets.items() if s in written
         ]
     return found
-
-
-def tool_result_text(body: dict[str, Any], tool_use_id: str) -> str:
-    for message in body["messages"]:
-        if message["role"] != "user" or isinstance(message["content"], str):
-            continue
-        for block in message["content"]:
-            if block.get("type") == "tool_result" and block["tool_use_id"] == tool_use_id:
-                content = block["content"]
-                if isinstance(content, str):
-                    return content
-                return "".join(c.get("text", "") for c in content)
-    raise AssertionError(f"no tool_result for {tool_use_id}")
 
 
 # A wrapper that runs its command here with a fresh environment, as docker exec
