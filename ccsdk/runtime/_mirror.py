@@ -167,6 +167,8 @@ class TranscriptMirror:
     _idle: anyio.Event | None = None
     _scope: anyio.CancelScope | None = None
     _closed: bool = False
+    _in_flight: int = 0
+    _drop_reported: bool = False
     #: Entries the store acknowledged, and entries given up on (dropped or failed).
     written: int = 0
     lost: int = 0
@@ -195,7 +197,7 @@ class TranscriptMirror:
 
     def _bound(self) -> None:
         """Drop the oldest frames while the buffer is past its hard bound."""
-        dropped: dict[str, int] = {}
+        dropped: dict[str, int] = {}  # per file, in first-dropped order
         while len(self._pending) > 1 and (
             self._entries > self.hard_max_entries or self._bytes > self.hard_max_bytes
         ):
@@ -205,6 +207,9 @@ class TranscriptMirror:
             dropped[frame.file_path] = dropped.get(frame.file_path, 0) + len(frame.entries)
         for path, count in dropped.items():
             self.lost += count
+            if self._drop_reported:
+                continue  # once until the store takes a batch again; close() logs the total
+            self._drop_reported = True
             message = (
                 f"the session store is too slow: {count} transcript entries dropped "
                 f"(the buffer holds at most {self.hard_max_entries} entries / "
@@ -261,9 +266,14 @@ class TranscriptMirror:
                     len(entries),
                 )
                 continue
-            error = await self._append(key, entries)
+            self._in_flight = len(entries)
+            try:
+                error = await self._append(key, entries)
+            finally:
+                self._in_flight = 0
             if error is None:
                 self.written += len(entries)
+                self._drop_reported = False
                 continue
             self.lost += len(entries)
             log.error("session store: %d entries for %s not written: %s", len(entries), key, error)
@@ -301,10 +311,10 @@ class TranscriptMirror:
         if bound.cancelled_caught:
             if self._scope is not None:
                 self._scope.cancel()
-            left = self._entries + sum(len(f.entries) for f in self._pending)
+            left = self._entries + self._in_flight
             log.error(
                 "session store: closing, the last writes did not finish within %gs; "
-                "%d buffered transcript entries (and any batch in flight) not mirrored",
+                "%d transcript entries (buffered or in flight) not mirrored",
                 timeout,
                 left,
             )

@@ -235,3 +235,42 @@ def test_a_store_that_raises_gives_mirror_errors_and_the_conversation_goes_on(
     assert "the database is down" in error.error
     assert error.key is not None and error.key["project_key"] == project_key_for_directory(work)
     assert store.calls >= 3  # retried before giving up
+
+
+class HangingStore:
+    """A store whose every append hangs."""
+
+    async def append(self, key: SessionKey, entries: list[Any]) -> None:
+        await anyio.sleep_forever()
+
+    async def load(self, key: SessionKey) -> list[Any] | None:
+        return None
+
+
+def test_a_store_that_hangs_holds_back_neither_the_messages_nor_the_close(
+    run: Runner, fake_model: FakeModel, cli_path: Path, tmp_path: Path, work: Path
+) -> None:
+    fake_model.add_turns(Turn([text("One.")]), Turn([text("Two.")]))
+    a = Machine(tmp_path, "a", work)
+
+    async def main() -> tuple[list[Message], float]:
+        options = a.options(
+            cli_path,
+            fake_model,
+            session_store=HangingStore(),
+            session_store_flush="eager",
+            close_timeout=1.0,
+        )
+        seen: list[Message] = []
+        async with ClaudeSDKClient(options) as c:
+            await c.query("first")
+            seen += [m async for m in c.receive_response()]
+            await c.query("second")
+            seen += [m async for m in c.receive_response()]
+            started = anyio.current_time()
+        return seen, anyio.current_time() - started
+
+    seen, closing = run(main)
+    assert texts(seen) == ["One.", "Two."]
+    # The pending writes get close_timeout, then the CLI's own teardown.
+    assert closing < 10
