@@ -26,6 +26,7 @@ from ccsdk import (
     SessionKey,
     TextBlock,
     UnknownMessage,
+    open_session,
     project_key_for_directory,
     query,
 )
@@ -274,3 +275,57 @@ def test_a_store_that_hangs_holds_back_neither_the_messages_nor_the_close(
     assert texts(seen) == ["One.", "Two."]
     # The pending writes get close_timeout, then the CLI's own teardown.
     assert closing < 10
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_open_session_mirrors_in_its_nursery_and_a_fork_resumes_from_the_store(
+    run: Runner,
+    fake_model: FakeModel,
+    cli_path: Path,
+    tmp_path: Path,
+    work: Path,
+    make_store: Callable[[str], Any],
+    kind: str,
+) -> None:
+    store = make_store(kind)
+    fake_model.add_turns(Turn([text("Forty-two.")]), Turn([text("Still 42.")]))
+    a = Machine(tmp_path, "a", work)
+
+    async def on_a() -> str:
+        options = a.options(cli_path, fake_model, session_store=store)
+        async with open_session(options) as session:
+            await session.send("The answer is 42.")
+            with anyio.fail_after(30):
+                messages = [m async for m in session.receive_response()]
+        assert texts(messages) == ["Forty-two."]
+        result = messages[-1]
+        assert isinstance(result, ResultMessage)
+        return result.session_id
+
+    original = run(on_a)
+    shutil.rmtree(a.home)
+    b = Machine(tmp_path, "b", work)
+
+    async def on_b() -> str:
+        options = b.options(
+            cli_path, fake_model, session_store=store, resume=original, fork_session=True
+        )
+        async with open_session(options) as session:
+            await session.send("And now?")
+            with anyio.fail_after(30):
+                messages = [m async for m in session.receive_response()]
+        assert texts(messages) == ["Still 42."]
+        result = messages[-1]
+        assert isinstance(result, ResultMessage)
+        return result.session_id
+
+    fork = run(on_b)
+    assert fork != original
+    assert conversation(fake_model.turn_requests[-1])[-3:] == [
+        ("user", "The answer is 42."),
+        ("assistant", "Forty-two."),
+        ("user", "And now?"),
+    ]
+    project = project_key_for_directory(work)
+    forked = run(lambda: store.load({"project_key": project, "session_id": fork}))
+    assert forked and any(e.get("type") == "assistant" for e in forked)
