@@ -1077,6 +1077,7 @@ class Engine:
             self.notify()
             await self._interrupt_running_turn()
             if self._mirror is not None:
+                await self._read_last_mirror_frames()
                 await self._mirror.close(self._options.close_timeout)
             if self._background is not None:
                 with anyio.move_on_after(self._options.close_timeout):
@@ -1088,6 +1089,24 @@ class Engine:
             if self._materialized is not None:
                 await self._materialized.remove()
                 self._materialized = None
+
+    async def _read_last_mirror_frames(self) -> None:
+        """With a session store: end the CLI's input and read its output to the
+        end (within ``close_timeout``), so that the transcript lines it writes as
+        it stops (an interrupted turn's, ``last-prompt``, ``cost-state``) are
+        mirrored too. It would exit on its input's end all the same; the
+        messages read here are left unread, and a CLI request is not served."""
+        conn = self._conn
+        if self._eof or conn.our_state is not OurState.OPEN or not self._transport.is_ready():
+            return
+        with anyio.move_on_after(self._options.close_timeout):
+            try:
+                await self.close_input()
+                while not self._eof:
+                    await self._read_once(None)
+                    self._requests_to_start.clear()
+            except ClaudeSDKError as exc:
+                log.debug("reading the CLI's last output while closing: %s", exc)
 
     async def _interrupt_running_turn(self) -> None:
         """Closing while a turn runs: ask the CLI to stop it before stdin closes.

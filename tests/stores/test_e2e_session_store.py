@@ -8,6 +8,7 @@ store alone, and the model's next request carries the whole conversation.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -120,6 +121,12 @@ def test_a_session_mirrored_on_machine_a_resumes_on_machine_b(
     key: SessionKey = {"project_key": project_key_for_directory(work), "session_id": session_id}
     stored = run(lambda: store.load(key))
     assert stored and any(e.get("type") == "assistant" for e in stored)
+    # The whole transcript, up to the lines the CLI writes as it exits; CLI
+    # 2.1.331 does not mirror its api-request* debugging lines.
+    transcript = a.home / ".claude" / "projects" / key["project_key"] / f"{session_id}.jsonl"
+    on_disk = [json.loads(line) for line in transcript.read_text().splitlines()]
+    assert stored == [e for e in on_disk if not e["type"].startswith("api-request")]
+    assert stored[-1]["type"] == "cost-state"
 
     shutil.rmtree(a.home)  # machine A is gone
     b = Machine(tmp_path, "b", work)
