@@ -263,3 +263,35 @@ def test_a_load_past_load_timeout_ms_is_a_runtime_error(run: Runner) -> None:
 
     with pytest.raises(RuntimeError, match="timed out after 50 ms"):
         run(main)
+
+
+def test_a_resume_whose_cli_fails_to_start_leaves_no_temporary_directory(
+    run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ccsdk import ClaudeAgentOptions, ClaudeSDKClient, CLINotFoundError, open_session, query
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(scratch))
+    store = InMemorySessionStore()
+    options = ClaudeAgentOptions(
+        cli_path=str(tmp_path / "no-such-claude"),
+        cwd=str(tmp_path),
+        session_store=store,
+        resume=SID,
+    )
+
+    async def main() -> None:
+        key: Any = {"project_key": project_key_for_directory(tmp_path), "session_id": SID}
+        await store.append(key, [entry(1)])
+        with pytest.raises(CLINotFoundError):
+            await ClaudeSDKClient(options).connect()
+        with pytest.raises(CLINotFoundError):
+            async for _ in query(prompt="hi", options=options):
+                pass
+        with pytest.raises(CLINotFoundError):
+            async with open_session(options):
+                pass
+
+    run(main)
+    assert list(scratch.iterdir()) == []
