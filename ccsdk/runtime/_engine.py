@@ -19,6 +19,11 @@ a host group that outlives every read (a session's nursery, see
 see :meth:`Engine.start_background`), and a read returns as soon as its
 condition holds, with handlers still running. Only the built-in answers,
 which return at once, run in a read's own group when there is no host.
+
+With a session store (``options.session_store``), the CLI's
+``transcript_mirror`` frames are taken out where the output is routed and
+handed to a :class:`~ccsdk.runtime._mirror.TranscriptMirror`, whose writer
+runs in the host group: the reading never awaits the store.
 """
 
 from __future__ import annotations
@@ -548,8 +553,9 @@ class Engine:
 
     def needs_host(self) -> bool:
         """Whether the CLI's requests run the user's code (callbacks, hooks,
-        in-process MCP servers), which can take any time: then they need a
-        task group that outlives a read (see :meth:`lend_host`)."""
+        in-process MCP servers), which can take any time, or a session store
+        is written to: then they need a task group that outlives a read (see
+        :meth:`lend_host`); the store's writer runs there too."""
         options = self._options
         return bool(
             options.can_use_tool is not None
