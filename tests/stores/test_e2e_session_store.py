@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
+import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -336,3 +339,116 @@ def test_open_session_mirrors_in_its_nursery_and_a_fork_resumes_from_the_store(
     project = project_key_for_directory(work)
     forked = run(lambda: store.load({"project_key": project, "session_id": fork}))
     assert forked and any(e.get("type") == "assistant" for e in forked)
+
+
+def _start_redis(port: int, data: Path) -> subprocess.Popen[bytes]:
+    """A redis-server on loopback that writes every change to its append-only file."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.fail("redis-server is not installed: run scripts/test.sh")
+    proc = subprocess.Popen(
+        [
+            server,
+            "--bind", "127.0.0.1",
+            "--port", str(port),
+            "--save", "",
+            "--appendonly", "yes",
+            "--appendfsync", "always",
+            "--dir", str(data),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    import redis
+
+    client = redis.Redis(host="127.0.0.1", port=port)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"redis-server did not start on 127.0.0.1:{port}")
+            time.sleep(0.05)
+    client.close()
+    return proc
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def test_a_redis_server_stopped_mid_run_gives_mirror_errors_and_loses_nothing_acknowledged(
+    run: Runner, fake_model: FakeModel, cli_path: Path, tmp_path: Path, work: Path
+) -> None:
+    from ccsdk import RedisSessionStore
+
+    fake_model.add_turns(Turn([text("One.")]), Turn([text("Two.")]))
+    data = tmp_path / "redis"
+    data.mkdir()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"redis://127.0.0.1:{port}/0"
+    proc = _start_redis(port, data)
+    a = Machine(tmp_path, "a", work)
+    try:
+
+        async def main() -> tuple[list[Message], list[MirrorErrorMessage], list[Any], str]:
+            store = RedisSessionStore(url)
+            seen: list[Message] = []
+            errors: list[MirrorErrorMessage] = []
+            options = a.options(cli_path, fake_model, session_store=store, close_timeout=2.0)
+            async with ClaudeSDKClient(options) as c:
+                await c.query("first")
+                seen += [m async for m in c.receive_response()]
+                result = seen[-1]
+                assert isinstance(result, ResultMessage)
+                sid = result.session_id
+                key: SessionKey = {
+                    "project_key": project_key_for_directory(work),
+                    "session_id": sid,
+                }
+                for _ in range(600):  # until the store acknowledged turn 1 (30 s at most)
+                    if any(e.get("type") == "assistant" for e in await store.load(key) or []):
+                        break
+                    await anyio.sleep(0.05)
+                acknowledged = list(await store.load(key) or [])
+                await anyio.to_thread.run_sync(_stop, proc)  # the server goes away
+                await c.query("second")
+                seen += [m async for m in c.receive_response()]
+                with anyio.move_on_after(30):
+                    async for m in c.receive_messages():
+                        if isinstance(m, MirrorErrorMessage):
+                            errors.append(m)
+                            break
+            await store.aclose()
+            return seen, errors, acknowledged, sid
+
+        seen, errors, acknowledged, sid = run(main)
+        assert texts(seen) == ["One.", "Two."]  # the conversation went on
+        assert errors and errors[0].key is not None and errors[0].key["session_id"] == sid
+        proc = _start_redis(port, data)  # back, from its append-only file
+
+        async def reload() -> list[Any]:
+            store = RedisSessionStore(url)
+            try:
+                key: SessionKey = {
+                    "project_key": project_key_for_directory(work),
+                    "session_id": sid,
+                }
+                return list(await store.load(key) or [])
+            finally:
+                await store.aclose()
+
+        after = run(reload)
+        assert after[: len(acknowledged)] == acknowledged  # nothing acknowledged was lost
+    finally:
+        _stop(proc)
