@@ -32,6 +32,7 @@ from ccsdk._config_types import (
     SettingSource,
     ThinkingDisplay,
 )
+from ccsdk._store_types import implements
 
 if TYPE_CHECKING:
     from ccsdk._options import Options
@@ -667,18 +668,24 @@ def check_non_negative_int(name: str, value: Any) -> None:
 
 
 def check_session_store(name: str, value: Any) -> None:
-    """Only ``None``: mirroring to a session store is not built yet (issue "session stores")."""
-    if value is not None:
-        raise NotImplementedError(
-            f'{name}: ccsdk does not support session stores yet (issue "session stores"); '
-            "leave it None. It is refused rather than ignored, so that no transcript "
-            "you meant to mirror is silently kept only on local disk."
-        )
+    """``None``, or a store: an object with async ``append`` and ``load`` methods."""
+    if value is None:
+        return
+    for method in ("append", "load"):
+        if not callable(getattr(value, method, None)):
+            raise TypeError(
+                f"{name} must be a SessionStore (with append() and load()); "
+                f"{type(value).__name__} has no {method}()"
+            )
 
 
 def check_session_store_flush(name: str, value: Any) -> None:
     """``"batched"`` or ``"eager"``."""
     _one_of(name, value, ("batched", "eager"))
+
+
+def _store_has(store: object, method: str) -> bool:
+    return implements(store, method)
 
 
 # ---- rules across fields ----------------------------------------------------------
@@ -724,5 +731,17 @@ def check_combinations(options: Options) -> None:
         )
     if o.resume_session_at is not None and o.resume is None:
         raise ValueError("resume_session_at needs resume: the CLI refuses it alone")
+    store = getattr(o, "session_store", None)
+    if store is not None:
+        if o.continue_conversation and o.resume is None and not _store_has(store, "list_sessions"):
+            raise ValueError(
+                "continue_conversation with a session_store needs a store with "
+                "list_sessions(): it finds the latest session there"
+            )
+        if o.enable_file_checkpointing:
+            raise ValueError(
+                "session_store cannot go with enable_file_checkpointing: checkpoints "
+                "stay on local disk, and would not match the mirrored transcript"
+            )
     if o.resume_drops_turn is not None and o.resume_session_at is None:
         raise ValueError("resume_drops_turn needs resume_session_at: the CLI refuses it alone")

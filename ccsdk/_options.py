@@ -87,6 +87,7 @@ from ccsdk._option_checks import (
 )
 from ccsdk._redact import redact_env
 from ccsdk._spawn_types import Spawn
+from ccsdk._store_types import SessionStore
 from ccsdk._user_input import ElicitationResult, OnElicitation, OnUserDialog
 from ccsdk.protocol.framing import DEFAULT_MAX_LINE_BYTES
 
@@ -414,9 +415,10 @@ class ClaudeAgentOptions(_Checked):
     """Let ``rewind_files`` restore files the session changed: sets
     ``CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING=true`` in the CLI's environment."""
 
-    session_store: object | None = None
-    """Not supported yet (issue "session stores"): anything but ``None`` raises
-    ``NotImplementedError``."""
+    session_store: SessionStore | None = None
+    """Mirror the transcript to this store (``--session-mirror``), and resume
+    from it with ``resume`` / ``continue_conversation``: see
+    ``docs/session-stores.md``."""
 
     session_store_flush: _FlushMode = "batched"
     """``"batched"`` or ``"eager"``; read only with a ``session_store``."""
@@ -756,9 +758,10 @@ class ClaudeCodeOptions(_Checked):
     """Deprecated upstream in favour of ``thinking``: ``--max-thinking-tokens=<n>``
     when ``thinking`` is ``None``."""
 
-    session_store: object | None = None
-    """Not supported yet (issue "session stores"): anything but ``None`` raises
-    ``NotImplementedError``."""
+    session_store: SessionStore | None = None
+    """Mirror the transcript to this store (``--session-mirror``), and resume
+    from it with ``resume`` / ``continue_conversation``: see
+    ``docs/session-stores.md``."""
 
     session_store_flush: _FlushMode = "batched"
     """``"batched"`` or ``"eager"``; read only with a ``session_store``."""

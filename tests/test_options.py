@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from ccsdk import InMemorySessionStore
 from ccsdk._options import ClaudeAgentOptions, ClaudeCodeOptions
 from ccsdk.protocol.framing import DEFAULT_MAX_LINE_BYTES
+from ccsdk.runtime._command import build_argv
 from ccsdk.types import (
     HookContext,
     HookEvent,
@@ -221,13 +223,46 @@ def test_debug_stderr_default_writes_to_the_current_stderr(
     assert ClaudeCodeOptions(debug_stderr=sys.stdout).debug_stderr is sys.stdout
 
 
-def test_session_store_is_refused_until_the_session_store_issue() -> None:
-    with pytest.raises(NotImplementedError, match="session stores"):
-        ClaudeAgentOptions(session_store=object())
+def test_session_store_takes_a_store_and_refuses_anything_else() -> None:
+    store = InMemorySessionStore()
+    assert ClaudeAgentOptions(session_store=store).session_store is store
     o = ClaudeCodeOptions()
-    with pytest.raises(NotImplementedError, match="session_store"):
-        o.session_store = object()
+    o.session_store = store
+    assert o.session_store is store
+    with pytest.raises(TypeError, match="session_store must be a SessionStore"):
+        ClaudeAgentOptions(session_store=object())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="no load"):
+        o.session_store = _AppendOnly()  # type: ignore[assignment]
     assert ClaudeAgentOptions(session_store_flush="eager").session_store_flush == "eager"
+    argv = build_argv(ClaudeAgentOptions(session_store=store), "claude")
+    assert "--session-mirror" in argv
+    assert "--session-mirror" not in build_argv(ClaudeAgentOptions(), "claude")
+
+
+class _AppendOnly:
+    async def append(self, key: Any, entries: Any) -> None:
+        pass
+
+
+class _NoListing:
+    async def append(self, key: Any, entries: Any) -> None:
+        pass
+
+    async def load(self, key: Any) -> None:
+        return None
+
+
+def test_session_store_combinations() -> None:
+    with pytest.raises(ValueError, match="list_sessions"):
+        ClaudeAgentOptions(session_store=_NoListing(), continue_conversation=True)  # type: ignore[arg-type]
+    # With resume, continue never lists: a minimal store is enough.
+    ClaudeAgentOptions(
+        session_store=_NoListing(),  # type: ignore[arg-type]
+        continue_conversation=True,
+        resume="0b0b0b0b-0000-4000-8000-000000000000",
+    )
+    with pytest.raises(ValueError, match="enable_file_checkpointing"):
+        ClaudeAgentOptions(session_store=InMemorySessionStore(), enable_file_checkpointing=True)
 
 
 @pytest.mark.parametrize(

@@ -159,6 +159,9 @@ def build_argv(options: Options, cli_path: str) -> list[str]:
         flag("permission-mode", o.permission_mode)
     if o.continue_conversation:
         argv.append("--continue")
+    if getattr(o, "session_store", None) is not None:
+        # The CLI writes each transcript line as a transcript_mirror frame too.
+        argv.append("--session-mirror")
     if o.resume is not None:
         flag("resume", o.resume)
     if o.session_id is not None:

@@ -19,14 +19,21 @@ a host group that outlives every read (a session's nursery, see
 see :meth:`Engine.start_background`), and a read returns as soon as its
 condition holds, with handlers still running. Only the built-in answers,
 which return at once, run in a read's own group when there is no host.
+
+With a session store (``options.session_store``), the CLI's
+``transcript_mirror`` frames are taken out where the output is routed and
+handed to a :class:`~ccsdk.runtime._mirror.TranscriptMirror`, whose writer
+runs in the host group: the reading never awaits the store.
 """
 
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import logging
 import os
 import sys
+import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable, Generator, Iterator
 from contextlib import contextmanager
@@ -49,7 +56,8 @@ from ccsdk._errors import (
 )
 from ccsdk._options import line_bound
 from ccsdk._redact import Redactor
-from ccsdk.protocol.codec import encode_message
+from ccsdk._store_types import SessionKey
+from ccsdk.protocol.codec import decode_message, encode_message
 from ccsdk.protocol.connection import Connection, Event
 from ccsdk.protocol.control import (
     ControlRequest,
@@ -72,12 +80,13 @@ from ccsdk.protocol.events import (
     UnknownControlRequest,
     UserDialogRequest,
 )
-from ccsdk.protocol.messages import Message, ResultMessage, SystemMessage
+from ccsdk.protocol.messages import Message, ResultMessage, SystemMessage, UnknownMessage
 from ccsdk.protocol.states import OurState, TheirState
 from ccsdk.runtime._callbacks import Callbacks, Refused
 from ccsdk.runtime._discovery import check_version
 from ccsdk.runtime._initialize import check_answer, initialize_model, stamp_user_message
 from ccsdk.runtime._json_lines import loads
+from ccsdk.runtime._mirror import Materialized, TranscriptMirror, effective_config_dir, materialize
 from ccsdk.runtime._process import SubprocessCLITransport
 from ccsdk.runtime._transport import ByteTransport, Transport
 
@@ -213,6 +222,19 @@ class Engine:
         self._initialize_request: Initialize | None = None
         # Set by aclose(): every wait ends.
         self._closed = False
+        # The session store's writer (options.session_store), and the
+        # temporary config directory a resume from the store loaded.
+        self._mirror: TranscriptMirror | None = None
+        self._materialized: Materialized | None = None
+        store = getattr(options, "session_store", None)
+        if store is not None:
+            self._mirror = TranscriptMirror(
+                store=store,
+                projects_dir=os.path.join(effective_config_dir(options.env), "projects"),
+                host=lambda: self._host,
+                report=self._report_mirror_error,
+                eager=getattr(options, "session_store_flush", "batched") == "eager",
+            )
 
     # -- facts -----------------------------------------------------------------------
 
@@ -485,9 +507,16 @@ class Engine:
             if isinstance(event, Message):
                 if isinstance(event, SystemMessage) and event.data.get("sdk_host_only"):
                     continue  # run-state bookkeeping for SDKs, already used by the Connection
+                if isinstance(event, UnknownMessage) and event.type == "transcript_mirror":
+                    # For the session store only (--session-mirror): never a message.
+                    if self._mirror is not None:
+                        self._mirror.enqueue(event.data.get("filePath"), event.data.get("entries"))
+                    continue
                 outbox.append(event)
                 if isinstance(event, ResultMessage):
                     self._last_result = event
+                    if self._mirror is not None:
+                        self._mirror.flush_soon()  # written beside the reading, never awaited
             elif isinstance(event, ControlSucceeded | ControlFailed):
                 waiter = self._waiters.pop(event.request_id, None)
                 if waiter is not None:
@@ -524,8 +553,9 @@ class Engine:
 
     def needs_host(self) -> bool:
         """Whether the CLI's requests run the user's code (callbacks, hooks,
-        in-process MCP servers), which can take any time: then they need a
-        task group that outlives a read (see :meth:`lend_host`)."""
+        in-process MCP servers), which can take any time, or a session store
+        is written to: then they need a task group that outlives a read (see
+        :meth:`lend_host`); the store's writer runs there too."""
         options = self._options
         return bool(
             options.can_use_tool is not None
@@ -533,6 +563,8 @@ class Engine:
             or options.on_elicitation is not None
             or options.on_user_dialog is not None
             or self._mcp_bridge() is not None
+            # The session store's writes run beside the reading.
+            or self._mirror is not None
         )
 
     def lend_host(self, tg: anyio.abc.TaskGroup | None) -> None:
@@ -886,6 +918,7 @@ class Engine:
     async def connect(self) -> None:
         """Start the transport and complete ``initialize``, serving the CLI meanwhile."""
         self._callbacks.warn_if_unreachable()
+        await self._load_from_store()
         await self._transport.connect()
         try:
             waiter = await self._send_request(
@@ -914,6 +947,57 @@ class Engine:
             log.warning("the CLI did not report its version; it may be too old for ccsdk")
         check_answer(self._options, info)
         self._server_info = info
+
+    async def _load_from_store(self) -> None:
+        """Resume or continue from ``options.session_store``: load the session
+        into a temporary config directory and start the CLI there."""
+        options = self._options
+        store = getattr(options, "session_store", None)
+        if store is None or (options.resume is None and not options.continue_conversation):
+            return
+        loaded = await materialize(
+            store,
+            cwd=options.cwd,
+            resume=options.resume,
+            continue_conversation=options.continue_conversation,
+            env=options.env,
+            load_timeout_ms=getattr(options, "load_timeout_ms", 60_000),
+        )
+        if loaded is None:
+            return  # nothing stored: the CLI starts as it would without a store
+        self._materialized = loaded
+        options = dataclasses.replace(
+            options,
+            env={**options.env, "CLAUDE_CONFIG_DIR": loaded.config_dir},
+            resume=loaded.session_id,
+            continue_conversation=False,
+        )
+        self._options = options
+        if isinstance(self._transport, SubprocessCLITransport):
+            self._transport.options = options
+        else:
+            log.warning(
+                "%s: resuming from a session store needs CLAUDE_CONFIG_DIR=%s "
+                "in the CLI's environment; a custom transport must set it",
+                type(self._transport).__name__,
+                loaded.config_dir,
+            )
+        if self._mirror is not None:
+            self._mirror.projects_dir = os.path.join(loaded.config_dir, "projects")
+
+    def _report_mirror_error(self, key: SessionKey | None, error: str) -> None:
+        """A store append failed: a ``system/mirror_error`` message, in its place."""
+        session_id = cast("dict[str, Any]", key).get("session_id", "") if key else ""
+        frame: dict[str, Any] = {
+            "type": "system",
+            "subtype": "mirror_error",
+            "error": error,
+            "key": key,
+            "uuid": str(uuid.uuid4()),
+            "session_id": session_id,
+        }
+        self._outbox.append(decode_message(frame))
+        self.notify()
 
     async def wait_exit(self) -> None:
         """After end of output: raise if the CLI failed.
@@ -998,6 +1082,9 @@ class Engine:
             self._waiters.clear()
             self.notify()
             await self._interrupt_running_turn()
+            if self._mirror is not None:
+                await self._read_last_mirror_frames()
+                await self._mirror.close(self._options.close_timeout)
             if self._background is not None:
                 with anyio.move_on_after(self._options.close_timeout):
                     await self._background.aclose()
@@ -1005,6 +1092,27 @@ class Engine:
             if self._bridge is not None:
                 await self._bridge.aclose()
             await self._transport.close()
+            if self._materialized is not None:
+                await self._materialized.remove()
+                self._materialized = None
+
+    async def _read_last_mirror_frames(self) -> None:
+        """With a session store: end the CLI's input and read its output to the
+        end (within ``close_timeout``), so that the transcript lines it writes as
+        it stops (an interrupted turn's, ``last-prompt``, ``cost-state``) are
+        mirrored too. It would exit on its input's end all the same; the
+        messages read here are left unread, and a CLI request is not served."""
+        conn = self._conn
+        if self._eof or conn.our_state is not OurState.OPEN or not self._transport.is_ready():
+            return
+        with anyio.move_on_after(self._options.close_timeout):
+            try:
+                await self.close_input()
+                while not self._eof:
+                    await self._read_once(None)
+                    self._requests_to_start.clear()
+            except ClaudeSDKError as exc:
+                log.debug("reading the CLI's last output while closing: %s", exc)
 
     async def _interrupt_running_turn(self) -> None:
         """Closing while a turn runs: ask the CLI to stop it before stdin closes.
