@@ -25,7 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Scenario", "make_scenario", "render_stream", "render_turn", "text_of"]
+__all__ = [
+    "Scenario",
+    "make_scenario",
+    "render_mirrored_stream",
+    "render_stream",
+    "render_turn",
+    "text_of",
+]
 
 FAKE_CLI = Path(__file__).resolve().parent / "fake_cli.py"
 SESSION_ID = "5f0c8a4e-9c1e-4f57-a7d2-3b7e51d0c9aa"
@@ -186,6 +193,64 @@ def render_stream(count: int, text_bytes: int) -> list[bytes]:
     return lines
 
 
+MIRROR_PREFIX = b'{"type":"transcript_mirror",'
+
+
+def _transcript_entry(
+    frame: dict[str, Any], parent: str | None, cwd: str, n: int
+) -> dict[str, Any]:
+    """The line the CLI persists to its transcript for a stream frame (``assistant``/``user``)."""
+    entry: dict[str, Any] = {
+        "parentUuid": parent,
+        "isSidechain": False,
+        "userType": "external",
+        "cwd": cwd,
+        "sessionId": SESSION_ID,
+        "version": "2.1.331",
+        "gitBranch": "main",
+        "type": frame["type"],
+        "message": frame["message"],
+        "uuid": frame["uuid"],
+        "timestamp": f"2026-01-01T00:{n // 60000 % 60:02d}:{n // 1000 % 60:02d}.{n % 1000:03d}Z",
+    }
+    if "request_id" in frame:
+        entry["requestId"] = frame["request_id"]
+    return entry
+
+
+def render_mirrored_stream(
+    count: int, text_bytes: int, config_dir: Path, cwd: str, project_key: str
+) -> list[bytes]:
+    """:func:`render_stream`, as the CLI writes it with ``--session-mirror``.
+
+    Each transcript line it persists is also written on stdout, just before
+    the message, as a ``transcript_mirror`` frame naming the transcript file
+    (``<config_dir>/projects/<project_key>/<session id>.jsonl``): the user's
+    prompt first, then one frame per assistant message, each entry chained to
+    the previous one by ``parentUuid``. ``system``/``result`` lines are not
+    transcript lines.
+    """
+    file_path = str(config_dir / "projects" / project_key / f"{SESSION_ID}.jsonl")
+    plain = render_stream(count, text_bytes)
+
+    def mirror(entry: dict[str, Any]) -> bytes:
+        return _line({"type": "transcript_mirror", "filePath": file_path, "entries": [entry]})
+
+    prompt: dict[str, Any] = {
+        "type": "user",
+        "message": {"role": "user", "content": "go"},
+        "uuid": "3c9d2a1e-8f7b-4e6d-b5a4-2f1e0d9c8b7a",
+    }
+    parent: str = prompt["uuid"]
+    out = [plain[0], plain[1], mirror(_transcript_entry(prompt, None, cwd, 0))]
+    for n, line in enumerate(plain[2:-2], start=1):
+        frame = json.loads(line)
+        out.append(mirror(_transcript_entry(frame, parent, cwd, n)))
+        out.append(line)  # the message itself, byte for byte as without a store
+        parent = frame["uuid"]
+    return out + plain[-2:]
+
+
 def render_turn() -> list[bytes]:
     """One short conversational turn: a 200-byte answer."""
     return render_stream(1, 200)
@@ -202,6 +267,7 @@ class Scenario:
     messages: int  # user-visible messages in one turn (init, assistants, result)
     output_bytes: int
     largest_line: int
+    mirrored: int = 0  # transcript entries in its ``transcript_mirror`` frames
 
     def clear_stamps(self) -> None:
         self.stamps.unlink(missing_ok=True)
@@ -235,7 +301,14 @@ def make_scenario(directory: Path, name: str, lines: list[bytes]) -> Scenario:
         f'exec {shlex.quote(sys.executable)} -I -S {shlex.quote(str(FAKE_CLI))} "$@"\n'
     )
     cli.chmod(cli.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    visible = sum(1 for line in lines if b'"sdk_host_only":true' not in line)
+    visible = sum(
+        1
+        for line in lines
+        if b'"sdk_host_only":true' not in line and not line.startswith(MIRROR_PREFIX)
+    )
+    mirrored = sum(
+        len(json.loads(line)["entries"]) for line in lines if line.startswith(MIRROR_PREFIX)
+    )
     return Scenario(
         name=name,
         cli=cli,
@@ -244,4 +317,5 @@ def make_scenario(directory: Path, name: str, lines: list[bytes]) -> Scenario:
         messages=visible,
         output_bytes=sum(map(len, lines)),
         largest_line=max(map(len, lines)),
+        mirrored=mirrored,
     )

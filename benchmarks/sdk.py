@@ -9,18 +9,31 @@ the handshake and the teardown, for reference.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
 import time
+from pathlib import Path
 
 import anyio
 
 from benchmarks.memory import RssPeak, TracedPeak, current_rss, traced_now
 from benchmarks.scenarios import Scenario
-from ccsdk import ClaudeCodeOptions, ClaudeSDKClient, ResultMessage, Session, open_session, query
+from ccsdk import (
+    ClaudeCodeOptions,
+    ClaudeSDKClient,
+    ResultMessage,
+    Session,
+    SessionKey,
+    open_session,
+    query,
+)
+from ccsdk.session_stores import SQLiteSessionStore
 
 __all__ = [
     "sdk_sessions_memory",
     "sdk_stream",
+    "sdk_stream_mirrored",
     "sdk_stream_memory",
     "sdk_turns",
     "sdk_turns_client",
@@ -31,12 +44,15 @@ def options_for(scenario: Scenario) -> ClaudeCodeOptions:
     return ClaudeCodeOptions(cli_path=str(scenario.cli))
 
 
-async def _consume(scenario: Scenario) -> tuple[int, float]:
+async def _consume(
+    scenario: Scenario, options: ClaudeCodeOptions | None = None
+) -> tuple[int, float]:
     """Run ``query()`` to its end; return when the result arrived (monotonic ns, CPU s)."""
     done = 0
     cpu = 0.0
     count = 0
-    async for message in query(prompt="go", options=options_for(scenario)):
+    options = options_for(scenario) if options is None else options
+    async for message in query(prompt="go", options=options):
         count += 1
         if isinstance(message, ResultMessage):
             done = time.monotonic_ns()
@@ -61,6 +77,49 @@ async def sdk_stream(scenario: Scenario) -> dict[str, float]:
     return {
         "window": (done - scenario.first_stamp_ns()) / 1e9,
         "total": (end - begin) / 1e9,
+        "cpu": cpu_done - cpu_begin,
+    }
+
+
+async def sdk_stream_mirrored(
+    scenario: Scenario, config_dir: Path, key: SessionKey, store_path: Path | None
+) -> dict[str, float]:
+    """:func:`sdk_stream` with ``CLAUDE_CONFIG_DIR`` set, and a SQLite store at ``store_path``.
+
+    Without a store (``None``) it is the baseline: the same options, the
+    ``transcript_mirror`` frames read and dropped. With one, the store file is
+    created and opened before the clock starts (an application keeps its
+    store open), and afterwards, outside the timing, the store must hold every
+    entry the frames carried. ``stored`` adds, to ``window``, the time until
+    ``query()`` returned: the last batch written, the CLI reaped.
+    """
+    env = {"CLAUDE_CONFIG_DIR": str(config_dir)}
+    store = None if store_path is None else SQLiteSessionStore(store_path)
+    options = ClaudeCodeOptions(cli_path=str(scenario.cli), env=env, session_store=store)
+    try:
+        if store is not None and await store.load(key):  # opens the file, creates the schema
+            raise RuntimeError(f"{store_path} is not empty")
+        gc.collect()
+        scenario.clear_stamps()
+        cpu_begin = time.process_time()
+        done, cpu_done = await _consume(scenario, options)
+        end = time.monotonic_ns()
+        first = scenario.first_stamp_ns()
+        if store is not None:
+            stored = len(await store.load(key) or [])
+            if stored != scenario.mirrored:
+                raise RuntimeError(
+                    f"the store holds {stored} entries, expected {scenario.mirrored}"
+                )
+    finally:
+        if store is not None:
+            await store.aclose()
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(f"{store_path}{suffix}")
+    return {
+        "window": (done - first) / 1e9,
+        "stored": (end - first) / 1e9,
         "cpu": cpu_done - cpu_begin,
     }
 

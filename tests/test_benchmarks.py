@@ -29,7 +29,7 @@ def test_the_benchmark_suite_runs_in_quick_mode(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     report = json.loads(out.read_text())
     rows = {(r["row"], r["backend"]) for r in report["results"]}
-    for row in ("small", "large", "huge", "huge-memory", "turns", "sessions"):
+    for row in ("small", "large", "huge", "huge-memory", "mirror", "turns", "sessions"):
         assert {(row, "trio"), (row, "asyncio")} <= rows, row
     assert ("import", "any") in rows
     for result in report["results"]:
