@@ -86,13 +86,13 @@ from ccsdk.runtime._callbacks import Callbacks, Refused
 from ccsdk.runtime._discovery import check_version
 from ccsdk.runtime._initialize import check_answer, initialize_model, stamp_user_message
 from ccsdk.runtime._json_lines import loads
-from ccsdk.runtime._mirror import Materialized, TranscriptMirror, effective_config_dir, materialize
 from ccsdk.runtime._process import SubprocessCLITransport
 from ccsdk.runtime._transport import ByteTransport, Transport
 
 if TYPE_CHECKING:
     from ccsdk._options import Options
     from ccsdk.runtime._mcp_bridge import SdkMcpBridge
+    from ccsdk.runtime._mirror import Materialized, TranscriptMirror
 
 __all__ = ["BackgroundGroup", "Engine", "collapse_groups"]
 
@@ -228,6 +228,10 @@ class Engine:
         self._materialized: Materialized | None = None
         store = getattr(options, "session_store", None)
         if store is not None:
+            # Only with a store: the writer's module (tempfile, shutil, uuid)
+            # stays out of `import ccsdk`.
+            from ccsdk.runtime._mirror import TranscriptMirror, effective_config_dir
+
             self._mirror = TranscriptMirror(
                 store=store,
                 projects_dir=os.path.join(effective_config_dir(options.env), "projects"),
@@ -955,6 +959,8 @@ class Engine:
         store = getattr(options, "session_store", None)
         if store is None or (options.resume is None and not options.continue_conversation):
             return
+        from ccsdk.runtime._mirror import materialize  # only with a store (see __init__)
+
         loaded = await materialize(
             store,
             cwd=options.cwd,
