@@ -9,9 +9,12 @@ store alone, and the model's next request carries the whole conversation.
 from __future__ import annotations
 
 import json
+import os
+import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -452,3 +455,127 @@ def test_a_redis_server_stopped_mid_run_gives_mirror_errors_and_loses_nothing_ac
         assert after[: len(acknowledged)] == acknowledged  # nothing acknowledged was lost
     finally:
         _stop(proc)
+
+
+class _Cluster:
+    """A PostgreSQL cluster of this test's own, in a temp dir, on a unix socket only.
+
+    Its settings are PostgreSQL's durable defaults (``fsync``,
+    ``synchronous_commit``): a commit the store saw acknowledged is on disk.
+    """
+
+    def __init__(self) -> None:
+        from tests.stores.conftest import _pg_program
+
+        self.pg_ctl = _pg_program("pg_ctl")
+        self.base = Path(tempfile.mkdtemp(prefix="ccsdk-pgfault-"))
+        self.prefix: list[str] = []
+        if os.geteuid() == 0:
+            user = "postgres"
+            try:
+                pwd.getpwnam(user)
+            except KeyError:
+                user = "nobody"
+            self.prefix = ["runuser", "-u", user, "--"]
+            owner = pwd.getpwnam(user)
+            os.chmod(self.base, 0o755)
+            os.chown(self.base, owner.pw_uid, owner.pw_gid)
+        self.data, self.sock = self.base / "data", self.base / "sock"
+        subprocess.run([*self.prefix, "mkdir", "-m", "700", str(self.sock)], check=True)
+        subprocess.run(
+            [
+                *self.prefix, _pg_program("initdb"), "-D", str(self.data), "-U", "ccsdk",
+                "-A", "trust", "--no-sync", "-E", "UTF8",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        self.conninfo = f"host={self.sock} port=5432 user=ccsdk dbname=postgres"
+
+    def start(self) -> None:
+        opts = f"-c listen_addresses='' -k {self.sock} -p 5432 -c shared_buffers=16MB"
+        subprocess.run(
+            [
+                *self.prefix, self.pg_ctl, "-D", str(self.data), "-l", str(self.base / "log"),
+                "-o", opts, "-w", "-t", "60", "start",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    def stop(self, mode: str = "fast") -> None:
+        subprocess.run(
+            [*self.prefix, self.pg_ctl, "-D", str(self.data), "-m", mode, "-w", "stop"],
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def remove(self) -> None:
+        self.stop("immediate")
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+def test_a_postgres_server_stopped_mid_run_gives_mirror_errors_and_loses_nothing_acknowledged(
+    run: Runner, fake_model: FakeModel, cli_path: Path, tmp_path: Path, work: Path
+) -> None:
+    from ccsdk import PostgresSessionStore
+
+    fake_model.add_turns(Turn([text("One.")]), Turn([text("Two.")]))
+    cluster = _Cluster()
+    a = Machine(tmp_path, "a", work)
+    try:
+        cluster.start()
+
+        async def main() -> tuple[list[Message], list[MirrorErrorMessage], list[Any], str]:
+            store = PostgresSessionStore(cluster.conninfo)
+            seen: list[Message] = []
+            errors: list[MirrorErrorMessage] = []
+            options = a.options(cli_path, fake_model, session_store=store, close_timeout=2.0)
+            async with ClaudeSDKClient(options) as c:
+                await c.query("first")
+                seen += [m async for m in c.receive_response()]
+                result = seen[-1]
+                assert isinstance(result, ResultMessage)
+                sid = result.session_id
+                key: SessionKey = {
+                    "project_key": project_key_for_directory(work),
+                    "session_id": sid,
+                }
+                for _ in range(600):  # until the store acknowledged turn 1 (30 s at most)
+                    if any(e.get("type") == "assistant" for e in await store.load(key) or []):
+                        break
+                    await anyio.sleep(0.05)
+                acknowledged = list(await store.load(key) or [])
+                await anyio.to_thread.run_sync(cluster.stop)  # the server goes away
+                await c.query("second")
+                seen += [m async for m in c.receive_response()]
+                with anyio.move_on_after(30):
+                    async for m in c.receive_messages():
+                        if isinstance(m, MirrorErrorMessage):
+                            errors.append(m)
+                            break
+            await store.aclose()
+            return seen, errors, acknowledged, sid
+
+        seen, errors, acknowledged, sid = run(main)
+        assert texts(seen) == ["One.", "Two."]  # the conversation went on
+        assert errors and errors[0].key is not None and errors[0].key["session_id"] == sid
+        assert any(e.get("type") == "assistant" for e in acknowledged)
+        cluster.start()  # back, from its data directory
+
+        async def reload() -> list[Any]:
+            store = PostgresSessionStore(cluster.conninfo)
+            try:
+                key: SessionKey = {
+                    "project_key": project_key_for_directory(work),
+                    "session_id": sid,
+                }
+                return list(await store.load(key) or [])
+            finally:
+                await store.aclose()
+
+        after = run(reload)
+        assert after[: len(acknowledged)] == acknowledged  # nothing acknowledged was lost
+    finally:
+        cluster.remove()
