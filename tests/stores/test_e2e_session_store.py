@@ -516,66 +516,140 @@ class _Cluster:
         shutil.rmtree(self.base, ignore_errors=True)
 
 
+def _stopped_after_turn_one(
+    run: Runner,
+    fake_model: FakeModel,
+    cli_path: Path,
+    machine: Machine,
+    new_store: Callable[[], Any],
+    stop: Callable[[], None],
+) -> tuple[list[Any], str]:
+    """Two turns mirrored to a new store; ``stop`` takes its server away between them.
+
+    Checks that the conversation went on and that a ``MirrorErrorMessage``
+    came; returns what the store acknowledged before the stop, and the session id.
+    """
+    fake_model.add_turns(Turn([text("One.")]), Turn([text("Two.")]))
+
+    async def main() -> tuple[list[Message], list[MirrorErrorMessage], list[Any], str]:
+        store = new_store()
+        seen: list[Message] = []
+        errors: list[MirrorErrorMessage] = []
+        options = machine.options(cli_path, fake_model, session_store=store, close_timeout=2.0)
+        async with ClaudeSDKClient(options) as c:
+            await c.query("first")
+            seen += [m async for m in c.receive_response()]
+            result = seen[-1]
+            assert isinstance(result, ResultMessage)
+            sid = result.session_id
+            key: SessionKey = {
+                "project_key": project_key_for_directory(machine.work),
+                "session_id": sid,
+            }
+            for _ in range(600):  # until the store acknowledged turn 1 (30 s at most)
+                if any(e.get("type") == "assistant" for e in await store.load(key) or []):
+                    break
+                await anyio.sleep(0.05)
+            acknowledged = list(await store.load(key) or [])
+            await anyio.to_thread.run_sync(stop)  # the server goes away
+            await c.query("second")
+            seen += [m async for m in c.receive_response()]
+            with anyio.move_on_after(30):
+                async for m in c.receive_messages():
+                    if isinstance(m, MirrorErrorMessage):
+                        errors.append(m)
+                        break
+        if hasattr(store, "aclose"):
+            await store.aclose()
+        return seen, errors, acknowledged, sid
+
+    seen, errors, acknowledged, sid = run(main)
+    assert texts(seen) == ["One.", "Two."]  # the conversation went on
+    assert errors and errors[0].key is not None and errors[0].key["session_id"] == sid
+    assert any(e.get("type") == "assistant" for e in acknowledged)
+    return acknowledged, sid
+
+
+def _reload(run: Runner, new_store: Callable[[], Any], work: Path, sid: str) -> list[Any]:
+    """The session's entries, read by a new store (the server is back)."""
+
+    async def reload() -> list[Any]:
+        store = new_store()
+        try:
+            key: SessionKey = {"project_key": project_key_for_directory(work), "session_id": sid}
+            return list(await store.load(key) or [])
+        finally:
+            if hasattr(store, "aclose"):
+                await store.aclose()
+
+    return run(reload)
+
+
 def test_a_postgres_server_stopped_mid_run_gives_mirror_errors_and_loses_nothing_acknowledged(
     run: Runner, fake_model: FakeModel, cli_path: Path, tmp_path: Path, work: Path
 ) -> None:
     from ccsdk import PostgresSessionStore
 
-    fake_model.add_turns(Turn([text("One.")]), Turn([text("Two.")]))
     cluster = _Cluster()
-    a = Machine(tmp_path, "a", work)
     try:
         cluster.start()
 
-        async def main() -> tuple[list[Message], list[MirrorErrorMessage], list[Any], str]:
-            store = PostgresSessionStore(cluster.conninfo)
-            seen: list[Message] = []
-            errors: list[MirrorErrorMessage] = []
-            options = a.options(cli_path, fake_model, session_store=store, close_timeout=2.0)
-            async with ClaudeSDKClient(options) as c:
-                await c.query("first")
-                seen += [m async for m in c.receive_response()]
-                result = seen[-1]
-                assert isinstance(result, ResultMessage)
-                sid = result.session_id
-                key: SessionKey = {
-                    "project_key": project_key_for_directory(work),
-                    "session_id": sid,
-                }
-                for _ in range(600):  # until the store acknowledged turn 1 (30 s at most)
-                    if any(e.get("type") == "assistant" for e in await store.load(key) or []):
-                        break
-                    await anyio.sleep(0.05)
-                acknowledged = list(await store.load(key) or [])
-                await anyio.to_thread.run_sync(cluster.stop)  # the server goes away
-                await c.query("second")
-                seen += [m async for m in c.receive_response()]
-                with anyio.move_on_after(30):
-                    async for m in c.receive_messages():
-                        if isinstance(m, MirrorErrorMessage):
-                            errors.append(m)
-                            break
-            await store.aclose()
-            return seen, errors, acknowledged, sid
+        def new_store() -> PostgresSessionStore:
+            return PostgresSessionStore(cluster.conninfo)
 
-        seen, errors, acknowledged, sid = run(main)
-        assert texts(seen) == ["One.", "Two."]  # the conversation went on
-        assert errors and errors[0].key is not None and errors[0].key["session_id"] == sid
-        assert any(e.get("type") == "assistant" for e in acknowledged)
+        a = Machine(tmp_path, "a", work)
+        acknowledged, sid = _stopped_after_turn_one(
+            run, fake_model, cli_path, a, new_store, cluster.stop
+        )
         cluster.start()  # back, from its data directory
-
-        async def reload() -> list[Any]:
-            store = PostgresSessionStore(cluster.conninfo)
-            try:
-                key: SessionKey = {
-                    "project_key": project_key_for_directory(work),
-                    "session_id": sid,
-                }
-                return list(await store.load(key) or [])
-            finally:
-                await store.aclose()
-
-        after = run(reload)
+        after = _reload(run, new_store, work, sid)
         assert after[: len(acknowledged)] == acknowledged  # nothing acknowledged was lost
     finally:
         cluster.remove()
+
+
+def test_an_s3_endpoint_stopped_mid_run_gives_mirror_errors_and_loses_nothing_acknowledged(
+    run: Runner, fake_model: FakeModel, cli_path: Path, tmp_path: Path, work: Path
+) -> None:
+    """moto's server of this test's own, stopped, then a new one started on the same port.
+
+    What this shows: the store's calls against an endpoint that refuses
+    connections, and that the store reads everything it had acknowledged
+    from a server on the same endpoint afterwards. What it cannot show: S3's
+    durability. moto keeps its buckets in this test process's memory (its
+    backends are module globals), not in the server thread, so they outlive
+    the stopped server; a real S3 outage would be the service's to survive.
+    """
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    from ccsdk import S3SessionStore
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    kwargs: dict[str, Any] = {
+        "endpoint_url": f"http://127.0.0.1:{port}",
+        "region_name": "us-east-1",
+        "aws_access_key_id": "ccsdk-test",
+        "aws_secret_access_key": "ccsdk-test",
+    }
+    bucket = f"ccsdk-fault-{os.getpid()}-{port}"
+    servers = [ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)]
+    servers[0].start()
+    try:
+        boto3.client("s3", **kwargs).create_bucket(Bucket=bucket)
+
+        def new_store() -> S3SessionStore:
+            return S3SessionStore(bucket, prefix="fault/", **kwargs)
+
+        a = Machine(tmp_path, "a", work)
+        acknowledged, sid = _stopped_after_turn_one(
+            run, fake_model, cli_path, a, new_store, servers[-1].stop
+        )
+        servers.append(ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False))
+        servers[-1].start()  # a new server on the same endpoint
+        after = _reload(run, new_store, work, sid)
+        assert after[: len(acknowledged)] == acknowledged  # nothing acknowledged was lost
+    finally:
+        servers[-1].stop()
