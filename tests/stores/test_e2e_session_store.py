@@ -31,13 +31,16 @@ from ccsdk import (
     MirrorErrorMessage,
     ResultMessage,
     SessionKey,
+    TaskStartedMessage,
     TextBlock,
     UnknownMessage,
+    get_subagent_messages_from_store,
+    list_subagents_from_store,
     open_session,
     project_key_for_directory,
     query,
 )
-from ccsdk.testing import FakeModel, Turn, text
+from ccsdk.testing import FakeModel, Turn, text, tool_use
 from tests.conftest import Runner
 
 pytestmark = pytest.mark.e2e
@@ -653,3 +656,77 @@ def test_an_s3_endpoint_stopped_mid_run_gives_mirror_errors_and_loses_nothing_ac
         assert after[: len(acknowledged)] == acknowledged  # nothing acknowledged was lost
     finally:
         servers[-1].stop()
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_a_subagent_transcript_is_mirrored_and_resumed_on_machine_b(
+    run: Runner,
+    fake_model: FakeModel,
+    cli_path: Path,
+    tmp_path: Path,
+    work: Path,
+    make_store: Callable[[str], Any],
+    kind: str,
+) -> None:
+    """A foreground Task call on A: the subagent's transcript goes to the store
+    under ``subagents/agent-<id>``, and B's CLI finds it in its config directory."""
+    store = make_store(kind)
+    task_call = {
+        "description": "look around",
+        "prompt": "Say hi",
+        "subagent_type": "general-purpose",
+        "run_in_background": False,
+    }
+    look = 'grep -l "sub says hi" "$CLAUDE_CONFIG_DIR"/projects/*/*/subagents/agent-*.jsonl'
+    fake_model.add_turns(
+        Turn([tool_use("Task", task_call, id="toolu_task")]),  # A, main: start the subagent
+        Turn([text("sub says hi")]),  # A, the subagent: its report
+        Turn([text("main done")]),  # A, main again
+        Turn([tool_use("Bash", {"command": look}, id="toolu_look")]),  # B: look on disk
+        Turn([text("found it")]),  # B
+    )
+    a = Machine(tmp_path, "a", work)
+
+    async def on_a() -> list[Message]:
+        options = a.options(
+            cli_path, fake_model, session_store=store, allowed_tools=["Task", "Bash"]
+        )
+        async with ClaudeSDKClient(options) as c:
+            await c.query("Send a subagent.")
+            return [m async for m in c.receive_response()]
+
+    seen = run(on_a)
+    (started,) = [m for m in seen if isinstance(m, TaskStartedMessage)]
+    result = seen[-1]
+    assert isinstance(result, ResultMessage) and result.result == "main done"
+    sid = result.session_id
+    assert not any(isinstance(m, MirrorErrorMessage) for m in seen)
+
+    ids = run(lambda: list_subagents_from_store(store, sid, directory=str(work)))
+    assert len(ids) == 1
+    agent_id = ids[0]
+    key: SessionKey = {"project_key": project_key_for_directory(work), "session_id": sid}
+    assert run(lambda: store.list_subkeys(key)) == [f"subagents/agent-{agent_id}"]
+    sub = run(lambda: get_subagent_messages_from_store(store, sid, agent_id, str(work)))
+    assert [m.type for m in sub][-1] == "assistant"
+    assert sub[-1].message["content"][0]["text"] == "sub says hi"
+    assert sub[-1].parent_tool_use_id == "toolu_task"
+    assert started.tool_use_id == "toolu_task"
+
+    shutil.rmtree(a.home)  # machine A is gone
+    b = Machine(tmp_path, "b", work)
+
+    async def on_b() -> list[Message]:
+        options = b.options(
+            cli_path, fake_model, session_store=store, resume=sid, allowed_tools=["Bash"]
+        )
+        async with ClaudeSDKClient(options) as c:
+            await c.query("Where is the subagent's transcript?")
+            return [m async for m in c.receive_response()]
+
+    resumed = run(on_b)
+    assert texts(resumed) == ["found it"]
+    # The Bash call ran in B's CLI, against the config directory the store was loaded into.
+    looked = json.dumps(fake_model.turn_requests[-1]["messages"][-1])
+    assert f"/{sid}/subagents/agent-{agent_id}.jsonl" in looked, looked
+    assert "/ccsdk-resume-" in looked and str(tmp_path) not in looked  # not A's, nor B's HOME
