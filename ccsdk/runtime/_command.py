@@ -95,7 +95,7 @@ from ccsdk._option_checks import check_combinations
 from ccsdk._options import ClaudeAgentOptions, Options
 from ccsdk.runtime._tracing import add_trace_context
 
-__all__ = ["build_argv", "build_env", "mcp_wire_servers", "settings_object"]
+__all__ = ["build_argv", "build_env", "mcp_wire_servers", "sends_settings", "settings_object"]
 
 
 def build_argv(options: Options, cli_path: str) -> list[str]:
@@ -180,7 +180,7 @@ def build_argv(options: Options, cli_path: str) -> list[str]:
     # Settings as JSON may carry secrets (their "env"): they go in initialize
     # (settings_object), and argv names only the field; a path stays a path.
     await_initialize = False
-    if settings_object(o) is not None:
+    if _json_object(settings) is not None:
         argv.append("--initialize-fields=settings")
         await_initialize = True
     elif settings is not None:
@@ -292,7 +292,18 @@ def settings_object(o: Options) -> dict[str, Any] | None:
     JSON text that does not parse to an object is not delivered this way: it
     goes on ``--settings`` as given, for the CLI to refuse in its own words.
     """
-    text = _settings(o)
+    return _json_object(_settings(o))
+
+
+def sends_settings(o: Options) -> bool:
+    """Whether :func:`settings_object` gives settings to send, without reading a
+    settings file: with ``sandbox`` there always are (a file that cannot be
+    merged is an error at :func:`build_argv` already)."""
+    return o.sandbox is not None or _json_object(o.settings) is not None
+
+
+def _json_object(text: str | None) -> dict[str, Any] | None:
+    """``text`` parsed, if it is JSON text of an object; else ``None``."""
     if text is None or not text.lstrip().startswith("{"):
         return None
     try:

@@ -56,7 +56,13 @@ from ccsdk._version import parse_version
 from ccsdk.protocol.codec import encode_control
 from ccsdk.protocol.control import Initialize
 from ccsdk.runtime._callbacks import Callbacks
-from ccsdk.runtime._command import is_sdk_server, list_items, mcp_wire_servers, settings_object
+from ccsdk.runtime._command import (
+    is_sdk_server,
+    list_items,
+    mcp_wire_servers,
+    sends_settings,
+    settings_object,
+)
 
 __all__ = [
     "build_initialize",
@@ -177,7 +183,7 @@ def check_answer(options: Options, answer: Mapping[str, Any]) -> None:
             )
     if mcp_wire_servers(options.mcp_servers) is not None:
         _check_mcp_servers_applied(answer)
-    if settings_object(options) is not None and answer.get("settings_applied") is not True:
+    if sends_settings(options) and answer.get("settings_applied") is not True:
         # A CLI that ran without them would run without their sandbox and
         # permission rules: fail closed, as for the MCP servers.
         raise CLIConnectionError(
